@@ -1,0 +1,155 @@
+"""Reading YAML and JSON documents while keeping where each value stood, for error messages."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from .errors import DocumentError, InputError, Problem
+
+PathPart = str | int
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys: a repeated key would silently lose data."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+@dataclass(frozen=True)
+class Document:
+    """Parsed data plus its node tree, so a field path can be turned into a line number."""
+
+    source: str
+    data: Any
+    node: yaml.Node | None
+
+    def line_of(self, path: Sequence[PathPart]) -> int | None:
+        """The 1-based line of the value at `path`, or of its nearest existing parent."""
+        node = self.node
+        if node is None:
+            return None
+        line: int = node.start_mark.line + 1
+        for part in path:
+            child = _child(node, part)
+            if child is None:
+                break
+            node = child
+            line = node.start_mark.line + 1
+        return line
+
+
+def _child(node: yaml.Node, part: PathPart) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if getattr(key_node, "value", None) == str(part):
+                return value_node  # type: ignore[no-any-return]
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return node.value[part]  # type: ignore[no-any-return]
+    return None
+
+
+def parse(text: str, source: str) -> Document:
+    """Parse YAML or JSON text (JSON is read as YAML, which keeps line numbers)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = f"not valid YAML or JSON: {exc.problem or exc.context}"
+        raise DocumentError(source, [Problem("", message, line)]) from None
+    except yaml.YAMLError as exc:
+        raise DocumentError(source, [Problem("", f"not valid YAML or JSON: {exc}")]) from None
+    finally:
+        loader.dispose()
+    return Document(source, data, node)
+
+
+def read(path: str | Path) -> Document:
+    """Read a document from a file, or from standard input when the path is '-'."""
+    if str(path) == "-":
+        return parse(sys.stdin.read(), "<stdin>")
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DocumentError(str(p), [Problem("", "no such file")]) from None
+    except IsADirectoryError:
+        raise DocumentError(str(p), [Problem("", "is a directory, not a file")]) from None
+    except UnicodeDecodeError:
+        raise DocumentError(str(p), [Problem("", "not UTF-8 text")]) from None
+    except OSError as exc:
+        raise DocumentError(str(p), [Problem("", exc.strerror or str(exc))]) from None
+    return parse(text, str(p))
+
+
+def format_path(loc: Sequence[PathPart]) -> str:
+    """Render a location as `conditions[1].weeks_since`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def validate(model: type[M], doc: Document, error: type[InputError] = InputError) -> M:
+    """Validate a document against a pydantic model, turning every failure into a Problem."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise error(doc.source, problems_from(exc, doc)) from None
+
+
+def problems_from(
+    exc: ValidationError, doc: Document, prefix: Sequence[PathPart] = ()
+) -> list[Problem]:
+    """One Problem per pydantic error, with a readable path, message and line."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = [*prefix, *(p for p in err["loc"] if p != "[key]")]
+        problems.append(Problem(format_path(loc), _message(err), doc.line_of(loc)))
+    return problems
+
+
+def _message(err: ErrorDetails) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    got = err.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        sign = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<="}.get(
+            kind, "<"
+        )
+        bound = next(iter(ctx.values()), "?")
+        return f"must be {sign} {bound} (got {got!r})"
+    msg = str(err["msg"])
+    msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if msg.startswith("Input should be "):
+        msg = "must be " + msg.removeprefix("Input should be ")
+        if not isinstance(got, dict | list):
+            msg += f" (got {got!r})"
+    return msg

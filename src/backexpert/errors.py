@@ -1,0 +1,77 @@
+"""The one exception tree of BackExpert.
+
+    BackExpertError
+    ├── InputError            bad data from a user: exit code 2, never a traceback
+    │   ├── IntakeError       an intake file that does not validate
+    │   └── DocumentError     a file that cannot be read or parsed at all
+    ├── RuleSetError          a rule or catalogue file written wrongly (author error)
+    ├── EngineError           the inference engine failed or lost a conclusion
+    └── SafetyError           a prescription broke a safety invariant: withheld, never shown
+
+Author errors (RuleSetError) are kept apart from data errors (InputError), as pydantic keeps
+`PydanticUserError` apart from `ValidationError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located by a field path (and a line when known)."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path or "(document)"
+        at = f" (line {self.line})" if self.line else ""
+        return f"{where}: {self.message}{at}"
+
+
+class BackExpertError(Exception):
+    """Root of every error BackExpert raises on purpose."""
+
+
+class InputError(BackExpertError):
+    """Data a user supplied is wrong; the message names each field and problem."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(f"{source}: {len(self.problems)} problem(s)\n{lines}")
+
+
+class IntakeError(InputError):
+    """An intake that does not validate."""
+
+
+class DocumentError(InputError):
+    """A file that cannot be read, or is not valid YAML or JSON."""
+
+
+class RuleSetError(BackExpertError):
+    """A rule or catalogue file is wrong; each problem names the file, the rule id and the line."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("rule base is invalid:\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class EngineError(BackExpertError):
+    """The inference engine failed, or an action inside it raised."""
+
+
+class SafetyError(BackExpertError):
+    """A prescription violated a safety invariant; it is withheld, never printed."""
+
+    def __init__(self, violations: Sequence[str]) -> None:
+        self.violations = tuple(violations)
+        super().__init__(
+            "prescription withheld: safety invariant violated:\n"
+            + "\n".join(f"  {v}" for v in self.violations)
+        )

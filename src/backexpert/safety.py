@@ -1,0 +1,178 @@
+"""Safety invariants, checked on every prescription before it leaves the system.
+
+The checks here are independent of the rules: they read the intake and the catalogue's tags, not
+the conclusions that produced the program. A violation is a bug in the rule base or the composer,
+so the prescription is withheld (`SafetyError`), never printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .catalogue import Catalogue, Exercise
+from .errors import SafetyError
+from .intake import Intake
+from .prescription import Item, Prescription
+from .rulebook import Rulebook
+from .schedule import gaps_hours
+from .vocabulary import ConditionCode, Experience, Pattern, Phase, Tag, Urgency
+
+MIN_RECOVERY_HOURS = 48  # seed; ACSM 2011
+MAX_SETS = 4  # seed: deadlift 3-4 sets is the most any exercise gets
+MAX_EFFORT = 8  # RPE 8 (2 reps in reserve): no prescription goes nearer failure
+NOVICE_MAX_SETS = 3  # ACSM 2009 novice: 1-3 sets
+NOVICE_MAX_EFFORT = 7
+LIGHT_DAY_MAX_EFFORT = 6
+
+
+@dataclass(frozen=True)
+class Contraindication:
+    """A client state and what it rules out, stated in catalogue terms."""
+
+    name: str
+    applies: Callable[[Intake], bool]
+    forbids: Callable[[Exercise], bool]
+    source: str
+
+
+def _cuff_weeks(intake: Intake) -> int | None:
+    for c in intake.conditions:
+        if c.code is ConditionCode.rotator_cuff_repair:
+            return c.weeks_since
+    return None
+
+
+def _has(code: ConditionCode) -> Callable[[Intake], bool]:
+    return lambda i: any(c.code is code for c in i.conditions)
+
+
+def _tagged(*tags: Tag) -> Callable[[Exercise], bool]:
+    return lambda e: any(t in e.tags for t in tags)
+
+
+def _lumbar_high_risk(i: Intake) -> bool:
+    return any(
+        c.code is ConditionCode.lumbar_instability
+        and (i.client.age >= 40 or c.severity is None or c.severity.value != "mild")
+        for c in i.conditions
+    )
+
+
+CONTRAINDICATIONS: tuple[Contraindication, ...] = (
+    Contraindication(
+        "rotator-cuff repair under 12 weeks",
+        lambda i: (w := _cuff_weeks(i)) is not None and w < 12,
+        _tagged(Tag.loaded_pull, Tag.overhead, Tag.resisted_shoulder, Tag.shoulder_weight_bearing),
+        "ASSET (Thigpen 2016): strengthening from week 12; vignette 9",
+    ),
+    Contraindication(
+        "rotator-cuff repair under 6 weeks",
+        lambda i: (w := _cuff_weeks(i)) is not None and w < 6,
+        _tagged(Tag.active_shoulder, Tag.overhead_reach),
+        "ASSET (Thigpen 2016): passive range only in weeks 2-6",
+    ),
+    Contraindication(
+        "severe pain (NPRS 7 or more)",
+        lambda i: i.pain.worst >= 7,
+        lambda e: (
+            (e.loaded and e.pattern in (Pattern.hinge, Pattern.back_extension))
+            or Tag.spinal_rotation_load in e.tags
+        ),
+        "Vignette 8 (design choice): NPRS >= 7 -> no loaded deadlift",
+    ),
+    Contraindication(
+        "spondylolisthesis",
+        _has(ConditionCode.spondylolisthesis),
+        _tagged(Tag.spinal_extension_load),
+        "PAR-Q+ follow-up 1b",
+    ),
+    Contraindication(
+        "lumbar instability, age 40+ or more than mild",
+        _lumbar_high_risk,
+        _tagged(Tag.technical_lift),
+        "Vignette 8: hinge regression instead of the barbell deadlift",
+    ),
+)
+
+
+def violations(p: Prescription, intake: Intake, rulebook: Rulebook) -> list[str]:
+    """Every invariant the prescription breaks (empty when it is safe)."""
+    cat = rulebook.catalogue
+    out: list[str] = []
+    items = [(s.day.value, i) for s in p.sessions for i in s.items] + [
+        ("daily", i) for i in p.daily
+    ]
+    if p.referral is not None and p.referral.urgency in (Urgency.emergency, Urgency.urgent):
+        if p.sessions or p.daily:
+            out.append("emergency or urgent referral, yet sessions were prescribed")
+        if p.status != "referral":
+            out.append("emergency or urgent referral, yet status is not referral")
+    for ci in CONTRAINDICATIONS:
+        if ci.applies(intake):
+            out += [
+                f"{where}: {i.exercise} is contraindicated by {ci.name} ({ci.source})"
+                for where, i in items
+                if ci.forbids(cat[i.exercise])
+            ]
+    for s in p.sessions:
+        primed = False
+        for i in s.items:
+            primed = primed or i.phase is Phase.priming
+            if i.loaded and not primed:
+                out.append(f"{s.day.value}: loaded {i.exercise} comes before any priming item")
+        if s.intensity == "light":
+            out += [
+                f"{s.day.value}: light-day {i.exercise} at RPE {i.effort} > {LIGHT_DAY_MAX_EFFORT}"
+                for i in s.items
+                if i.loaded and i.effort > LIGHT_DAY_MAX_EFFORT
+            ]
+    intense = [s.day for s in p.sessions if s.intensity == "intense"]
+    for gap in gaps_hours(intense) if len(intense) > 1 else []:
+        if gap < MIN_RECOVERY_HOURS:
+            out.append(f"intense sessions only {gap} h apart (minimum {MIN_RECOVERY_HOURS} h)")
+    if p.schedule is not None and len(intense) > 1:  # noqa: SIM102
+        if min(gaps_hours(intense)) < p.schedule.recovery_hours:
+            out.append(f"intense sessions closer than the {p.schedule.recovery_hours} h required")
+    novice = intake.training.experience is Experience.novice
+    for where, i in items:
+        out += _dose_violations(where, i, novice)
+        if not i.because:
+            out.append(f"{where}: {i.exercise} has no because")
+        for rule_id in [*i.because, *(a.rule for a in i.adjustments)]:
+            if rule_id not in rulebook:
+                out.append(f"{where}: {i.exercise} names unknown rule {rule_id}")
+        if i.exercise not in cat:
+            out.append(f"{where}: {i.exercise} is not in the catalogue")
+    return out
+
+
+def _dose_violations(where: str, i: Item, novice: bool) -> list[str]:
+    out = []
+    if i.sets > MAX_SETS:
+        out.append(f"{where}: {i.exercise} has {i.sets} sets > {MAX_SETS}")
+    if i.effort > MAX_EFFORT:
+        out.append(f"{where}: {i.exercise} at RPE {i.effort} > {MAX_EFFORT}")
+    if novice and i.sets > NOVICE_MAX_SETS:
+        out.append(f"{where}: novice given {i.sets} sets of {i.exercise} > {NOVICE_MAX_SETS}")
+    if novice and i.loaded and i.effort > NOVICE_MAX_EFFORT:
+        out.append(f"{where}: novice given {i.exercise} at RPE {i.effort} > {NOVICE_MAX_EFFORT}")
+    return out
+
+
+def check(p: Prescription, intake: Intake, rulebook: Rulebook) -> None:
+    """Raise SafetyError when the prescription breaks any invariant."""
+    found = violations(p, intake, rulebook)
+    if found:
+        raise SafetyError(found)
+
+
+def forbidden_for(intake: Intake, cat: Catalogue) -> dict[str, list[str]]:
+    """Exercise id → the contraindications that rule it out for this client."""
+    out: dict[str, list[str]] = {}
+    for ci in CONTRAINDICATIONS:
+        if ci.applies(intake):
+            for e in cat:
+                if ci.forbids(e):
+                    out.setdefault(e.id, []).append(ci.name)
+    return out

@@ -1,0 +1,372 @@
+"""The vocabulary: every word a rule file may use, registered in code.
+
+Rules are data; the words they are made of are code. A rule may only name a fact, an operator,
+an exercise, a tag, a flag or an action registered here (exercises come from the catalogue);
+the rulebook compiler rejects anything else with the file, the rule id and the line.
+
+A *fact* is one named attribute of the client with one value (`client.age = 45`,
+`finding.rounded_shoulders = true`). Intake facts are closed-world: every one is asserted with an
+explicit value, so rules never need negation. *Derived* facts are concluded by rules (finding →
+derived risk → decision) and are only ever tested positively.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+FactValue = bool | int | str
+
+
+class Sex(StrEnum):
+    female = "female"
+    male = "male"
+    other = "other"
+
+
+class Occupation(StrEnum):
+    desk = "desk"
+    manual = "manual"
+    athlete = "athlete"
+    other = "other"
+
+
+class Experience(StrEnum):
+    novice = "novice"
+    intermediate = "intermediate"
+    advanced = "advanced"
+
+
+class Goal(StrEnum):
+    posture = "posture"
+    pain_management = "pain_management"
+    strength = "strength"
+    hypertrophy = "hypertrophy"
+    endurance = "endurance"
+    general_fitness = "general_fitness"
+
+
+class Equipment(StrEnum):
+    barbell = "barbell"
+    trap_bar = "trap_bar"
+    dumbbells = "dumbbells"
+    kettlebell = "kettlebell"
+    pull_up_bar = "pull_up_bar"
+    cable_station = "cable_station"
+    resistance_band = "resistance_band"
+    medicine_ball = "medicine_ball"
+    hyperextension_bench = "hyperextension_bench"
+    bench = "bench"
+    foam_roller = "foam_roller"
+
+
+class Finding(StrEnum):
+    """Physical-examination findings."""
+
+    rounded_shoulders = "rounded_shoulders"
+    forward_head_posture = "forward_head_posture"
+    scapular_dyskinesis = "scapular_dyskinesis"
+    thoracic_stiffness = "thoracic_stiffness"
+    poor_extensor_endurance = "poor_extensor_endurance"
+    aberrant_movement = "aberrant_movement"
+    positive_prone_instability_test = "positive_prone_instability_test"
+    straight_leg_raise_over_91 = "straight_leg_raise_over_91"
+    poor_hip_hinge_pattern = "poor_hip_hinge_pattern"
+    trunk_rotation_asymmetry = "trunk_rotation_asymmetry"
+    limited_shoulder_flexion = "limited_shoulder_flexion"
+
+
+class ConditionCode(StrEnum):
+    """Injuries and conditions a client may bring."""
+
+    lumbar_instability = "lumbar_instability"
+    chronic_low_back_pain = "chronic_low_back_pain"
+    lumbar_disc_herniation = "lumbar_disc_herniation"
+    spondylolisthesis = "spondylolisthesis"
+    osteoporosis = "osteoporosis"
+    rotator_cuff_repair = "rotator_cuff_repair"
+    rotator_cuff_tendinopathy = "rotator_cuff_tendinopathy"
+    shoulder_impingement = "shoulder_impingement"
+    hypertension = "hypertension"
+
+
+class Severity(StrEnum):
+    mild = "mild"
+    moderate = "moderate"
+    severe = "severe"
+
+
+class ConditionSeverity(StrEnum):
+    """A condition's severity as a closed-world fact."""
+
+    absent = "absent"
+    unspecified = "unspecified"
+    mild = "mild"
+    moderate = "moderate"
+    severe = "severe"
+
+
+class Side(StrEnum):
+    left = "left"
+    right = "right"
+    both = "both"
+
+
+class PainRegion(StrEnum):
+    none = "none"
+    low_back = "low_back"
+    low_back_and_leg = "low_back_and_leg"
+    thoracic = "thoracic"
+    neck = "neck"
+    shoulder = "shoulder"
+    multiple = "multiple"
+
+
+class RedFlagQuestion(StrEnum):
+    """The red-flag screen: each question is answered yes or no, or was not asked."""
+
+    saddle_anaesthesia = "saddle_anaesthesia"
+    bladder_or_bowel_dysfunction = "bladder_or_bowel_dysfunction"
+    bilateral_or_progressive_neurological_deficit = "bilateral_or_progressive_neurological_deficit"
+    history_of_cancer = "history_of_cancer"
+    unexplained_weight_loss = "unexplained_weight_loss"
+    constant_night_pain = "constant_night_pain"
+    fever_or_recent_infection = "fever_or_recent_infection"
+    iv_drug_use_or_immunosuppression = "iv_drug_use_or_immunosuppression"
+    significant_trauma_or_osteoporotic_fracture_risk = (
+        "significant_trauma_or_osteoporotic_fracture_risk"
+    )
+    long_term_steroid_use = "long_term_steroid_use"
+
+
+class Answer(StrEnum):
+    """A red-flag answer as a closed-world fact."""
+
+    yes = "yes"
+    no = "no"
+    not_asked = "not_asked"
+
+
+class Pattern(StrEnum):
+    """Movement patterns of the catalogue."""
+
+    scapular_activation = "scapular_activation"
+    vertical_pull = "vertical_pull"
+    horizontal_pull = "horizontal_pull"
+    hinge = "hinge"
+    back_extension = "back_extension"
+    rotation = "rotation"
+    anti_rotation = "anti_rotation"
+    anti_extension = "anti_extension"
+    lateral_stability = "lateral_stability"
+    mobility = "mobility"
+
+
+class Tag(StrEnum):
+    """What an exercise loads or demands; contraindications are stated in these words."""
+
+    spinal_compression = "spinal_compression"
+    spinal_extension_load = "spinal_extension_load"
+    spinal_rotation_load = "spinal_rotation_load"
+    loaded_pull = "loaded_pull"
+    overhead = "overhead"
+    overhead_reach = "overhead_reach"
+    resisted_shoulder = "resisted_shoulder"
+    shoulder_weight_bearing = "shoulder_weight_bearing"
+    active_shoulder = "active_shoulder"
+    technical_lift = "technical_lift"
+
+
+class Phase(StrEnum):
+    """Where an item sits in a session: priming always comes before loading."""
+
+    priming = "priming"
+    main = "main"
+    accessory = "accessory"
+
+
+PHASE_ORDER: dict[Phase, int] = {Phase.priming: 0, Phase.main: 1, Phase.accessory: 2}
+
+
+class SessionKind(StrEnum):
+    intense = "intense"
+    light = "light"
+    daily = "daily"
+
+
+class Urgency(StrEnum):
+    emergency = "emergency"
+    urgent = "urgent"
+    before_exercise = "before_exercise"
+
+
+class Indicator(StrEnum):
+    """How loudly a flag speaks (CDS Hooks card indicators)."""
+
+    info = "info"
+    warning = "warning"
+    critical = "critical"
+
+
+class Day(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+
+WEEK: tuple[Day, ...] = tuple(Day)
+
+
+class FlagCode(StrEnum):
+    """Flags a rule may raise for the clinician; the message comes from the rule."""
+
+    technique_focus = "technique_focus"
+    recheck_extensor_endurance = "recheck_extensor_endurance"
+    lumbar_load_monitor = "lumbar_load_monitor"
+    cuff_repair_protected = "cuff_repair_protected"
+    cuff_repair_milestones = "cuff_repair_milestones"
+    pain_free_range = "pain_free_range"
+    progress_deadlift_variations = "progress_deadlift_variations"
+    older_adult_dosing = "older_adult_dosing"
+    pain_monitoring = "pain_monitoring"
+    blood_pressure = "blood_pressure"
+    bone_health = "bone_health"
+    progression_principle = "progression_principle"
+
+
+Kind = Literal["bool", "int", "enum"]
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """A registered fact: its name, type and domain, and whether it is intake or derived."""
+
+    name: str
+    kind: Kind
+    description: str
+    values: tuple[str, ...] = ()
+    low: int = 0
+    high: int = 0
+    derived: bool = False
+    always_known: bool = True
+
+    def admits(self, value: FactValue) -> bool:
+        """Whether a value lies in this fact's domain."""
+        if self.kind == "bool":
+            return isinstance(value, bool)
+        if self.kind == "int":
+            return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, str) and value in self.values
+
+    def domain_text(self) -> str:
+        if self.kind == "bool":
+            return "true | false"
+        if self.kind == "int":
+            return f"whole number {self.low}..{self.high}"
+        return " | ".join(self.values)
+
+
+def _enum(name: str, values: type[StrEnum], description: str, **kw: bool) -> FactSpec:
+    return FactSpec(name, "enum", description, values=tuple(v.value for v in values), **kw)
+
+
+def _flags(prefix: str, values: type[StrEnum], description: str) -> list[FactSpec]:
+    return [FactSpec(f"{prefix}.{v.value}", "bool", description.format(v.value)) for v in values]
+
+
+def _intake_facts() -> list[FactSpec]:
+    specs = [
+        FactSpec("client.age", "int", "age in years", low=10, high=110),
+        _enum("client.sex", Sex, "sex"),
+        _enum("client.occupation", Occupation, "occupation"),
+        _enum("training.experience", Experience, "training experience"),
+        FactSpec("training.sessions_per_week", "int", "sessions the client can do", low=1, high=7),
+        *_flags("equipment", Equipment, "{} is available"),
+        *_flags("goal", Goal, "the client's goals include {}"),
+        *_flags("finding", Finding, "examination found {}"),
+    ]
+    for code in ConditionCode:
+        specs.append(FactSpec(f"condition.{code.value}", "bool", f"client has {code.value}"))
+        specs.append(
+            _enum(f"condition.{code.value}.severity", ConditionSeverity, f"{code.value} severity")
+        )
+        specs.append(
+            FactSpec(
+                f"condition.{code.value}.weeks_since",
+                "int",
+                f"weeks since {code.value} began or was operated (known only when given)",
+                low=0,
+                high=1040,
+                always_known=False,
+            )
+        )
+    specs += [
+        _enum("pain.region", PainRegion, "where the pain is"),
+        FactSpec("pain.nprs_now", "int", "pain now, 0-10 numeric rating scale", low=0, high=10),
+        FactSpec(
+            "pain.nprs_worst_24h", "int", "worst pain in the last 24 h (0-10)", low=0, high=10
+        ),
+    ]
+    specs += [
+        _enum(f"red_flag.{q.value}", Answer, f"red-flag screen: {q.value}") for q in RedFlagQuestion
+    ]
+    return specs
+
+
+def _derived(name: str, description: str, values: tuple[str, ...] = ()) -> FactSpec:
+    kind: Kind = "enum" if values else "bool"
+    return FactSpec(name, kind, description, values=values, derived=True, always_known=False)
+
+
+def _derived_facts() -> list[FactSpec]:
+    return [
+        _derived("lifestyle.desk_bound", "spends most of the day seated at a desk"),
+        _derived(
+            "posture.upper_crossed",
+            "rounded shoulders, forward head or scapular dyskinesis: upper-back control deficit",
+        ),
+        _derived(
+            "risk.lumbar_load",
+            "how much spinal loading the lumbar spine tolerates now",
+            ("elevated", "high"),
+        ),
+        _derived(
+            "lumbar.motor_control_deficit",
+            "signs of poor lumbar motor control (aberrant movement, positive prone instability)",
+        ),
+        _derived(
+            "shoulder.cuff_repair_phase",
+            "rehabilitation phase after rotator-cuff repair (ASSET)",
+            ("passive", "active", "strengthening"),
+        ),
+        _derived("client.older_adult", "65 or older (NSCA older adults)"),
+        _derived("pain.severe", "pain 7 or more now or in the last 24 h"),
+    ]
+
+
+FACTS: dict[str, FactSpec] = {s.name: s for s in (*_intake_facts(), *_derived_facts())}
+
+Operator = Literal["is", "is_not", "in", "not_in", "gt", "gte", "lt", "lte"]
+OPERATORS: tuple[Operator, ...] = ("is", "is_not", "in", "not_in", "gt", "gte", "lt", "lte")
+NUMERIC_OPERATORS: frozenset[str] = frozenset({"gt", "gte", "lt", "lte"})
+NEGATIVE_OPERATORS: frozenset[str] = frozenset({"is_not", "not_in"})
+
+ActionName = Literal[
+    "add", "dose", "cap", "exclude", "before", "derive", "flag", "refer", "schedule"
+]
+ACTIONS: tuple[ActionName, ...] = (
+    "add",
+    "dose",
+    "cap",
+    "exclude",
+    "before",
+    "derive",
+    "flag",
+    "refer",
+    "schedule",
+)
