@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 from . import schedule as week_plan
 from .catalogue import Catalogue, Exercise, rep_bounds
@@ -53,7 +53,10 @@ COVERED_PLANES: dict[str, frozenset[Pattern]] = {
     "hinge": frozenset({Pattern.hinge}),
     "rotation": frozenset({Pattern.rotation, Pattern.anti_rotation}),
 }
-Status = Literal["program", "referral"]
+# program: the full program. limited: unloaded work only until a medical review or a complete
+# red-flag screen. clearance_required: PAR-Q+ says medical clearance first (unloaded, RPE <= 5).
+# referral: emergency or urgent referral, no sessions at all.
+Status = Literal["program", "limited", "clearance_required", "referral"]
 
 
 class Out(BaseModel):
@@ -158,6 +161,65 @@ class RuleInfo(Out):
     source: str
 
 
+class StartBackScore(Out):
+    total: int
+    distress: int
+    category: Literal["low", "medium", "high"]
+
+
+class OdiScore(Out):
+    percent: float
+    band: Literal["minimal", "moderate", "severe", "crippled", "bed_bound"]
+    sections_answered: int
+
+
+class QuickDashScore(Out):
+    score: float | None
+    items_answered: int
+    note: str | None
+
+
+class RolandMorrisScore(Out):
+    score: int
+
+
+class PainScore(Out):
+    nprs_now: int
+    nprs_worst_24h: int
+    band: Literal["none", "mild", "moderate", "severe"]
+
+
+class ParqScore(Out):
+    outcome: Literal["cleared", "follow_up_needed", "clearance_required", "medically_cleared"]
+    yes_answers: list[int]
+    clearance_valid_until: str | None
+    note: str
+
+
+class Scores(Out):
+    """Questionnaire scores; a questionnaire that was not given has no entry."""
+
+    pain: PainScore | None = None
+    start_back: StartBackScore | None = None
+    odi: OdiScore | None = None
+    quickdash: QuickDashScore | None = None
+    roland_morris: RolandMorrisScore | None = None
+    parq_plus: ParqScore | None = None
+
+    @model_serializer(mode="wrap")
+    def _given_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {k: v for k, v in data.items() if v is not None}
+
+
+class Limitation(Out):
+    """Why the program is limited, and to what."""
+
+    reason: str
+    limited_to: str
+    because: list[str]
+
+
 class ClientOut(Out):
     name: str
     age: int
@@ -171,6 +233,8 @@ class Prescription(Out):
     client: ClientOut
     status: Status
     referral: Referral | None
+    limitations: list[Limitation]
+    scores: Scores
     schedule: WeekOut | None
     sessions: list[Session]
     daily: list[Item]
@@ -569,6 +633,8 @@ class Composer:
             client=client,
             status="referral" if stops else "program",
             referral=referral,
+            limitations=[],
+            scores=Scores(),
             schedule=week_out,
             sessions=sessions,
             daily=daily,
