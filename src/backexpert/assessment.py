@@ -6,13 +6,14 @@ intake (validated) → facts (closed world) → engine (inference + trace) → p
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 
 from . import facts as facts_mod
+from . import instruments, safety
 from . import rulebook as rulebook_mod
-from . import safety
 from .engine import DurableEngine, Evaluator
 from .intake import Intake
 from .prescription import ClientOut, Composer, Prescription
@@ -36,13 +37,16 @@ def default_engine(rules_dir: str | None = None) -> DurableEngine:
         return _engine_for(rules_dir)
 
 
-def assess(intake: Intake, evaluator: Evaluator | None = None) -> Prescription:
+def assess(
+    intake: Intake, evaluator: Evaluator | None = None, today: dt.date | None = None
+) -> Prescription:
     """Assess one client: infer, compose and check; never returns an unsafe prescription."""
     ev = evaluator if evaluator is not None else default_engine()
-    facts = facts_mod.from_intake(intake)
+    scores = instruments.score(intake, instruments.assessed_on(intake, today))
+    facts = facts_mod.from_intake(intake, scores)
     inference = ev.evaluate(facts)
     client = ClientOut(name=intake.client.name, age=intake.client.age)
-    result = Composer(ev.rulebook, facts, inference).compose(client, VERSION)
+    result = Composer(ev.rulebook, facts, inference).compose(client, VERSION, scores)
     safety.check(result, intake, ev.rulebook)
     return result
 

@@ -62,6 +62,29 @@ def _grouped(sessions: list[Session]) -> list[tuple[str, Session]]:
     return [(", ".join(x.day.value.capitalize() for x in ss), ss[0]) for ss in groups.values()]
 
 
+def score_lines(p: Prescription) -> list[str]:
+    """One short line per questionnaire given."""
+    sc = p.scores
+    out = []
+    if sc.pain is not None:
+        out.append(
+            f"pain {sc.pain.nprs_now}/10 now, {sc.pain.nprs_worst_24h} worst ({sc.pain.band})"
+        )
+    if sc.start_back is not None:
+        b = sc.start_back
+        out.append(f"STarT Back {b.total}/9, distress {b.distress}/5: {b.category} risk")
+    if sc.odi is not None:
+        out.append(f"Oswestry {sc.odi.percent}% ({sc.odi.band})")
+    if sc.quickdash is not None:
+        q = sc.quickdash
+        out.append(f"QuickDASH {q.score}" if q.score is not None else f"QuickDASH: {q.note}")
+    if sc.roland_morris is not None:
+        out.append(f"Roland-Morris {sc.roland_morris.score}/24")
+    if sc.parq_plus is not None:
+        out.append(f"PAR-Q+ {sc.parq_plus.outcome.replace('_', ' ')}")
+    return out
+
+
 def week_strip(p: Prescription) -> Text:
     by_day = {s.day: s.intensity for s in p.sessions}
     strip = Text()
@@ -108,6 +131,23 @@ def render_prescription(p: Prescription, rulebook: Rulebook, console: Console) -
                 style="bold red",
             )
         )
+    if p.limitations:
+        body = Group(
+            *(
+                Text.assemble(
+                    ("• " + lim.reason, "bold"),
+                    "\n  limited to: ",
+                    lim.limited_to,
+                    (f"  [{', '.join(lim.because)}]", "dim"),
+                )
+                for lim in p.limitations
+            )
+        )
+        title = "CLEARANCE REQUIRED" if p.status == "clearance_required" else "PROGRAM LIMITED"
+        console.print(Panel(body, title=title, style="bold yellow"))
+    scores = score_lines(p)
+    if scores:
+        console.print(Text("Screening: ", style="bold") + Text(" · ".join(scores)))
     for f in p.flags:
         console.print(
             Text.assemble(
@@ -140,7 +180,7 @@ def render_prescription(p: Prescription, rulebook: Rulebook, console: Console) -
     gaps = [c for c in p.coverage if not c.covered]
     for c in gaps:
         console.print(f"[yellow]Not covered: {c.plane.replace('_', ' ')}[/] — {c.note}")
-    if p.rules:
+    if p.rules and p.status != "referral":
         t = Table(title="Why: the rules that fired", box=box.SIMPLE, title_justify="left")
         t.add_column("Rule", style="bold", no_wrap=True)
         t.add_column("Rationale")

@@ -8,8 +8,10 @@ bool, int or str from validated models, so the engine never coerces types.
 from __future__ import annotations
 
 from .errors import EngineError
+from .instruments import Scores
 from .intake import Intake
 from .vocabulary import (
+    CORE_RED_FLAG_SCREEN,
     FACTS,
     Answer,
     ConditionCode,
@@ -24,8 +26,8 @@ from .vocabulary import (
 FactBase = dict[str, FactValue]
 
 
-def from_intake(intake: Intake) -> FactBase:
-    """The closed-world fact base of one intake, sorted by fact name."""
+def from_intake(intake: Intake, scores: Scores) -> FactBase:
+    """The closed-world fact base of one intake and its scores, sorted by fact name."""
     c, t = intake.client, intake.training
     facts: FactBase = {
         "client.age": c.age,
@@ -57,8 +59,40 @@ def from_intake(intake: Intake) -> FactBase:
         answer = intake.red_flag_screen.get(q)
         said = Answer.not_asked if answer is None else (Answer.yes if answer else Answer.no)
         facts[f"red_flag.{q.value}"] = said.value
+    facts["screening.red_flags_complete"] = all(
+        q in intake.red_flag_screen for q in CORE_RED_FLAG_SCREEN
+    )
+    vigorous = t.accustomed_to_vigorous_effort
+    facts["training.accustomed_to_vigorous_effort"] = (
+        "not_asked" if vigorous is None else ("yes" if vigorous else "no")
+    )
+    facts |= _score_facts(scores)
     for name, value in facts.items():
         # A programming error, not bad input: the intake model already validated every value.
         if not FACTS[name].admits(value):
             raise EngineError(f"fact {name}={value!r} is outside its domain")
     return dict(sorted(facts.items()))
+
+
+def _score_facts(scores: Scores) -> FactBase:
+    out: FactBase = {
+        "start_back.category": "not_given",
+        "odi.band": "not_given",
+        "parq.outcome": "not_given",
+    }
+    if scores.pain is not None:
+        out["pain.band"] = scores.pain.band
+    if scores.start_back is not None:
+        out["start_back.category"] = scores.start_back.category
+        out["start_back.total"] = scores.start_back.total
+        out["start_back.distress"] = scores.start_back.distress
+    if scores.odi is not None:
+        out["odi.band"] = scores.odi.band
+        out["odi.percent"] = round(scores.odi.percent)
+    if scores.quickdash is not None and scores.quickdash.score is not None:
+        out["quickdash.score"] = round(scores.quickdash.score)
+    if scores.roland_morris is not None:
+        out["roland_morris.score"] = scores.roland_morris.score
+    if scores.parq_plus is not None:
+        out["parq.outcome"] = scores.parq_plus.outcome
+    return out

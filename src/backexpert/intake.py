@@ -150,10 +150,14 @@ class Questionnaires(Model):
     roland_morris: list[RmdqStatement] | None = Field(default=None, max_length=24)
 
     @model_validator(mode="after")
-    def _rmdq_ticks_once(self) -> Questionnaires:
+    def _scorable(self) -> Questionnaires:
         ticks = self.roland_morris or []
         if len(set(ticks)) != len(ticks):
             raise ValueError("roland_morris lists a statement twice")
+        if self.odi is not None and self.odi.count(None) > 2:
+            raise ValueError(
+                f"odi has {self.odi.count(None)} skipped sections; at most 2 can be scored"
+            )
         return self
 
 

@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict
 
 from . import schedule as week_plan
 from .catalogue import Catalogue, Exercise, rep_bounds
 from .engine import Inference
 from .facts import FactBase
+from .instruments import Scores
 from .rulebook import (
     Add,
     Before,
@@ -28,6 +29,7 @@ from .rulebook import (
     Dose,
     Exclude,
     Flag,
+    Limit,
     Refer,
     Rulebook,
     Schedule,
@@ -161,57 +163,6 @@ class RuleInfo(Out):
     source: str
 
 
-class StartBackScore(Out):
-    total: int
-    distress: int
-    category: Literal["low", "medium", "high"]
-
-
-class OdiScore(Out):
-    percent: float
-    band: Literal["minimal", "moderate", "severe", "crippled", "bed_bound"]
-    sections_answered: int
-
-
-class QuickDashScore(Out):
-    score: float | None
-    items_answered: int
-    note: str | None
-
-
-class RolandMorrisScore(Out):
-    score: int
-
-
-class PainScore(Out):
-    nprs_now: int
-    nprs_worst_24h: int
-    band: Literal["none", "mild", "moderate", "severe"]
-
-
-class ParqScore(Out):
-    outcome: Literal["cleared", "follow_up_needed", "clearance_required", "medically_cleared"]
-    yes_answers: list[int]
-    clearance_valid_until: str | None
-    note: str
-
-
-class Scores(Out):
-    """Questionnaire scores; a questionnaire that was not given has no entry."""
-
-    pain: PainScore | None = None
-    start_back: StartBackScore | None = None
-    odi: OdiScore | None = None
-    quickdash: QuickDashScore | None = None
-    roland_morris: RolandMorrisScore | None = None
-    parq_plus: ParqScore | None = None
-
-    @model_serializer(mode="wrap")
-    def _given_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        data: dict[str, Any] = handler(self)
-        return {k: v for k, v in data.items() if v is not None}
-
-
 class Limitation(Out):
     """Why the program is limited, and to what."""
 
@@ -269,6 +220,7 @@ class _Conclusions:
     befores: list[tuple[str, Before]] = field(default_factory=list)
     flags: list[tuple[str, Flag]] = field(default_factory=list)
     refers: list[tuple[str, Refer]] = field(default_factory=list)
+    limits: list[tuple[str, Limit]] = field(default_factory=list)
     schedules: list[tuple[str, Schedule]] = field(default_factory=list)
 
     @classmethod
@@ -282,6 +234,7 @@ class _Conclusions:
             Before: out.befores,
             Flag: out.flags,
             Refer: out.refers,
+            Limit: out.limits,
             Schedule: out.schedules,
         }
         for rule_id, c in inference.conclusions():
@@ -301,6 +254,7 @@ class Composer:
         self.inference = inference
         self.c = _Conclusions.of(inference)
         self.excluded: dict[str, Excluded] = {}
+        self.limitations: list[Limitation] = []
         self._order = {r.id: i for i, r in enumerate(rulebook)}
 
     def _sorted_rules(self, ids: Iterable[str]) -> list[str]:
@@ -309,12 +263,38 @@ class Composer:
     # -- exclusion and substitution --
 
     def _exclusions(self) -> dict[str, list[str]]:
-        """Exercise id → the rules that exclude it."""
+        """Exercise id → the rules that exclude it (a limitation excludes all loaded work)."""
         out: dict[str, list[str]] = {}
         for rule_id, ex in self.c.excludes:
             for e in self.cat.select(ex):
                 out.setdefault(e.id, []).append(rule_id)
+        for lim in self.limitations:
+            for e in self.cat:
+                if e.loaded:
+                    out.setdefault(e.id, []).extend(lim.because)
         return {k: self._sorted_rules(v) for k, v in out.items()}
+
+    def _limitations(self, referral: Referral | None) -> list[Limitation]:
+        """Program-wide limits: from `limit` rules, and implied by a before-exercise referral."""
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for rule_id, lim in self.c.limits:
+            key = (" ".join(lim.reason.split()), " ".join(lim.limited_to.split()))
+            grouped.setdefault(key, []).append(rule_id)
+        out = [
+            Limitation(reason=reason, limited_to=to, because=self._sorted_rules(rules))
+            for (reason, to), rules in grouped.items()
+        ]
+        if referral is not None and referral.urgency is Urgency.before_exercise:
+            out.append(
+                Limitation(
+                    reason="medical review before exercise: "
+                    + "; ".join(r.reason for r in referral.reasons),
+                    limited_to="unloaded priming, mobility and motor-control work until the "
+                    "review clears loading",
+                    because=self._sorted_rules(b for r in referral.reasons for b in r.because),
+                )
+            )
+        return sorted(out, key=lambda x: self._order[x.because[0]])
 
     def _available(self, e: Exercise) -> bool:
         return all(self.facts.get(f"equipment.{q.value}") is True for q in e.equipment)
@@ -322,6 +302,11 @@ class Composer:
     def _why_not(self, e: Exercise, excl: dict[str, list[str]]) -> tuple[str, list[str]] | None:
         if e.id in excl:
             names = ", ".join(excl[e.id])
+            limited = e.loaded and any(
+                set(lim.because) & set(excl[e.id]) for lim in self.limitations
+            )
+            if limited:
+                return f"loaded work withheld ({names})", excl[e.id]
             return f"excluded by {names}", excl[e.id]
         if not self._available(e):
             missing = [
@@ -451,6 +436,9 @@ class Composer:
                 limit, _, rule = min(limits)
                 if values[name] > limit:
                     change(name, limit, rule)
+        for rule_id, lim in self.c.limits:
+            if lim.effort is not None and values["effort"] > lim.effort:
+                change("effort", lim.effort, rule_id)
         return Item(
             exercise=e.id,
             name=e.name,
@@ -533,8 +521,11 @@ class Composer:
 
     def _sessions(self, planned: dict[str, _Planned], week: week_plan.Week) -> list[Session]:
         sessions: list[Session] = []
+        unloaded_program = not week.intense
         for kind, days in ((SessionKind.intense, week.intense), (SessionKind.light, week.light)):
-            members = [p for p in planned.values() if kind in p.sessions]
+            # With no intense day (loading withheld), the light days carry all the unloaded work.
+            wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
+            members = [p for p in planned.values() if p.sessions & wanted]
             items = self._primed([self._dose(p, kind) for p in self._ordered(members)])
             for day in days:
                 sessions.append(Session(day=day, intensity=kind.value, items=items))
@@ -610,9 +601,18 @@ class Composer:
         reasons.sort(key=lambda x: self._order[x.because[0]])
         return Referral(urgency=urgency, reasons=reasons)
 
-    def compose(self, client: ClientOut, version: str) -> Prescription:
+    def _status(self, referral: Referral | None) -> Status:
+        if referral is not None and referral.urgency in (Urgency.emergency, Urgency.urgent):
+            return "referral"
+        if any(lim.status == "clearance_required" for _, lim in self.c.limits):
+            return "clearance_required"
+        return "limited" if self.limitations else "program"
+
+    def compose(self, client: ClientOut, version: str, scores: Scores) -> Prescription:
         referral = self._referral()
-        stops = referral is not None and referral.urgency in (Urgency.emergency, Urgency.urgent)
+        self.limitations = self._limitations(referral)
+        status = self._status(referral)
+        stops = status == "referral"
         sessions: list[Session] = []
         daily: list[Item] = []
         week_out: WeekOut | None = None
@@ -631,15 +631,15 @@ class Composer:
             backexpert=version,
             rulebook=self.rulebook.version,
             client=client,
-            status="referral" if stops else "program",
+            status=status,
             referral=referral,
-            limitations=[],
-            scores=Scores(),
+            limitations=[] if stops else self.limitations,
+            scores=scores,
             schedule=week_out,
             sessions=sessions,
             daily=daily,
             excluded=sorted(self.excluded.values(), key=lambda x: self.cat.rank(x.exercise)),
-            flags=self._flags(),
+            flags=[f for f in self._flags() if not stops or f.indicator is not Indicator.info],
             coverage=[] if stops else self._coverage(sessions),
             facts=dict(sorted({**self.facts, **dict(self.inference.derived)}.items())),
             trace=[

@@ -114,6 +114,16 @@ class Refer(Model):
     action: str = Field(min_length=1)
 
 
+class Limit(Model):
+    """Limit the whole program: unloaded work only, optionally an effort cap."""
+
+    kind: Literal["limit"] = "limit"
+    status: Literal["limited", "clearance_required"] = "limited"
+    effort: StrictInt | None = Field(default=None, ge=1, le=10)
+    reason: str = Field(min_length=1)
+    limited_to: str = Field(min_length=1)
+
+
 class Schedule(Model):
     """Weekly structure: intense back sessions allowed and hours between them."""
 
@@ -123,7 +133,7 @@ class Schedule(Model):
 
 
 Conclusion = Annotated[
-    Add | Dose | Cap | Exclude | Before | Derive | Flag | Refer | Schedule,
+    Add | Dose | Cap | Exclude | Before | Derive | Flag | Refer | Limit | Schedule,
     Field(discriminator="kind"),
 ]
 _CONCLUSION: TypeAdapter[Conclusion] = TypeAdapter(Conclusion)
@@ -395,12 +405,23 @@ def _condition(fact: str, body: Any, path: list[str | int], ctx: _Context) -> Co
     if op not in OPERATORS:
         ctx.error([*path, str(op)], f"unknown operator {op!r}; use one of {', '.join(OPERATORS)}")
         return None
+    value = _yes_no_words(spec, value)
     problem = _check_operand(spec, op, value)
     if problem:
         ctx.error(path, problem)
         return None
     frozen = tuple(value) if isinstance(value, list) else value
     return Condition(fact, op, frozen)
+
+
+def _yes_no_words(spec: FactSpec, value: Any) -> Any:
+    """Let `red_flag.x: yes` mean the answer 'yes' though YAML reads it as a boolean."""
+    if spec.kind == "enum" and {"yes", "no"} <= set(spec.values):
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, list):
+            return [_yes_no_words(spec, v) for v in value]
+    return value
 
 
 def _check_operand(spec: FactSpec, op: str, value: Any) -> str | None:

@@ -16,9 +16,49 @@ from .intake import Intake
 from .prescription import Item, Prescription
 from .rulebook import Rulebook
 from .schedule import gaps_hours
-from .vocabulary import ConditionCode, Experience, Pattern, Phase, Tag, Urgency
+from .vocabulary import (
+    CORE_RED_FLAG_SCREEN,
+    ConditionCode,
+    Experience,
+    Pattern,
+    Phase,
+    RedFlagQuestion,
+    Tag,
+    Urgency,
+)
 
 MIN_RECOVERY_HOURS = 48  # seed; ACSM 2011
+CLEARANCE_MAX_EFFORT = 5  # PAR-Q+ clearance pending: unloaded work at RPE 5 or less
+
+Q = RedFlagQuestion
+# A YES to any of these alone always means an emergency or urgent referral (domain reference 2).
+MUST_REFER: frozenset[RedFlagQuestion] = frozenset(
+    {
+        Q.saddle_anaesthesia,
+        Q.bladder_or_bowel_dysfunction,
+        Q.bilateral_or_progressive_neurological_deficit,
+        Q.bilateral_leg_pain,
+        Q.new_sexual_dysfunction,
+        Q.fever_or_recent_infection,
+        Q.new_neurological_deficit,
+        Q.inflammatory_back_pain_pattern,
+        Q.shoulder_unreduced_dislocation,
+        Q.hot_swollen_joint,
+        Q.sudden_arm_weakness_or_numbness,
+        Q.acute_traumatic_cuff_tear_signs,
+    }
+)
+# A YES to any of these alone means no loaded work before a medical review.
+MUST_NOT_LOAD: frozenset[RedFlagQuestion] = frozenset(
+    {
+        Q.history_of_cancer,
+        Q.unexplained_weight_loss,
+        Q.constant_night_pain,
+        Q.iv_drug_use_or_immunosuppression,
+        Q.significant_trauma_or_osteoporotic_fracture_risk,
+        Q.no_improvement_after_one_month,
+    }
+)
 MAX_SETS = 4  # seed: deadlift 3-4 sets is the most any exercise gets
 MAX_EFFORT = 8  # RPE 8 (2 reps in reserve): no prescription goes nearer failure
 NOVICE_MAX_SETS = 3  # ACSM 2009 novice: 1-3 sets
@@ -108,6 +148,30 @@ def violations(p: Prescription, intake: Intake, rulebook: Rulebook) -> list[str]
             out.append("emergency or urgent referral, yet sessions were prescribed")
         if p.status != "referral":
             out.append("emergency or urgent referral, yet status is not referral")
+    yes = {q for q, a in intake.red_flag_screen.items() if a}
+    if yes & MUST_REFER and p.status != "referral":
+        names = ", ".join(sorted(q.value for q in yes & MUST_REFER))
+        out.append(f"red flag ({names}) answered yes, yet no emergency or urgent referral")
+    loaded = [f"{where}: {i.exercise}" for where, i in items if i.loaded]
+    no_load_because = []
+    if yes & MUST_NOT_LOAD:
+        no_load_because.append(
+            "red flag " + ", ".join(sorted(q.value for q in yes & MUST_NOT_LOAD))
+        )
+    if any(q not in intake.red_flag_screen for q in CORE_RED_FLAG_SCREEN):
+        no_load_because.append("incomplete red-flag screen")
+    if p.referral is not None:
+        no_load_because.append(f"{p.referral.urgency.value} referral")
+    if p.status in ("limited", "clearance_required"):
+        no_load_because.append(f"status {p.status}")
+    if no_load_because and loaded:
+        out.append(f"loaded work despite {' and '.join(no_load_because)}: {', '.join(loaded)}")
+    if p.status == "clearance_required":
+        out += [
+            f"{where}: {i.exercise} at RPE {i.effort} while clearance is pending"
+            for where, i in items
+            if i.effort > CLEARANCE_MAX_EFFORT
+        ]
     for ci in CONTRAINDICATIONS:
         if ci.applies(intake):
             out += [

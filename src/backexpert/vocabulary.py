@@ -124,7 +124,12 @@ class PainRegion(StrEnum):
 
 
 class RedFlagQuestion(StrEnum):
-    """The red-flag screen: each question is answered yes or no, or was not asked."""
+    """The red-flag screen: each question is answered yes or no, or was not asked.
+
+    The first ten are the core spinal screen: a screen is complete when all ten are answered.
+    The others refine it (cauda equina, metastasis, fracture, inflammatory and shoulder flags)
+    and are asked when the presentation calls for them; a yes to any of them acts at once.
+    """
 
     saddle_anaesthesia = "saddle_anaesthesia"
     bladder_or_bowel_dysfunction = "bladder_or_bowel_dysfunction"
@@ -138,6 +143,21 @@ class RedFlagQuestion(StrEnum):
         "significant_trauma_or_osteoporotic_fracture_risk"
     )
     long_term_steroid_use = "long_term_steroid_use"
+    # refinements, asked when relevant
+    bilateral_leg_pain = "bilateral_leg_pain"
+    new_sexual_dysfunction = "new_sexual_dysfunction"
+    new_neurological_deficit = "new_neurological_deficit"
+    pain_worse_on_straining = "pain_worse_on_straining"
+    no_improvement_after_one_month = "no_improvement_after_one_month"
+    recent_minor_trauma = "recent_minor_trauma"
+    inflammatory_back_pain_pattern = "inflammatory_back_pain_pattern"
+    shoulder_unreduced_dislocation = "shoulder_unreduced_dislocation"
+    hot_swollen_joint = "hot_swollen_joint"
+    sudden_arm_weakness_or_numbness = "sudden_arm_weakness_or_numbness"
+    acute_traumatic_cuff_tear_signs = "acute_traumatic_cuff_tear_signs"
+
+
+CORE_RED_FLAG_SCREEN: tuple[RedFlagQuestion, ...] = tuple(RedFlagQuestion)[:10]
 
 
 class Answer(StrEnum):
@@ -237,6 +257,14 @@ class FlagCode(StrEnum):
     blood_pressure = "blood_pressure"
     bone_health = "bone_health"
     progression_principle = "progression_principle"
+    # screening
+    red_flag_screen_incomplete = "red_flag_screen_incomplete"
+    psychologically_informed_care = "psychologically_informed_care"
+    stratified_care = "stratified_care"
+    parq_clearance = "parq_clearance"
+    vigorous_effort_over_45 = "vigorous_effort_over_45"
+    disability_severe = "disability_severe"
+    shoulder_disability = "shoulder_disability"
 
 
 Kind = Literal["bool", "int", "enum"]
@@ -315,6 +343,59 @@ def _intake_facts() -> list[FactSpec]:
     specs += [
         _enum(f"red_flag.{q.value}", Answer, f"red-flag screen: {q.value}") for q in RedFlagQuestion
     ]
+    specs += [
+        FactSpec(
+            "screening.red_flags_complete",
+            "bool",
+            "all ten core red-flag questions were answered",
+        ),
+        FactSpec(
+            "training.accustomed_to_vigorous_effort",
+            "enum",
+            "used to vigorous or maximal effort",
+            values=("yes", "no", "not_asked"),
+        ),
+        FactSpec(
+            "pain.band",
+            "enum",
+            "NPRS band of pain now",
+            values=("none", "mild", "moderate", "severe"),
+        ),
+        FactSpec(
+            "start_back.category",
+            "enum",
+            "STarT Back risk group",
+            values=("low", "medium", "high", "not_given"),
+        ),
+        FactSpec("start_back.total", "int", "STarT Back total (0-9)", high=9, always_known=False),
+        FactSpec(
+            "start_back.distress", "int", "STarT Back distress subscale", high=5, always_known=False
+        ),
+        FactSpec(
+            "odi.band",
+            "enum",
+            "Oswestry disability band",
+            values=("minimal", "moderate", "severe", "crippled", "bed_bound", "not_given"),
+        ),
+        FactSpec("odi.percent", "int", "Oswestry %, rounded", high=100, always_known=False),
+        FactSpec("quickdash.score", "int", "QuickDASH, rounded", high=100, always_known=False),
+        FactSpec(
+            "roland_morris.score", "int", "RMDQ statements ticked", high=24, always_known=False
+        ),
+        FactSpec(
+            "parq.outcome",
+            "enum",
+            "PAR-Q+ outcome",
+            values=(
+                "not_given",
+                "cleared",
+                "cleared_low_to_moderate",
+                "follow_up_needed",
+                "clearance_required",
+                "medically_cleared",
+            ),
+        ),
+    ]
     return specs
 
 
@@ -357,7 +438,7 @@ NUMERIC_OPERATORS: frozenset[str] = frozenset({"gt", "gte", "lt", "lte"})
 NEGATIVE_OPERATORS: frozenset[str] = frozenset({"is_not", "not_in"})
 
 ActionName = Literal[
-    "add", "dose", "cap", "exclude", "before", "derive", "flag", "refer", "schedule"
+    "add", "dose", "cap", "exclude", "before", "derive", "flag", "refer", "limit", "schedule"
 ]
 ACTIONS: tuple[ActionName, ...] = (
     "add",
@@ -368,5 +449,6 @@ ACTIONS: tuple[ActionName, ...] = (
     "derive",
     "flag",
     "refer",
+    "limit",
     "schedule",
 )
