@@ -120,6 +120,8 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.exercises})
+        object.__setattr__(self, "_rank", {e.id: i for i, e in enumerate(self.exercises)})
+        object.__setattr__(self, "_selected", {})
 
     def __getitem__(self, exercise_id: str) -> Exercise:
         return self._by_id[exercise_id]  # type: ignore[attr-defined,no-any-return]
@@ -131,10 +133,19 @@ class Catalogue:
         return iter(self.exercises)
 
     def rank(self, exercise_id: str) -> int:
-        return [e.id for e in self.exercises].index(exercise_id)
+        return self._rank[exercise_id]  # type: ignore[attr-defined,no-any-return]
 
     def select(self, selector: Selector) -> list[Exercise]:
-        return [e for e in self.exercises if selector.matches(e)]
+        """The exercises a selector matches, in catalogue order."""
+        return sorted((self[i] for i in self.selected_ids(selector)), key=lambda e: self.rank(e.id))
+
+    def selected_ids(self, selector: Selector) -> frozenset[str]:
+        """The ids a selector matches (memoised on the selector's fields: they are few)."""
+        key = (selector.exercise, selector.pattern, selector.tag, selector.loaded)
+        cache: dict[object, frozenset[str]] = self._selected  # type: ignore[attr-defined]
+        if key not in cache:
+            cache[key] = frozenset(e.id for e in self.exercises if selector.matches(e))
+        return cache[key]
 
 
 def load(path: Path) -> Catalogue:

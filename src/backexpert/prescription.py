@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -47,6 +47,7 @@ from .vocabulary import (
     Urgency,
 )
 
+_S = TypeVar("_S", Dose, Cap)
 DEFAULT_RECOVERY_HOURS = 48
 DEFAULT_INTENSE_SESSIONS = 2
 COVERED_PLANES: dict[str, frozenset[Pattern]] = {
@@ -256,6 +257,16 @@ class Composer:
         self.excluded: dict[str, Excluded] = {}
         self.limitations: list[Limitation] = []
         self._order = {r.id: i for i, r in enumerate(rulebook)}
+        self._doses_for = self._by_exercise(self.c.doses)
+        self._caps_for = self._by_exercise(self.c.caps)
+
+    def _by_exercise(self, found: list[tuple[str, _S]]) -> dict[str, list[tuple[str, _S]]]:
+        """Conclusions indexed by the exercises their selectors pick."""
+        out: dict[str, list[tuple[str, _S]]] = {}
+        for rule_id, x in found:
+            for ex_id in self.cat.selected_ids(x):
+                out.setdefault(ex_id, []).append((rule_id, x))
+        return out
 
     def _sorted_rules(self, ids: Iterable[str]) -> list[str]:
         return sorted(set(ids), key=self._order.__getitem__)
@@ -380,10 +391,12 @@ class Composer:
         while changed:
             changed = False
             for rule_id, b in self.c.befores:
-                firsts = [p for p in planned.values() if b.first.matches(p.exercise)]
+                firsts = [
+                    p for p in planned.values() if p.exercise.id in self.cat.selected_ids(b.first)
+                ]
                 if firsts:
                     continue
-                for ex_id in [k for k, p in planned.items() if b.then.matches(p.exercise)]:
+                for ex_id in [k for k in planned if k in self.cat.selected_ids(b.then)]:
                     p = planned.pop(ex_id)
                     self.excluded[ex_id] = Excluded(
                         exercise=ex_id,
@@ -415,7 +428,7 @@ class Composer:
                 values[name] = value
 
         # Dose settings: the most conservative of all that apply replaces the default.
-        doses = [(r, x) for r, x in self.c.doses if x.matches(e)]
+        doses = self._doses_for.get(e.id, [])
         for name, conservative in _CONSERVATIVE.items():
             options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
             if not options:
@@ -427,8 +440,8 @@ class Composer:
         # Caps: the most restrictive wins.
         caps = [
             (r, x)
-            for r, x in self.c.caps
-            if x.matches(e) and (x.sessions is None or session in x.sessions)
+            for r, x in self._caps_for.get(e.id, [])
+            if x.sessions is None or session in x.sessions
         ]
         for name in ("sets", "effort"):
             limits = [(getattr(x, name), self._order[r], r) for r, x in caps if getattr(x, name)]
@@ -465,8 +478,8 @@ class Composer:
         ids = {p.exercise.id: p for p in planned}
         edges: dict[str, set[str]] = {i: set() for i in ids}
         for _, b in self.c.befores:
-            firsts = [i for i, p in ids.items() if b.first.matches(p.exercise)]
-            thens = [i for i, p in ids.items() if b.then.matches(p.exercise)]
+            firsts = [i for i in ids if i in self.cat.selected_ids(b.first)]
+            thens = [i for i in ids if i in self.cat.selected_ids(b.then)]
             for f in firsts:
                 for t in thens:
                     if f != t and PHASE_ORDER[ids[f].phase] >= PHASE_ORDER[ids[t].phase]:

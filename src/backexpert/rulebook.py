@@ -9,6 +9,7 @@ of clauses, each an AND of conditions), the form both inference engines evaluate
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -52,7 +53,7 @@ class Add(Model):
     kind: Literal["add"] = "add"
     exercise: str
     phase: Phase
-    sessions: list[SessionKind] = Field(default_factory=lambda: [SessionKind.intense], min_length=1)
+    sessions: tuple[SessionKind, ...] = Field(default=(SessionKind.intense,), min_length=1)
 
 
 class Dose(Selector):
@@ -71,7 +72,7 @@ class Cap(Selector):
     kind: Literal["cap"] = "cap"
     sets: StrictInt | None = Field(default=None, ge=1, le=10)
     effort: StrictInt | None = Field(default=None, ge=1, le=10)
-    sessions: list[SessionKind] | None = None
+    sessions: tuple[SessionKind, ...] | None = None
 
 
 class Exclude(Selector):
@@ -210,8 +211,11 @@ class Rulebook:
     directory: str
     _by_id: dict[str, Rule] = field(default_factory=dict, repr=False, compare=False)
 
+    _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         self._by_id.update({r.id: r for r in self.rules})
+        self._index.update({r.id: i for i, r in enumerate(self.rules)})
 
     def __getitem__(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
@@ -227,7 +231,8 @@ class Rulebook:
         return tuple(sorted({c.fact for r in self.rules for cl in r.clauses for c in cl}))
 
     def index(self, rule_id: str) -> int:
-        return self.rules.index(self._by_id[rule_id])
+        """The rule's position in the rulebook (file order, then order in the file)."""
+        return self._index[rule_id]
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -603,6 +608,11 @@ def _version(rules: list[Rule], cat: Catalogue) -> str:
 
 
 def dump_conclusion(c: Conclusion) -> dict[str, Any]:
-    """A conclusion as JSON data, without empty fields."""
+    """A conclusion as JSON data, without empty fields (a fresh copy of a memoised dump)."""
+    return dict(_dumped(c))
+
+
+@functools.lru_cache(maxsize=4096)
+def _dumped(c: Conclusion) -> dict[str, Any]:
     data: dict[str, Any] = _CONCLUSION.dump_python(c, mode="json", exclude_none=True)
     return data

@@ -48,6 +48,11 @@ MUST_REFER: frozenset[RedFlagQuestion] = frozenset(
         Q.acute_traumatic_cuff_tear_signs,
     }
 )
+# These matter only together with other findings (cancer, osteoporosis, trauma): alone they
+# modify the program (bone-health caps) rather than stop it.
+CONTEXT_ONLY: frozenset[RedFlagQuestion] = frozenset(
+    {Q.long_term_steroid_use, Q.recent_minor_trauma, Q.pain_worse_on_straining}
+)
 # A YES to any of these alone means no loaded work before a medical review.
 MUST_NOT_LOAD: frozenset[RedFlagQuestion] = frozenset(
     {

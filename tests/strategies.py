@@ -1,0 +1,204 @@
+"""Hand-written hypothesis strategies: valid intakes across the whole vocabulary.
+
+Edge values (ages 10, 40, 45, 50, 65, 110; NPRS 0, 6, 7, 10; cuff repair weeks 5, 6, 11, 12)
+are drawn often, and so are the combinations the rules care about, so that a few thousand
+examples reach every rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import strategies as st
+
+from backexpert.intake import Intake
+from backexpert.vocabulary import (
+    CORE_RED_FLAG_SCREEN,
+    ConditionCode,
+    Equipment,
+    Experience,
+    Finding,
+    Goal,
+    Occupation,
+    PainRegion,
+    RedFlagQuestion,
+    Severity,
+    Sex,
+    Side,
+)
+
+ASSESSED_ON = dt.date(2026, 11, 23)
+
+
+def _edge_or_range(edges: list[int], low: int, high: int) -> st.SearchStrategy[int]:
+    return st.one_of(st.sampled_from(edges), st.integers(low, high))
+
+
+ages = _edge_or_range([10, 19, 20, 39, 40, 45, 46, 50, 51, 64, 65, 110], 10, 110)
+nprs = _edge_or_range([0, 1, 3, 4, 6, 7, 10], 0, 10)
+cuff_weeks = _edge_or_range([0, 5, 6, 11, 12, 13, 14, 52], 0, 1040)
+
+
+def _subset(values: list[Any], max_size: int | None = None) -> st.SearchStrategy[list[Any]]:
+    """A subset drawn as one bit mask: one draw instead of one per member keeps examples cheap."""
+    limit = max_size if max_size is not None else len(values)
+
+    def pick(mask: int) -> list[Any]:
+        return [v for k, v in enumerate(values) if mask >> k & 1][:limit]
+
+    return st.integers(0, 2 ** len(values) - 1).map(pick)
+
+
+# Strategies are built once: building them inside a composite costs more than drawing.
+_codes = _subset(list(ConditionCode), max_size=4)
+_severity = st.none() | st.sampled_from([s.value for s in Severity])
+_side = st.none() | st.sampled_from([s.value for s in Side])
+_weeks = st.none() | st.integers(0, 1040)
+
+
+@st.composite
+def conditions(draw: st.DrawFn) -> list[dict[str, Any]]:
+    out = []
+    for code in draw(_codes):
+        entry: dict[str, Any] = {"code": code.value}
+        for key, strategy in (("severity", _severity), ("side", _side), ("weeks_since", _weeks)):
+            value = draw(
+                cuff_weeks
+                if code is ConditionCode.rotator_cuff_repair and key == "weeks_since"
+                else strategy
+            )
+            if value is not None:
+                entry[key] = value
+        out.append(entry)
+    return out
+
+
+_screen_kind = st.sampled_from(["clear", "clear", "clear", "one_yes", "random", "incomplete"])
+_any_question = st.sampled_from(list(RedFlagQuestion))
+_all_questions = _subset(list(RedFlagQuestion))
+_core_missing = _subset(list(CORE_RED_FLAG_SCREEN), max_size=9)
+
+
+@st.composite
+def red_flag_screens(draw: st.DrawFn) -> dict[str, bool]:
+    """Mostly complete, mostly clear screens; sometimes a yes, sometimes questions missing."""
+    kind = draw(_screen_kind)
+    screen = {q.value: False for q in CORE_RED_FLAG_SCREEN}
+    if kind == "one_yes":
+        screen[draw(_any_question).value] = True
+    elif kind == "random":
+        asked = draw(_all_questions)
+        yes = set(draw(_subset(asked))) if asked else set()
+        screen = {q.value: q in yes for q in asked}
+    elif kind == "incomplete":
+        for q in draw(_core_missing) or [CORE_RED_FLAG_SCREEN[0]]:
+            del screen[q.value]
+    return screen
+
+
+def _bits(n: int) -> st.SearchStrategy[list[bool]]:
+    """n yes/no answers drawn as one integer."""
+    return st.integers(0, 2**n - 1).map(lambda m: [bool(m >> k & 1) for k in range(n)])
+
+
+_one_in = {n: st.integers(0, n - 1) for n in (2, 3, 4)}
+_general = st.one_of(st.just([False] * 7), _bits(7))
+_clearance_days = st.integers(-800, 10)
+_start_back_items = st.integers(0, 255).map(
+    lambda m: ["agree" if m >> k & 1 else "disagree" for k in range(8)]
+)
+_bother = st.sampled_from(["not_at_all", "slightly", "moderately", "very_much", "extremely"])
+_odi = st.lists(st.integers(0, 5), min_size=10, max_size=10)
+_qd = st.lists(st.integers(1, 5), min_size=11, max_size=11)
+_skip_odi = _subset(list(range(10)), max_size=2)
+_skip_qd = _subset(list(range(11)), max_size=2)
+_rmdq = _subset(list(range(1, 25)))
+
+
+@st.composite
+def parq(draw: st.DrawFn) -> dict[str, Any]:
+    form: dict[str, Any] = {"general": draw(_general)}
+    if draw(_one_in[2]):
+        form["follow_up"] = {"musculoskeletal": draw(_bits(3))}
+        if draw(_one_in[2]):
+            form["follow_up"]["hypertension"] = draw(_bits(2))
+    if draw(_one_in[2]):
+        days = draw(_clearance_days)
+        form["medical_clearance"] = {"date": ASSESSED_ON + dt.timedelta(days=days)}
+    return form
+
+
+_parq = parq()
+
+
+@st.composite
+def questionnaires(draw: st.DrawFn) -> dict[str, Any]:
+    q: dict[str, Any] = {}
+    if draw(_one_in[3]) == 0:
+        q["start_back"] = {"items": draw(_start_back_items), "bothersomeness": draw(_bother)}
+    if draw(_one_in[3]) == 0:
+        sections: list[int | None] = list(draw(_odi))
+        for i in draw(_skip_odi):
+            sections[i] = None
+        q["odi"] = sections
+    if draw(_one_in[3]) == 0:
+        items: list[int | None] = list(draw(_qd))
+        for i in draw(_skip_qd):
+            items[i] = None
+        q["quickdash"] = items
+    if draw(_one_in[4]) == 0:
+        q["roland_morris"] = draw(_rmdq)
+    if draw(_one_in[3]) == 0:
+        q["parq_plus"] = draw(_parq)
+    return q
+
+
+_names = st.sampled_from(["Alex Example", "Sam", "<b>O'Neil</b>"])
+_sex = st.sampled_from([x.value for x in Sex])
+_occupation = st.sampled_from([x.value for x in Occupation])
+_experience = st.sampled_from([x.value for x in Experience])
+_sessions = st.integers(1, 7)
+_equipment = _subset(list(Equipment))
+_goals = _subset(list(Goal))
+_findings = _subset(list(Finding), max_size=5)
+_region = st.sampled_from([x.value for x in PainRegion])
+_vigorous = st.none() | st.booleans()
+_conditions = conditions()
+_screens = red_flag_screens()
+_questionnaires = questionnaires()
+
+
+@st.composite
+def intake_data(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid intake as data (the shape a clinic sends)."""
+    now = draw(nprs)
+    worst = max(now, draw(nprs))
+    data: dict[str, Any] = {
+        "client": {
+            "name": draw(_names),
+            "age": draw(ages),
+            "sex": draw(_sex),
+            "occupation": draw(_occupation),
+        },
+        "training": {
+            "experience": draw(_experience),
+            "sessions_per_week": draw(_sessions),
+            "equipment": [e.value for e in draw(_equipment)],
+        },
+        "goals": [g.value for g in draw(_goals)] or [Goal.general_fitness.value],
+        "findings": [f.value for f in draw(_findings)],
+        "conditions": draw(_conditions),
+        "pain": {"region": draw(_region), "nprs_now": now, "nprs_worst_24h": worst},
+        "red_flag_screen": draw(_screens),
+        "questionnaires": draw(_questionnaires),
+        "assessment": {"date": ASSESSED_ON},
+    }
+    vigorous = draw(_vigorous)
+    if vigorous is not None:
+        data["training"]["accustomed_to_vigorous_effort"] = vigorous
+    return data
+
+
+def intakes() -> st.SearchStrategy[Intake]:
+    return intake_data().map(Intake.model_validate)

@@ -1,0 +1,226 @@
+"""Safety invariants proven over generated clients (hypothesis), checked independently of safety.py."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backexpert import assessment, safety
+from backexpert.intake import Intake
+from backexpert.prescription import Item, Prescription
+from backexpert.schedule import gaps_hours
+from backexpert.vocabulary import (
+    CORE_RED_FLAG_SCREEN,
+    ConditionCode,
+    Pattern,
+    Phase,
+    RedFlagQuestion,
+    Urgency,
+)
+from tests.strategies import ASSESSED_ON, intake_data, intakes
+
+ENGINE = assessment.default_engine()
+RULEBOOK = ENGINE.rulebook
+CAT = RULEBOOK.catalogue
+pytestmark = pytest.mark.property
+
+
+def assess(intake: Intake) -> Prescription:
+    return assessment.assess(intake, ENGINE, today=ASSESSED_ON)
+
+
+def all_items(p: Prescription) -> list[Item]:
+    return [i for s in p.sessions for i in s.items] + list(p.daily)
+
+
+def loaded_sets(p: Prescription) -> int:
+    return sum(i.sets for i in all_items(p) if i.loaded)
+
+
+def max_loaded_effort(p: Prescription) -> int:
+    return max((i.effort for i in all_items(p) if i.loaded), default=0)
+
+
+@given(intakes())
+def test_emergency_or_urgent_referral_has_no_sessions(intake: Intake) -> None:
+    p = assess(intake)
+    if p.referral is not None and p.referral.urgency in (Urgency.emergency, Urgency.urgent):
+        assert p.status == "referral"
+        assert p.sessions == [] and p.daily == []
+    if p.status == "referral":
+        assert p.referral is not None and p.referral.urgency is not Urgency.before_exercise
+
+
+@given(intakes())
+def test_a_red_flag_always_stops_or_unloads_the_program(intake: Intake) -> None:
+    p = assess(intake)
+    yes = {q for q, a in intake.red_flag_screen.items() if a}
+    if yes & safety.MUST_REFER:
+        assert p.status == "referral", yes
+    incomplete = any(q not in intake.red_flag_screen for q in CORE_RED_FLAG_SCREEN)
+    if incomplete or yes - safety.CONTEXT_ONLY:
+        assert not [i for i in all_items(p) if i.loaded]
+
+
+def test_every_red_flag_question_is_classified() -> None:
+    groups = [safety.MUST_REFER, safety.MUST_NOT_LOAD, safety.CONTEXT_ONLY]
+    assert set().union(*groups) == set(RedFlagQuestion)
+    assert sum(len(g) for g in groups) == len(RedFlagQuestion)
+
+
+@given(intakes())
+def test_no_item_is_contraindicated(intake: Intake) -> None:
+    p = assess(intake)
+    forbidden = safety.forbidden_for(intake, CAT)
+    offending = {i.exercise: forbidden[i.exercise] for i in all_items(p) if i.exercise in forbidden}
+    assert not offending
+
+
+@given(intakes())
+def test_loaded_items_come_after_priming(intake: Intake) -> None:
+    for s in assess(intake).sessions:
+        phases = [i.phase for i in s.items]
+        for k, i in enumerate(s.items):
+            if i.loaded:
+                assert Phase.priming in phases[:k], (s.day, i.exercise)
+
+
+@given(intakes())
+def test_intense_sessions_are_48_hours_apart_across_the_week(intake: Intake) -> None:
+    p = assess(intake)
+    intense = [s.day for s in p.sessions if s.intensity == "intense"]
+    if len(intense) > 1:
+        assert min(gaps_hours(intense)) >= 48
+        assert p.schedule is not None and min(gaps_hours(intense)) >= p.schedule.recovery_hours
+    assert len(p.sessions) <= intake.training.sessions_per_week
+
+
+@given(intakes())
+def test_doses_stay_within_caps(intake: Intake) -> None:
+    p = assess(intake)
+    novice = intake.training.experience.value == "novice"
+    for i in all_items(p):
+        assert 1 <= i.sets <= 4 and 1 <= i.effort <= 8
+        if novice:
+            assert i.sets <= 3
+            assert not i.loaded or i.effort <= 7
+    if p.status == "clearance_required":
+        assert all(i.effort <= 5 and not i.loaded for i in all_items(p))
+    for s in p.sessions:
+        if s.intensity == "light":
+            assert all(i.effort <= 6 for i in s.items if i.loaded)
+
+
+def _hinge_sets(p: Prescription) -> int:
+    per_session = [
+        sum(i.sets for i in s.items if i.loaded and i.pattern is Pattern.hinge)
+        for s in p.sessions
+        if s.intensity == "intense"
+    ]
+    return max(per_session, default=0)
+
+
+@given(intake_data(), st.sampled_from(["mild", "moderate", "severe", None]))
+def test_lumbar_instability_reduces_hinge_sets(data: dict[str, Any], severity: str | None) -> None:
+    without = copy.deepcopy(data)
+    without["conditions"] = [c for c in data["conditions"] if c["code"] != "lumbar_instability"]
+    with_li = copy.deepcopy(without)
+    entry: dict[str, Any] = {"code": "lumbar_instability"}
+    if severity:
+        entry["severity"] = severity
+    with_li["conditions"].append(entry)
+    base = assess(Intake.model_validate(without))
+    unstable = assess(Intake.model_validate(with_li))
+    assert _hinge_sets(unstable) <= _hinge_sets(base)
+    if _hinge_sets(base) > 0 and "risk.lumbar_load" not in base.facts:
+        assert _hinge_sets(unstable) < _hinge_sets(base)
+
+
+def _worsen(data: dict[str, Any], how: str, pick: int) -> dict[str, Any] | None:
+    """The same client with one thing worse; None when that cannot get worse."""
+    d = copy.deepcopy(data)
+    q = d["questionnaires"]
+    if how == "condition":
+        present = {c["code"] for c in d["conditions"]}
+        free = [c for c in ConditionCode if c.value not in present]
+        if not free:
+            return None
+        code = free[pick % len(free)]
+        entry: dict[str, Any] = {"code": code.value}
+        if code is ConditionCode.rotator_cuff_repair:
+            entry["weeks_since"] = [4, 8, 12, 20][pick % 4]
+        d["conditions"].append(entry)
+    elif how == "red_flag":
+        d["red_flag_screen"][list(RedFlagQuestion)[pick % len(RedFlagQuestion)].value] = True
+    elif how == "pain":
+        pain = d["pain"]
+        if pain["nprs_now"] == 10:
+            return None
+        pain["nprs_now"] += 1 + pick % (10 - pain["nprs_now"])
+        pain["nprs_worst_24h"] = max(pain["nprs_worst_24h"], pain["nprs_now"])
+    elif how == "odi" and "odi" in q:
+        idx = [i for i, v in enumerate(q["odi"]) if v is not None and v < 5]
+        if not idx:
+            return None
+        q["odi"][idx[pick % len(idx)]] += 1
+    elif how == "quickdash" and "quickdash" in q:
+        idx = [i for i, v in enumerate(q["quickdash"]) if v is not None and v < 5]
+        if not idx:
+            return None
+        q["quickdash"][idx[pick % len(idx)]] += 1
+    elif how == "start_back" and "start_back" in q:
+        idx = [i for i, v in enumerate(q["start_back"]["items"]) if v == "disagree"]
+        if not idx:
+            return None
+        q["start_back"]["items"][idx[pick % len(idx)]] = "agree"
+    elif how == "parq" and "parq_plus" in q:
+        idx = [i for i, v in enumerate(q["parq_plus"]["general"]) if not v]
+        if not idx:
+            return None
+        q["parq_plus"]["general"][idx[pick % len(idx)]] = True
+    else:
+        return None
+    return d
+
+
+@given(
+    intake_data(),
+    st.sampled_from(["condition", "red_flag", "pain", "odi", "quickdash", "start_back", "parq"]),
+    st.integers(0, 1000),
+)
+def test_worse_never_adds_load(data: dict[str, Any], how: str, pick: int) -> None:
+    worse = _worsen(data, how, pick)
+    if worse is None:
+        return
+    before = assess(Intake.model_validate(data))
+    after = assess(Intake.model_validate(worse))
+    assert loaded_sets(after) <= loaded_sets(before), how
+    assert max_loaded_effort(after) <= max_loaded_effort(before), how
+
+
+@given(intakes())
+def test_every_item_is_explained_by_existing_rules(intake: Intake) -> None:
+    p = assess(intake)
+    for i in all_items(p):
+        assert i.because
+        assert all(r in RULEBOOK for r in [*i.because, *(a.rule for a in i.adjustments)])
+    for x in p.excluded:
+        assert x.reason and all(r in RULEBOOK for r in x.because)
+    fired = {f.rule for f in p.trace}
+    assert {r.id for r in p.rules} == fired
+
+
+@given(intakes())
+def test_same_intake_gives_byte_identical_json(intake: Intake) -> None:
+    first = assessment.to_json(assess(intake))
+    again = Intake.model_validate_json(intake.model_dump_json())
+    assert assessment.to_json(assess(again)) == first
+
+
+@given(intakes())
+def test_safety_module_agrees_with_these_properties(intake: Intake) -> None:
+    assert safety.violations(assess(intake), intake, RULEBOOK) == []
