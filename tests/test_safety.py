@@ -1,4 +1,4 @@
-"""Safety invariants proven over generated clients (hypothesis), checked independently of safety.py."""
+"""Safety invariants proven over generated clients, checked independently of safety.py."""
 
 from __future__ import annotations
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import click
 
-from . import assessment, console, engine, intake, rulebook
+from . import assessment, console, coverage, engine, intake, rulebook
 from .errors import (
     BackExpertError,
     InputError,
@@ -107,6 +108,27 @@ def rules_check(rules_dir: str | None) -> None:
         f"  {len(rb.facts_used())} facts tested; conclusions: "
         + ", ".join(f"{k} {n}" for k, n in sorted(actions.items()))
     )
+
+
+@rules.command("coverage")
+@click.option(
+    "--cases",
+    "cases_dir",
+    type=click.Path(file_okay=False, exists=True),
+    default="tests/cases",
+    show_default=True,
+    help="Directory of clinical cases (YAML files with an `intake`).",
+)
+@_RULES_OPTION
+def rules_coverage(cases_dir: str, rules_dir: str | None) -> None:
+    """Run the clinical cases and report which rules never fired."""
+    ev = assessment.default_engine(rules_dir)
+    files = sorted(Path(cases_dir).glob("*.yaml"))
+    fired = coverage.rule_coverage(files, ev)
+    never = [rule_id for rule_id, cases in fired.items() if not cases]
+    click.echo(f"{len(files)} cases; {len(fired) - len(never)} of {len(fired)} rules fired")
+    for rule_id in never:
+        click.echo(f"  never fired: {rule_id} ({ev.rulebook[rule_id].file})")
 
 
 @rules.command("list")
