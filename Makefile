@@ -32,8 +32,11 @@ format: $(STAMP) ## apply the formatter and safe lint fixes
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
-test: check ## the whole test suite (after the checks)
-	$(BIN)/pytest
+test: check ## the whole test suite (after the checks), on both cores
+	$(BIN)/pytest -n 2
+
+soak: $(STAMP) ## the hypothesis safety properties with 100,000 examples each
+	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -n 2 -m property
 
 bench: $(STAMP) ## performance numbers
 	$(BIN)/python benchmarks/assess.py
