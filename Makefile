@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LINTED := src tests $(wildcard benchmarks/*.py)
 
 .PHONY: help run test check lint format soak bench clean
 
@@ -24,13 +25,13 @@ run: $(STAMP) ## assess every example intake and print the prescriptions
 	done
 
 check: $(STAMP) ## lint, format check and strict typing
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy src
 
 format: $(STAMP) ## apply the formatter and safe lint fixes
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
 
 test: check ## the whole test suite (after the checks), on both cores
 	$(BIN)/pytest -n 2
