@@ -5,12 +5,15 @@ from __future__ import annotations
 import copy
 import textwrap
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from backexpert import catalogue, documents, rulebook
 from backexpert.catalogue import Catalogue
 from backexpert.intake import Intake
 from backexpert.rulebook import Rulebook
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "desk-worker.yaml"
 
 ALL_EQUIPMENT = [
     "barbell",

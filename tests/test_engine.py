@@ -7,7 +7,6 @@ import sys
 import textwrap
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,9 +24,7 @@ from backexpert.engine import (
 from backexpert.errors import EngineError, RuleSetError
 from backexpert.rulebook import Condition, Flag, Rule, Rulebook
 from backexpert.vocabulary import FactValue
-from factories import compile_rules, make_intake, shipped_catalogue
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "desk-worker.yaml"
+from factories import EXAMPLE, compile_rules, make_intake, shipped_catalogue
 
 NEVER_MATCHES = """\
 area: tiny

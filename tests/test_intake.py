@@ -23,9 +23,8 @@ from backexpert.vocabulary import (
     Sex,
     Side,
 )
-from factories import intake_data, make_intake
+from factories import EXAMPLE, intake_data, make_intake
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "desk-worker.yaml"
 EXAMPLE_TEXT = EXAMPLE.read_text()
 
 
