@@ -1,0 +1,270 @@
+"""Clinical test cases as data: `tests/cases/*.yaml`, their format, and how a case is checked.
+
+A case is an intake plus the outcome a physiotherapist expects. The format is strict: unknown
+keys fail (a typo must never pass silently), and every exercise id, rule id and flag code an
+expectation names must exist, or an `absent` or `not_fired` check could never fail.
+
+    name: short title
+    about: what the case proves and its source (seed section or vignette)
+    intake: {...}                 # a full intake, the same shape as examples/desk-worker.yaml
+    expect:                       # every key optional
+      status: program             # plain string compare with prescription.status
+      present: [ids]              # each prescribed in at least one intense session
+      absent: [ids]               # prescribed nowhere (no session, not daily)
+      excluded: [ids]             # listed in prescription.excluded
+      substituted: {original_id: replacement_id}
+      order: [[first_id, then_id]]    # in every session holding both, first comes before then
+      max_sets: {id: n}           # every occurrence
+      sets: {id: n}               # exact, in intense sessions
+      reps: {id: "8-12"}          # exact, in intense sessions
+      max_effort: {id: n}         # every occurrence (effort = RPE cap)
+      all_max_sets: n             # no item anywhere above n sets
+      flags: [flag codes]
+      fired: [rule ids]
+      not_fired: [rule ids]
+      daily: [ids]                # each among the daily drills
+      schedule: {intense_sessions: n, light_sessions: n, min_gap_hours: n, days: {mon: intense}}
+
+Expectations that speak of an exercise's dose or order also require the exercise to be there:
+`max_sets: {face_pull: 2}` fails when no face pull is prescribed (use `absent` for that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+
+from backexpert import documents, intake
+from backexpert.errors import InputError
+from backexpert.prescription import Item, Prescription
+from backexpert.rulebook import Rulebook
+from backexpert.schedule import gaps_hours
+from backexpert.vocabulary import WEEK, Day, FlagCode
+
+CASES_DIR = Path(__file__).parent / "cases"
+
+# Expectations about which rules fired. They are left out when a mutant rule base is judged,
+# because `fired: [x]` fails trivially once rule x is deleted and proves no behaviour.
+TRACE_KEYS = frozenset({"fired", "not_fired"})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScheduleExpect(_Strict):
+    intense_sessions: StrictInt | None = None
+    light_sessions: StrictInt | None = None
+    min_gap_hours: StrictInt | None = None
+    days: dict[Day, Literal["intense", "light", "rest"]] | None = None
+
+
+class Expect(_Strict):
+    status: StrictStr | None = None
+    present: list[StrictStr] = []
+    absent: list[StrictStr] = []
+    excluded: list[StrictStr] = []
+    substituted: dict[StrictStr, StrictStr] = {}
+    order: list[tuple[StrictStr, StrictStr]] = []
+    max_sets: dict[StrictStr, StrictInt] = {}
+    sets: dict[StrictStr, StrictInt] = {}
+    reps: dict[StrictStr, StrictStr] = {}
+    max_effort: dict[StrictStr, StrictInt] = {}
+    all_max_sets: StrictInt | None = None
+    flags: list[StrictStr] = []
+    fired: list[StrictStr] = []
+    not_fired: list[StrictStr] = []
+    daily: list[StrictStr] = []
+    schedule: ScheduleExpect | None = None
+
+    def exercise_ids(self) -> set[str]:
+        ids = {*self.present, *self.absent, *self.excluded, *self.daily}
+        ids |= {*self.substituted, *self.substituted.values()}
+        ids |= {x for pair in self.order for x in pair}
+        for mapping in (self.max_sets, self.sets, self.reps, self.max_effort):
+            ids |= set(mapping)
+        return ids
+
+
+class CaseFile(_Strict):
+    name: StrictStr = Field(min_length=3)
+    about: StrictStr = Field(min_length=10)
+    intake: dict[str, Any]
+    expect: Expect
+
+
+@dataclass(frozen=True)
+class Case:
+    path: Path
+    name: str
+    about: str
+    intake: intake.Intake
+    expect: Expect
+
+    @property
+    def id(self) -> str:
+        return self.path.stem
+
+
+def case_paths(directory: Path = CASES_DIR) -> list[Path]:
+    """Every case file, sorted: none is skipped."""
+    return sorted(directory.glob("*.yaml"))
+
+
+def load(path: Path) -> Case:
+    """Read a case; the intake goes through `intake.parse`, keeping the case file's line numbers."""
+    text = path.read_text(encoding="utf-8")
+    doc = documents.parse(text, str(path))
+    try:
+        spec = CaseFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise InputError(str(path), documents.problems_from(exc, doc)) from None
+    node = _intake_node(doc)
+    start, end = node.start_mark, node.end_mark
+    # Pad with the lines and columns before it, so a problem's line is the case file's line.
+    intake_text = "\n" * start.line + " " * start.column + text[start.index : end.index]
+    return Case(path, spec.name, spec.about, intake.parse(intake_text, str(path)), spec.expect)
+
+
+def _intake_node(doc: documents.Document) -> yaml.Node:
+    assert isinstance(doc.node, yaml.MappingNode)
+    for key, value in doc.node.value:
+        if key.value == "intake":
+            return value  # type: ignore[no-any-return]
+    raise AssertionError(f"{doc.source}: no intake")
+
+
+def unknown_names(expect: Expect, rulebook: Rulebook) -> list[str]:
+    """Names an expectation uses that do not exist (a typo would make a check vacuous)."""
+    out = [
+        f"unknown exercise id {x!r}"
+        for x in sorted(expect.exercise_ids())
+        if x not in rulebook.catalogue
+    ]
+    out += [
+        f"unknown rule id {r!r}" for r in [*expect.fired, *expect.not_fired] if r not in rulebook
+    ]
+    codes = {f.value for f in FlagCode}
+    out += [f"unknown flag code {c!r}" for c in expect.flags if c not in codes]
+    return out
+
+
+def _ids(items: Iterable[Item]) -> list[str]:
+    return [i.exercise for i in items]
+
+
+def check(expect: Expect, p: Prescription, skip: Iterable[str] = ()) -> list[str]:
+    """Every way the prescription falls short of the expectation (empty when it meets it)."""
+    skipped = set(skip)
+    out: list[str] = []
+    intense = [s for s in p.sessions if s.intensity == "intense"]
+    everywhere = [(s.day.value, i) for s in p.sessions for i in s.items]
+    everywhere += [("daily", i) for i in p.daily]
+    in_intense = [(s.day.value, i) for s in intense for i in s.items]
+    prescribed = {i.exercise for _, i in everywhere}
+    excluded = {x.exercise: x for x in p.excluded}
+
+    def occurrences(ex: str, key: str, intense_only: bool) -> list[tuple[str, Item]]:
+        found = [
+            (d, i) for d, i in (in_intense if intense_only else everywhere) if i.exercise == ex
+        ]
+        if not found:
+            scope = "intense session" if intense_only else "session or daily drill"
+            out.append(f"{key}: {ex} is in no {scope}, so its dose cannot be checked")
+        return found
+
+    if expect.status is not None and p.status != expect.status:
+        out.append(f"status: expected {expect.status!r}, got {p.status!r}")
+    for ex in expect.present:
+        if not any(ex in _ids(s.items) for s in intense):
+            shown = sorted({i.exercise for _, i in in_intense})
+            out.append(f"present: {ex} is in no intense session (they hold {shown})")
+    for ex in expect.absent:
+        where = sorted({d for d, i in everywhere if i.exercise == ex})
+        if where:
+            out.append(f"absent: {ex} is prescribed on {', '.join(where)}")
+    for ex in expect.excluded:
+        if ex not in excluded:
+            out.append(f"excluded: {ex} is not listed (excluded: {sorted(excluded)})")
+    for original, replacement in expect.substituted.items():
+        x = excluded.get(original)
+        if x is None or x.replaced_by != replacement:
+            got = "not excluded" if x is None else f"replaced by {x.replaced_by}"
+            out.append(f"substituted: {original} should be replaced by {replacement}, was {got}")
+        elif replacement not in prescribed:
+            out.append(f"substituted: {replacement} stands in for {original} but is not prescribed")
+    for first, then in expect.order:
+        sessions = [(s.day.value, _ids(s.items)) for s in p.sessions]
+        sessions.append(("daily", _ids(p.daily)))
+        both = [(d, ids) for d, ids in sessions if first in ids and then in ids]
+        if not both:
+            out.append(f"order: no session holds both {first} and {then}")
+        for d, ids in both:
+            if ids.index(first) > ids.index(then):
+                out.append(f"order: on {d} {then} comes before {first}: {ids}")
+    for ex, n in expect.max_sets.items():
+        for d, i in occurrences(ex, "max_sets", intense_only=False):
+            if i.sets > n:
+                out.append(f"max_sets: {ex} has {i.sets} sets on {d}, expected at most {n}")
+    for ex, n in expect.sets.items():
+        for d, i in occurrences(ex, "sets", intense_only=True):
+            if i.sets != n:
+                out.append(f"sets: {ex} has {i.sets} sets on {d}, expected {n}")
+    for ex, reps in expect.reps.items():
+        for d, i in occurrences(ex, "reps", intense_only=True):
+            if i.reps != reps:
+                out.append(f"reps: {ex} is dosed {i.reps} reps on {d}, expected {reps}")
+    for ex, n in expect.max_effort.items():
+        for d, i in occurrences(ex, "max_effort", intense_only=False):
+            if i.effort > n:
+                out.append(f"max_effort: {ex} at RPE {i.effort} on {d}, expected at most {n}")
+    if expect.all_max_sets is not None:
+        out += [
+            f"all_max_sets: {i.exercise} has {i.sets} sets on {d} > {expect.all_max_sets}"
+            for d, i in everywhere
+            if i.sets > expect.all_max_sets
+        ]
+    codes = {f.code.value for f in p.flags}
+    out += [
+        f"flags: {c} not raised (raised: {sorted(codes)})" for c in expect.flags if c not in codes
+    ]
+    fired = {t.rule for t in p.trace}
+    if "fired" not in skipped:
+        out += [f"fired: {r} did not fire" for r in expect.fired if r not in fired]
+    if "not_fired" not in skipped:
+        out += [f"not_fired: {r} fired" for r in expect.not_fired if r in fired]
+    daily = _ids(p.daily)
+    out += [
+        f"daily: {ex} not among the daily drills {daily}" for ex in expect.daily if ex not in daily
+    ]
+    if expect.schedule is not None:
+        out += _check_schedule(expect.schedule, p)
+    return out
+
+
+def _check_schedule(expect: ScheduleExpect, p: Prescription) -> list[str]:
+    out: list[str] = []
+    intense = [s.day for s in p.sessions if s.intensity == "intense"]
+    light = [s.day for s in p.sessions if s.intensity == "light"]
+    if expect.intense_sessions is not None and len(intense) != expect.intense_sessions:
+        out.append(f"schedule: {len(intense)} intense sessions, expected {expect.intense_sessions}")
+    if expect.light_sessions is not None and len(light) != expect.light_sessions:
+        out.append(f"schedule: {len(light)} light sessions, expected {expect.light_sessions}")
+    if expect.min_gap_hours is not None:
+        # Measured from the sessions themselves, with the wrap into next week.
+        gaps = gaps_hours(intense)
+        if len(intense) < 2:
+            out.append(f"schedule: min_gap_hours needs 2+ intense sessions, got {len(intense)}")
+        elif min(gaps) < expect.min_gap_hours:
+            out.append(f"schedule: intense gaps {gaps} h, expected at least {expect.min_gap_hours}")
+    for day, kind in (expect.days or {}).items():
+        actual = {s.day: s.intensity for s in p.sessions}.get(day, "rest")
+        if actual != kind:
+            week = {d.value: {s.day: s.intensity for s in p.sessions}.get(d, "rest") for d in WEEK}
+            out.append(f"schedule: {day.value} is {actual}, expected {kind} (week: {week})")
+    return out
