@@ -23,7 +23,14 @@ expectation names must exist, or an `absent` or `not_fired` check could never fa
       fired: [rule ids]
       not_fired: [rule ids]
       daily: [ids]                # each among the daily drills
+      light: [ids]                # each prescribed in at least one light session
       schedule: {intense_sessions: n, light_sessions: n, min_gap_hours: n, days: {mon: intense}}
+      referral: emergency         # the referral's urgency (emergency | urgent | before_exercise)
+      no_sessions: true           # no session and no daily drill at all
+      no_loaded: true             # no loaded item anywhere
+      all_max_effort: n           # no item anywhere above RPE n
+      max_loaded_effort: n        # no loaded item anywhere above RPE n
+      scores: {odi: {percent: 35.6, band: moderate}}   # fields of prescription.scores
 
 Expectations that speak of an exercise's dose or order also require the exercise to be there:
 `max_sets: {face_pull: 2}` fails when no face pull is prescribed (use `absent` for that).
@@ -80,10 +87,17 @@ class Expect(_Strict):
     fired: list[StrictStr] = []
     not_fired: list[StrictStr] = []
     daily: list[StrictStr] = []
+    light: list[StrictStr] = []
     schedule: ScheduleExpect | None = None
+    referral: Literal["emergency", "urgent", "before_exercise"] | None = None
+    no_sessions: bool = False
+    no_loaded: bool = False
+    all_max_effort: StrictInt | None = None
+    max_loaded_effort: StrictInt | None = None
+    scores: dict[StrictStr, dict[StrictStr, Any]] = {}
 
     def exercise_ids(self) -> set[str]:
-        ids = {*self.present, *self.absent, *self.excluded, *self.daily}
+        ids = {*self.present, *self.absent, *self.excluded, *self.daily, *self.light}
         ids |= {*self.substituted, *self.substituted.values()}
         ids |= {x for pair in self.order for x in pair}
         for mapping in (self.max_sets, self.sets, self.reps, self.max_effort):
@@ -242,8 +256,47 @@ def check(expect: Expect, p: Prescription, skip: Iterable[str] = ()) -> list[str
     out += [
         f"daily: {ex} not among the daily drills {daily}" for ex in expect.daily if ex not in daily
     ]
+    light = {i.exercise for s in p.sessions if s.intensity == "light" for i in s.items}
+    out += [f"light: {ex} is in no light session" for ex in expect.light if ex not in light]
     if expect.schedule is not None:
         out += _check_schedule(expect.schedule, p)
+    return out + _check_screening(expect, p, everywhere)
+
+
+def _check_screening(
+    expect: Expect, p: Prescription, everywhere: list[tuple[str, Item]]
+) -> list[str]:
+    out: list[str] = []
+    urgency = None if p.referral is None else p.referral.urgency.value
+    if expect.referral is not None and urgency != expect.referral:
+        out.append(f"referral: expected {expect.referral}, got {urgency}")
+    if expect.no_sessions and (p.sessions or p.daily):
+        out.append(f"no_sessions: {len(p.sessions)} sessions and {len(p.daily)} daily drills")
+    if expect.no_loaded:
+        out += [f"no_loaded: {i.exercise} is loaded on {d}" for d, i in everywhere if i.loaded]
+    if expect.all_max_effort is not None:
+        out += [
+            f"all_max_effort: {i.exercise} at RPE {i.effort} on {d} > {expect.all_max_effort}"
+            for d, i in everywhere
+            if i.effort > expect.all_max_effort
+        ]
+    if expect.max_loaded_effort is not None:
+        out += [
+            f"max_loaded_effort: {i.exercise} at RPE {i.effort} on {d}"
+            for d, i in everywhere
+            if i.loaded and i.effort > expect.max_loaded_effort
+        ]
+    scores = p.scores.model_dump(mode="json")
+    for instrument, fields in expect.scores.items():
+        got = scores.get(instrument)
+        if got is None:
+            out.append(f"scores: {instrument} was not scored")
+            continue
+        out += [
+            f"scores: {instrument}.{k} is {got.get(k)!r}, expected {v!r}"
+            for k, v in fields.items()
+            if got.get(k) != v
+        ]
     return out
 
 

@@ -12,6 +12,7 @@ from backexpert import catalogue, documents, rulebook
 from backexpert.catalogue import Catalogue
 from backexpert.intake import Intake
 from backexpert.rulebook import Rulebook
+from backexpert.vocabulary import CORE_RED_FLAG_SCREEN
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "desk-worker.yaml"
 
@@ -37,7 +38,7 @@ BASE_INTAKE: dict[str, Any] = {
     "findings": [],
     "conditions": [],
     "pain": {"region": "none", "nprs_now": 0},
-    "red_flag_screen": {"saddle_anaesthesia": False, "history_of_cancer": False},
+    "red_flag_screen": dict.fromkeys((q.value for q in CORE_RED_FLAG_SCREEN), False),
 }
 
 

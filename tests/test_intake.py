@@ -11,6 +11,7 @@ import yaml
 from backexpert import facts, intake
 from backexpert.errors import DocumentError, IntakeError, Problem
 from backexpert.vocabulary import (
+    CORE_RED_FLAG_SCREEN,
     FACTS,
     ConditionCode,
     Equipment,
@@ -71,7 +72,7 @@ def test_example_validates_as_written() -> None:
         14,
     )
     assert (i.pain.nprs_now, i.pain.nprs_worst_24h, i.pain.worst) == (3, 5, 5)
-    assert i.red_flag_screen == dict.fromkeys(RedFlagQuestion, False)
+    assert i.red_flag_screen == dict.fromkeys(CORE_RED_FLAG_SCREEN, False)
 
 
 def test_example_as_json_gives_the_same_intake() -> None:

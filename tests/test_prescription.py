@@ -222,12 +222,14 @@ def test_most_urgent_referral_wins_and_reasons_are_merged() -> None:
     assert [r.because for r in p.referral.reasons] == [["tiny.soon"], ["tiny.refer"]]
 
 
-def test_before_exercise_referral_keeps_the_program() -> None:
+def test_before_exercise_referral_limits_the_program_to_unloaded_work() -> None:
     review = _rule("tiny.review", ["refer: {urgency: before_exercise, reason: a, action: b}"])
     p = _assess(PRIME + ADD_DEADLIFT + review)
-    assert p.status == "program"
+    assert p.status == "limited"
     assert p.referral is not None
-    assert "deadlift" in _prescribed(p)
+    assert p.limitations[0].because == ["tiny.review"]
+    assert "deadlift" not in _prescribed(p)
+    assert "deadlift" in {x.exercise for x in p.excluded}
 
 
 # --- order comes from data, never from firing order ----------------------------------------
@@ -294,9 +296,15 @@ def test_coverage_names_what_is_missing() -> None:
 # --- the shipped rule base ----------------------------------------------------------------
 
 
-def test_desk_worker_example_covers_every_plane() -> None:
+def test_desk_worker_example_covers_every_plane_the_repair_allows() -> None:
     p = assessment.assess(intake.load(str(EXAMPLE)))
-    assert all(c.covered for c in p.coverage), p.coverage
+    covered = {c.plane: c for c in p.coverage}
+    assert all(covered[k].covered for k in ("horizontal_pull", "hinge", "rotation")), p.coverage
+    # Overhead pulling waits for the cuff repair's milestones; the gap is explained.
+    vertical = covered["vertical_pull"]
+    assert not vertical.covered
+    assert vertical.note is not None
+    assert "shoulder.repair_scapular_activation_first" in vertical.note
 
 
 def test_same_intake_gives_byte_identical_json() -> None:

@@ -285,6 +285,9 @@ def test_shipped_rule_base_loads() -> None:
         "experience",
         "goals",
         "schedule",
+        "red_flags",
+        "screening",
+        "general_health",
     }
     assert len(rb.rules) >= 40
     assert re.fullmatch(r"[0-9a-f]{12}", rb.version)

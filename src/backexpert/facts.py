@@ -7,6 +7,7 @@ bool, int or str from validated models, so the engine never coerces types.
 
 from __future__ import annotations
 
+from . import instruments
 from .errors import EngineError
 from .instruments import Scores
 from .intake import Intake
@@ -26,8 +27,10 @@ from .vocabulary import (
 FactBase = dict[str, FactValue]
 
 
-def from_intake(intake: Intake, scores: Scores) -> FactBase:
+def from_intake(intake: Intake, scores: Scores | None = None) -> FactBase:
     """The closed-world fact base of one intake and its scores, sorted by fact name."""
+    if scores is None:
+        scores = instruments.score(intake, instruments.assessed_on(intake))
     c, t = intake.client, intake.training
     facts: FactBase = {
         "client.age": c.age,

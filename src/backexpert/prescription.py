@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from . import schedule as week_plan
-from .catalogue import Catalogue, Exercise, rep_bounds
+from .catalogue import Catalogue, Exercise, Selector, rep_bounds
 from .engine import Inference
 from .facts import FactBase
 from .instruments import Scores
@@ -385,15 +385,19 @@ class Composer:
 
     # -- requirements --
 
+    def _stands_for(self, p: _Planned, sel: Selector) -> bool:
+        """Whether a planned item is, or stands in for, an exercise the selector picks."""
+        ids = self.cat.selected_ids(sel)
+        sub = p.substitutes_for
+        return p.exercise.id in ids or (sub is not None and sub.exercise in ids)
+
     def _drop_unmet_requirements(self, planned: dict[str, _Planned]) -> None:
         """`then` items need a `first` item in the program; drop them until that holds."""
         changed = True
         while changed:
             changed = False
             for rule_id, b in self.c.befores:
-                firsts = [
-                    p for p in planned.values() if p.exercise.id in self.cat.selected_ids(b.first)
-                ]
+                firsts = [p for p in planned.values() if self._stands_for(p, b.first)]
                 if firsts:
                     continue
                 for ex_id in [k for k in planned if k in self.cat.selected_ids(b.then)]:
@@ -478,7 +482,7 @@ class Composer:
         ids = {p.exercise.id: p for p in planned}
         edges: dict[str, set[str]] = {i: set() for i in ids}
         for _, b in self.c.befores:
-            firsts = [i for i in ids if i in self.cat.selected_ids(b.first)]
+            firsts = [i for i, p in ids.items() if self._stands_for(p, b.first)]
             thens = [i for i in ids if i in self.cat.selected_ids(b.then)]
             for f in firsts:
                 for t in thens:
