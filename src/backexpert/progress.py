@@ -21,9 +21,9 @@ composed in plain Python, never from firing order:
 Measures (design choices, documented in docs/progress.md): working sets are the sets at the
 session's top load (lighter warm-ups are ignored); the target is the latest log entry's
 `target_reps`, else the latest assessment's prescription, else the catalogue dose; effort is the
-hardest working set (RIR as RPE = 10 - RIR); performance is an estimated 1RM from load, reps and
-reps in reserve (Epley), or reps plus reps in reserve without load; a trend compares the first
-and last of the last three sessions (effort: 1 RPE point; performance: 2.5%).
+hardest working set (RIR as RPE = 10 - RIR); performance is what was lifted, an estimated 1RM
+from load and reps (Epley), or reps without load; a trend compares the first and last of the
+last three sessions (effort: 1 RPE point; performance: 2.5%).
 """
 
 from __future__ import annotations
@@ -265,15 +265,16 @@ class _Measured:
 
     @property
     def performance(self) -> float:
-        """Estimated 1RM (Epley, with reps in reserve), or rep capacity without load."""
+        """What was lifted: estimated 1RM from load and reps (Epley), or reps without load.
 
-        def capacity(s: SetLog) -> float:
-            rir = 0 if s.effort is None else 10 - s.effort
-            if s.external_load > 0:
-                return s.external_load * (1 + (s.reps + rir) / 30)
-            return float(s.reps + rir)
+        Effort is left out on purpose: the same load and reps at a higher RPE is a plateau
+        (flat performance, rising effort), not falling performance.
+        """
 
-        return round(max(capacity(s) for s in self.working), 2)
+        def lifted(s: SetLog) -> float:
+            return s.external_load * (1 + s.reps / 30) if s.external_load > 0 else float(s.reps)
+
+        return round(max(lifted(s) for s in self.working), 2)
 
     def progressed_over(self, before: _Measured) -> bool:
         """More load, or the same load for more reps."""
