@@ -28,6 +28,7 @@ _databases = itertools.count()
 @pytest.fixture(autouse=True)
 def _private_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BACKEXPERT_DATABASE_URL", str(tmp_path / "default.sqlite3"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # the user data dir
 
 
 def _pg_bin() -> Path | None:

@@ -153,6 +153,12 @@ def rules_check(rules_dir: str | None) -> None:
         f"  {len(rb.facts_used())} facts tested; conclusions: "
         + ", ".join(f"{k} {n}" for k, n in sorted(actions.items()))
     )
+    progression = Path(rb.directory) / rulebook.PROGRESSION_DIR
+    if progression.is_dir():
+        pb = rulebook.load_progression(rb.directory)
+        engine.DurableEngine(pb)
+        click.echo(f"progression rules {pb.version}: OK")
+        click.echo(f"  {len(pb.rules)} rules, {len(pb.facts_used())} facts tested ({progression})")
 
 
 @rules.command("list")
@@ -255,14 +261,17 @@ _CLI_ENTRY = {
 }
 
 
-def _option_path(path: str) -> str:
-    """`exercises[0].sets[1]` -> `--set #2`: problems named by the option the user typed."""
+def _option_problem(p: Problem, tokens: list[str]) -> Problem:
+    """`exercises[0].sets[1].rpe` -> `--set '5x60kg@11'`: named by what the user typed."""
+    path = p.path
+    if path.startswith("exercises[0].sets["):
+        i = int(path[len("exercises[0].sets[") : path.index("]", 13)])
+        field = path.split("]", 2)[-1].lstrip(".")
+        return Problem(f"--set {tokens[i]!r}", f"{field}: {p.message}" if field else p.message)
     if path.startswith("exercises[0]."):
         rest = path.removeprefix("exercises[0].")
-        if rest.startswith("sets["):
-            return f"--set #{int(rest[5 : rest.index(']')]) + 1}"
-        return _CLI_ENTRY.get(rest, rest)
-    return _CLI_FIELDS.get(path, path)
+        return Problem(_CLI_ENTRY.get(rest, rest), p.message)
+    return Problem(_CLI_FIELDS.get(path, path or "command line"), p.message)
 
 
 def _log_from_options(
@@ -273,13 +282,15 @@ def _log_from_options(
         session["time"] = time
     if notes is not None:
         session["notes"] = notes
-    entry["sets"] = []
-    problems = []
+    entry["sets"], tokens, problems = [], [], []
     for i, token in enumerate(sets):
         try:
-            entry["sets"] += logbook.parse_set(token)
+            parsed = logbook.parse_set(token)
         except ValueError as exc:
             problems.append(Problem(f"--set #{i + 1}", str(exc)))
+            continue
+        entry["sets"] += parsed
+        tokens += [token] * len(parsed)
     if problems:
         raise InputError("command line", problems)
     doc = documents.Document("command line", session, None)
@@ -287,7 +298,7 @@ def _log_from_options(
         return documents.validate(logbook.SessionLog, doc)
     except InputError as exc:
         raise InputError(
-            "command line", [Problem(_option_path(p.path), p.message) for p in exc.problems]
+            "command line", [_option_problem(p, tokens) for p in exc.problems]
         ) from None
 
 

@@ -182,9 +182,10 @@ def render_rules(rulebook: Rulebook, console: Console) -> None:
 # --- progress (issue 5) --------------------------------------------------------------------
 
 
-def target_text(t: Target) -> str:
-    """`62.5 kg × 4-6 × 3 sets`, `bodyweight × 6-9 × 3 sets`."""
-    load = "bodyweight" if t.load_kg is None else f"{t.load_kg:g} kg"
+def target_text(t: Target, new_exercise: bool = False) -> str:
+    """`62.5 kg × 4-6 × 3 sets`, `bodyweight × 6-9 × 3 sets`, `new load × 8-10 × 3 sets`."""
+    load = f"{t.load_kg:g} kg" if t.load_kg is not None else "bodyweight"
+    load = "new load" if t.load_kg is None and new_exercise else load
     return f"{load} × {t.reps} × {t.sets} sets"
 
 
@@ -200,8 +201,9 @@ def render_progress(r: ProgressReport, console: Console) -> None:
         else "no saved assessment: targets from the log or the catalogue"
     )
     console.print(Panel(Group(head, Text(basis, style="dim")), title="BackExpert progress"))
+    names = {e.exercise: e.name for e in r.exercises}
     for f in r.flags:
-        where = " · ".join(x for x in (f.exercise, f.detail) if x)
+        where = " · ".join(x for x in (names.get(f.exercise or ""), f.detail) if x)
         console.print(
             Text.assemble(
                 (f"[{f.indicator.value}] ", _INDICATOR_STYLE[f.indicator]),
@@ -217,8 +219,9 @@ def render_progress(r: ProgressReport, console: Console) -> None:
         t.add_column("Target", ratio=3)
         t.add_column("Why", ratio=5, overflow="fold")
         for rec in r.recommendations:
-            target = target_text(rec.target)
-            if rec.target.exercise != rec.exercise:
+            moved = rec.target.exercise != rec.exercise
+            target = target_text(rec.target, moved)
+            if moved:
                 target = f"→ {rec.target.name}\n{target}"
             why = Text(rec.reason)
             for n in rec.notes:

@@ -586,7 +586,8 @@ def evaluate(
             )
         )
 
-    intense = [s for s in ordered if is_intense(s, ctx.cat)]
+    occasions = _occasions(ordered)
+    intense = [s for s in occasions if is_intense(s, ctx.cat)]
     gaps: list[Gap] = []
     for before, after in itertools.pairwise(intense):
         if since is not None and after.date < since:
@@ -608,7 +609,7 @@ def evaluate(
         flags=_sorted_flags(flags, order),
         recommendations=recs,
         exercises=exercises,
-        sessions=[_summary(s, ctx.cat) for s in ordered],
+        sessions=[_summary(s, ctx.cat) for s in occasions],
         recovery=gaps,
         trace=trace,
         rules=[_rule_info(ctx.rulebook, r) for r in sorted(fired, key=order.__getitem__)],
@@ -616,12 +617,36 @@ def evaluate(
     )
 
 
+def _occasions(ordered: Sequence[SessionLog]) -> list[SessionLog]:
+    """Logs of one training occasion merged: the same date and time, or a date without a time.
+
+    The CLI logs one exercise per call, so one session may arrive as several logs; the recovery
+    check and the session summaries count occasions, not logs.
+    """
+    out: list[SessionLog] = []
+    for s in ordered:
+        prev = out[-1] if out else None
+        same = prev is not None and prev.date == s.date
+        if (
+            same
+            and prev is not None
+            and (prev.time is None or s.time is None or prev.time == s.time)
+        ):
+            merged = [*prev.exercises, *s.exercises]
+            out[-1] = SessionLog.model_construct(
+                date=s.date, time=prev.time or s.time, notes=prev.notes, exercises=merged
+            )
+        else:
+            out.append(s)
+    return out
+
+
 def _opt_trend(v: FactValue | None) -> Trend | None:
     return None if v is None else Trend(str(v))
 
 
 def _day(s: SessionLog) -> str:
-    return f"{s.date:%a} {s.when()}"
+    return f"{s.when()} ({s.date:%a})"
 
 
 def _trace(scope: str, inference: Inference) -> list[TraceEntry]:

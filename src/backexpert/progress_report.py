@@ -57,6 +57,7 @@ class Chart(Out):
 class ReportContext(Out):
     report: ProgressReport
     charts: list[Chart]
+    names: dict[str, str]
 
 
 def templates_dir() -> Path:
@@ -106,8 +107,9 @@ def chart(
             f"{'M' if k == 0 else 'L'}{cx},{cy}" for k, (cx, cy, _) in enumerate(coords)
         )
         out.append(Series(label=label, color=PALETTE[i % len(PALETTE)], path=path, points=coords))
-    step = (hi - lo) / 4
-    y_ticks = [Tick(pos=y(lo + k * step), label=f"{lo + k * step:g}") for k in range(5)]
+    n_y = 5 if (hi - lo) % 5 == 0 and hi - lo <= 5 else 4  # 0-5 scales tick every point
+    step = (hi - lo) / n_y
+    y_ticks = [Tick(pos=y(lo + k * step), label=f"{lo + k * step:g}") for k in range(n_y + 1)]
     n_x = min(4, span)
     x_ticks = []
     for k in range(n_x + 1):
@@ -200,7 +202,8 @@ def _environment() -> Environment:
 
 def render_html(r: ProgressReport) -> str:
     """The report as one self-contained HTML page."""
-    context = ReportContext(report=r, charts=charts(r))
+    names = {e.exercise: e.name for e in r.exercises}
+    context = ReportContext(report=r, charts=charts(r), names=names)
     return _environment().get_template(TEMPLATE).render(ctx=context)
 
 
