@@ -12,7 +12,7 @@ from backexpert.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 INTAKE = str(ROOT / "examples" / "desk-worker.yaml")
-SESSION = str(ROOT / "examples" / "session-log.yaml")
+SESSION = str(ROOT / "examples" / "logs" / "session-log.yaml")
 
 
 def run(*args: str) -> Result:
