@@ -167,6 +167,10 @@ def test_export_import_roundtrip(tmp_path: Path) -> None:
     duplicate = run("import", str(path), "--database", other)
     assert duplicate.exit_code == 2
     assert "already stored as client 1" in duplicate.stderr
+    path.write_text(exported.replace('"trap_bar_deadlift"', '"zercher_squat"'))
+    unknown = run("import", str(path))
+    assert unknown.exit_code == 2
+    assert "sessions[0].exercises[1].exercise: unknown exercise 'zercher_squat'" in unknown.stderr
     path.write_text(exported.replace('"format": "backexpert-client"', '"format": "other"'))
     wrong = run("import", str(path))
     assert wrong.exit_code == 2

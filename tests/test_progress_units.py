@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from backexpert import progress, rulebook
-from backexpert.errors import RuleSetError, SafetyError
+from backexpert.errors import InputError, RuleSetError, SafetyError
 from backexpert.logbook import SessionLog, SetLog, parse_set
 from backexpert.rulebook import Recommend
 
@@ -155,3 +155,11 @@ def test_increments_by_equipment_client_and_log() -> None:
         }
     ).exercises[0]
     assert progress.increment_for(cat["deadlift"], entry, 1.25) == 0.5
+
+
+def test_an_exercise_missing_from_the_catalogue_is_named() -> None:
+    log = SessionLog.model_validate(
+        {"date": "2026-11-02", "exercises": [{"exercise": "zercher_squat", "sets": ["5x60kg"]}]}
+    )
+    with pytest.raises(InputError, match="zercher_squat: not in the exercise catalogue"):
+        progress.evaluate([log])

@@ -21,6 +21,7 @@ from rich import box
 from rich.table import Table
 
 from . import assessment, console, documents, engine, intake, logbook, rulebook
+from . import catalogue as catalogue_mod
 from . import store as store_mod
 from .errors import (
     BackExpertError,
@@ -360,7 +361,8 @@ def log(
         "notes": exercise_notes,
     }
     entry = {k: v for k, v in given.items() if v is not None}
-    cat = rulebook.load(rules_dir).catalogue
+    root = Path(rules_dir) if rules_dir else rulebook.default_directory()
+    cat = catalogue_mod.load(root / rulebook.CATALOGUE_FILE)
     if log_file is not None:
         if entry or sets or date or time or notes:
             raise click.UsageError("give either --file or the session options, not both")
@@ -441,7 +443,17 @@ def export(client_id: int, database: str | None) -> None:
 @_DATABASE_OPTION
 def import_(record_file: str, database: str | None) -> None:
     """Import a client's record exported by `backexpert export`; print the new client id."""
-    record = documents.validate(store_mod.ClientRecord, documents.read(record_file))
+    doc = documents.read(record_file)
+    record = documents.validate(store_mod.ClientRecord, doc)
+    cat = catalogue_mod.load(rulebook.default_directory() / rulebook.CATALOGUE_FILE)
+    unknown = [
+        Problem(f"sessions[{i}].exercises[{k}].exercise", f"unknown exercise {e.exercise!r}")
+        for i, s in enumerate(record.sessions)
+        for k, e in enumerate(s.exercises)
+        if e.exercise not in cat
+    ]
+    if unknown:
+        raise InputError(doc.source, unknown)
     with _store(database) as db:
         new = db.import_record(record)
     click.echo(new)

@@ -42,7 +42,7 @@ from pydantic import Field
 from . import rulebook as rulebook_mod
 from .catalogue import Catalogue, Exercise, rep_bounds
 from .engine import DurableEngine, Evaluator, Inference
-from .errors import EngineError, SafetyError
+from .errors import EngineError, InputError, Problem, SafetyError
 from .logbook import ExerciseLog, SessionLog, SetLog
 from .prescription import Out, RuleInfo
 from .rulebook import Flag, Recommend, Rulebook, dump_conclusion
@@ -543,6 +543,12 @@ def evaluate(
         ev.rulebook.catalogue, ev.rulebook, prescribed_targets(prescription), client_increment_kg
     )
     ordered = sorted(sessions, key=lambda s: (s.date, s.time or dt.time.min))
+    unknown = sorted({e.exercise for s in ordered for e in s.exercises} - {e.id for e in ctx.cat})
+    if unknown:  # logged against an older catalogue, or imported from elsewhere
+        raise InputError(
+            "session logs",
+            [Problem(x, "not in the exercise catalogue: progress cannot use it") for x in unknown],
+        )
     as_of = ordered[-1].date if ordered else None
     since = as_of - dt.timedelta(days=ACTIVE_DAYS) if as_of else None
     flags: list[ProgressFlag] = []

@@ -370,7 +370,8 @@ class Store:
             s.flush()
             return row.id
 
-    def clients(self) -> list[ClientInfo]:
+    def clients(self, client_id: int | None = None) -> list[ClientInfo]:
+        """Every client (or the one with this id) with counts of assessments and sessions."""
         with self._tx(read=True) as s:
             a = (
                 select(AssessmentRow.client_id, func.count().label("n"))
@@ -386,16 +387,19 @@ class Store:
                 .group_by(SessionRow.client_id)
                 .subquery()
             )
-            rows = s.execute(
+            q = (
                 select(ClientRow, a.c.n, g.c.n, g.c.last)
                 .outerjoin(a, a.c.client_id == ClientRow.id)
                 .outerjoin(g, g.c.client_id == ClientRow.id)
                 .order_by(ClientRow.id)
-            ).all()
+            )
+            if client_id is not None:
+                q = q.where(ClientRow.id == client_id)
+            rows = s.execute(q).all()
             return [_info(c, na or 0, ns or 0, last) for c, na, ns, last in rows]
 
     def client(self, client_id: int) -> ClientInfo:
-        found = [c for c in self.clients() if c.id == client_id]
+        found = self.clients(client_id)
         return found[0] if found else _no_client(client_id)
 
     # -- assessments --
