@@ -6,10 +6,26 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINTED := src tests $(wildcard benchmarks/*.py)
 
-.PHONY: help run test check lint format soak bench clean
+.PHONY: help run test check lint format soak bench clean system-deps
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+# Debian packages: PostgreSQL (store tests on a throwaway server) and Pango/HarfBuzz (WeasyPrint
+# PDF). Installed only when missing; without apt-get the PostgreSQL tests skip and say why.
+DEBIAN_DEPS := postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+system-deps: ## install the Debian packages the store tests and PDF reports need, when missing
+	@missing=$$(for p in $(DEBIAN_DEPS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if command -v apt-get >/dev/null; then \
+			echo "installing $$missing"; \
+			{ $(SUDO) apt-get update -qq && \
+			  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; } || \
+			echo "could not install $$missing: the PostgreSQL store tests will skip and say why"; \
+		else echo "no apt-get: not installing $$missing"; fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "BackExpert needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 1; }
@@ -33,7 +49,7 @@ format: $(STAMP) ## apply the formatter and safe lint fixes
 	$(BIN)/ruff format $(LINTED)
 	$(BIN)/ruff check --fix $(LINTED)
 
-test: check ## the whole test suite (after the checks), on both cores
+test: check system-deps ## the whole test suite (after the checks), on both cores
 	$(BIN)/pytest -n 2
 
 soak: $(STAMP) ## the hypothesis safety properties with 100,000 examples each

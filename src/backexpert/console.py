@@ -12,6 +12,7 @@ from rich.text import Text
 
 from .catalogue import Catalogue
 from .prescription import Item, Prescription, Session
+from .progress import ProgressReport, Target
 from .rulebook import Rulebook
 from .vocabulary import WEEK, Indicator
 
@@ -216,3 +217,77 @@ def render_rules(rulebook: Rulebook, console: Console) -> None:
     for r in rulebook:
         t.add_row(r.id, f"{r.file.rsplit('/', 1)[-1]}:{r.line}", r.summary())
     console.print(t)
+
+
+# --- progress (issue 5) --------------------------------------------------------------------
+
+
+def target_text(t: Target, new_exercise: bool = False) -> str:
+    """`62.5 kg × 4-6 × 3 sets`, `bodyweight × 6-9 × 3 sets`, `new load × 8-10 × 3 sets`."""
+    load = f"{t.load_kg:g} kg" if t.load_kg is not None else "bodyweight"
+    load = "new load" if t.load_kg is None and new_exercise else load
+    return f"{load} × {t.reps} × {t.sets} sets"
+
+
+def render_progress(r: ProgressReport, console: Console) -> None:
+    head = Text.assemble(
+        (r.client.name, "bold"),
+        f"   as of {r.as_of or 'no sessions yet'}",
+        f"   progression rules {r.rulebook}",
+    )
+    basis = (
+        f"targets from the assessment of {r.assessment.created_at:%Y-%m-%d}"
+        if r.assessment
+        else "no saved assessment: targets from the log or the catalogue"
+    )
+    console.print(Panel(Group(head, Text(basis, style="dim")), title="BackExpert progress"))
+    names = {e.exercise: e.name for e in r.exercises}
+    for f in r.flags:
+        where = " · ".join(x for x in (names.get(f.exercise or ""), f.detail) if x)
+        console.print(
+            Text.assemble(
+                (f"[{f.indicator.value}] ", _INDICATOR_STYLE[f.indicator]),
+                (f"{where}: " if where else "", "bold"),
+                f.message,
+                (f"  ({', '.join(f.because)})", "dim"),
+            )
+        )
+    if r.recommendations:
+        t = Table(title="Next session", box=box.SIMPLE_HEAVY, title_justify="left", expand=True)
+        t.add_column("Exercise", ratio=3)
+        t.add_column("Action", no_wrap=True)
+        t.add_column("Target", ratio=3)
+        t.add_column("Why", ratio=5, overflow="fold")
+        for rec in r.recommendations:
+            moved = rec.target.exercise != rec.exercise
+            target = target_text(rec.target, moved)
+            if moved:
+                target = f"→ {rec.target.name}\n{target}"
+            why = Text(rec.reason)
+            for n in rec.notes:
+                why.append(f"\n{n}", style="italic")
+            why.append("\n" + ", ".join(rec.because), style="dim")
+            t.add_row(rec.name, rec.action.value.replace("_", " "), target, why)
+        console.print(t)
+    if r.exercises:
+        t = Table(title="Trends", box=box.SIMPLE, title_justify="left")
+        for col in ("Exercise", "Sessions", "Last", "Target", "Effort", "Performance", "Flat"):
+            t.add_column(col)
+        for e in r.exercises:
+            p = e.history[-1]
+            last = f"{p.top_load_kg:g} kg" if p.top_load_kg else "bodyweight"
+            last += f" × {p.last_set_reps}" + (f" @ RPE {p.effort}" if p.effort else "")
+            last += f", form {p.form}" if p.form else ""
+            t.add_row(
+                e.name,
+                str(len(e.history)),
+                last,
+                f"{e.target_sets} × {e.target_reps} ({e.target_from})",
+                e.effort_trend.value if e.effort_trend else "-",
+                e.performance_trend.value if e.performance_trend else "-",
+                str(e.flat_sessions),
+            )
+        console.print(t)
+    for g in r.recovery:
+        style = "yellow" if g.hours < 48 else "dim"
+        console.print(f"intense sessions {g.first} → {g.second}: {g.hours} h", style=style)

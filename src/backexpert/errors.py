@@ -6,7 +6,8 @@
     │   └── DocumentError     a file that cannot be read or parsed at all
     ├── RuleSetError          a rule or catalogue file written wrongly (author error)
     ├── EngineError           the inference engine failed or lost a conclusion
-    └── SafetyError           a prescription broke a safety invariant: withheld, never shown
+    ├── SafetyError           a prescription broke a safety invariant: withheld, never shown
+    └── StoreError            the database could not be opened, migrated, read or written
 
 Author errors (RuleSetError) are kept apart from data errors (InputError), as pydantic keeps
 `PydanticUserError` apart from `ValidationError`.
@@ -75,3 +76,12 @@ class SafetyError(BackExpertError):
             "prescription withheld: safety invariant violated:\n"
             + "\n".join(f"  {v}" for v in self.violations)
         )
+
+
+class StoreError(BackExpertError):
+    """The database failed: it could not be opened, migrated, read or written.
+
+    What the user asked for was not stored; the transaction was rolled back, so the database holds
+    either all of it or none of it. A missing client or a duplicate import is bad input
+    (`InputError`), not a `StoreError`.
+    """

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, StrictInt, TypeAdapter, ValidationError
+from pydantic import Field, StrictBool, StrictInt, TypeAdapter, ValidationError, model_validator
 
 from . import catalogue as catalogue_mod
 from . import documents
@@ -37,11 +37,13 @@ from .vocabulary import (
     Indicator,
     Operator,
     Phase,
+    ProgressAction,
     SessionKind,
     Urgency,
 )
 
 CATALOGUE_FILE = "exercises.yaml"
+PROGRESSION_DIR = "progression"
 MAX_CLAUSES = 32
 
 # --- conclusions: the fixed vocabulary of actions -------------------------------------------
@@ -133,8 +135,51 @@ class Schedule(Model):
     recovery_hours: StrictInt | None = Field(default=None, ge=48, le=96)
 
 
+# --- progress (issue 5): the progression rulebook's conclusion --------------------------------
+
+_INCREASE = {ProgressAction.increase_load, ProgressAction.increase_reps}
+
+
+class Recommend(Model):
+    """What the next session does with the exercise under evaluation (rules/progression/).
+
+    Load steps are a percentage range of the last working load (rounded to the client's available
+    increments by progress.py) or a number of increments; `sets_step` may only remove sets:
+    progression is by load, reps or complexity, never by adding sets (seed).
+    `fallback` recommendations stand only when no other rule recommends anything.
+    """
+
+    kind: Literal["recommend"] = "recommend"
+    action: ProgressAction
+    load_step_pct_min: float | None = Field(default=None, ge=-50, le=20)
+    load_step_pct_max: float | None = Field(default=None, ge=-50, le=20)
+    load_steps: StrictInt | None = Field(default=None, ge=-3, le=3)
+    reps_step: StrictInt | None = Field(default=None, ge=-5, le=5)
+    sets_step: StrictInt | None = Field(default=None, ge=-3, le=0)
+    fallback: StrictBool = False
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Recommend:
+        lo, hi = self.load_step_pct_min, self.load_step_pct_max
+        if (lo is None) != (hi is None):
+            raise ValueError("give both load_step_pct_min and load_step_pct_max, or neither")
+        if lo is not None and hi is not None:
+            if lo > hi:
+                raise ValueError(f"load_step_pct_min {lo} is above load_step_pct_max {hi}")
+            if lo * hi < 0 or lo == 0:
+                raise ValueError("a load step range is all increase or all decrease, never 0")
+            if self.load_steps is not None:
+                raise ValueError("give load_step_pct_min/max or load_steps, not both")
+        steps = [x for x in (lo, self.load_steps, self.reps_step) if x is not None]
+        if self.action in _INCREASE and not any(x > 0 for x in steps):
+            raise ValueError(f"{self.action.value} needs a positive load or reps step")
+        if self.action not in _INCREASE and any(x > 0 for x in steps):
+            raise ValueError(f"{self.action.value} may not increase load or reps")
+        return self
+
+
 Conclusion = Annotated[
-    Add | Dose | Cap | Exclude | Before | Derive | Flag | Refer | Limit | Schedule,
+    Add | Dose | Cap | Exclude | Before | Derive | Flag | Refer | Limit | Schedule | Recommend,
     Field(discriminator="kind"),
 ]
 _CONCLUSION: TypeAdapter[Conclusion] = TypeAdapter(Conclusion)
@@ -271,16 +316,29 @@ def default_directory() -> Path:
     raise RuleSetError([f"no rule base found next to {here} (looked for rules/{CATALOGUE_FILE})"])
 
 
-def load(directory: str | Path | None = None) -> Rulebook:
-    """Load, validate and compile every rule file in a directory, with the catalogue."""
+def load(
+    directory: str | Path | None = None, *, catalogue_path: str | Path | None = None
+) -> Rulebook:
+    """Load, validate and compile every rule file in a directory, with the catalogue.
+
+    The catalogue is the directory's `exercises.yaml` unless `catalogue_path` names another (a
+    subdirectory rulebook such as `rules/progression/` uses its parent's catalogue).
+    """
     root = Path(directory) if directory is not None else default_directory()
-    if not (root / CATALOGUE_FILE).is_file():
-        raise RuleSetError([f"{root}: no {CATALOGUE_FILE} (the exercise catalogue) in it"])
-    cat = catalogue_mod.load(root / CATALOGUE_FILE)
+    cat_file = Path(catalogue_path) if catalogue_path is not None else root / CATALOGUE_FILE
+    if not cat_file.is_file():
+        raise RuleSetError([f"{cat_file.parent}: no {cat_file.name} (the exercise catalogue)"])
+    cat = catalogue_mod.load(cat_file)
     files = sorted(p for p in root.glob("*.yaml") if p.name != CATALOGUE_FILE)
     if not files:
         raise RuleSetError([f"{root}: no rule files (*.yaml) besides the catalogue"])
     return compile_documents([documents.read(p) for p in files], cat, str(root))
+
+
+def load_progression(directory: str | Path | None = None) -> Rulebook:
+    """The progression rulebook: `<rules>/progression/*.yaml` with the parent's catalogue."""
+    base = Path(directory) if directory is not None else default_directory()
+    return load(base / PROGRESSION_DIR, catalogue_path=base / CATALOGUE_FILE)
 
 
 def compile_documents(docs: Iterable[documents.Document], cat: Catalogue, root: str) -> Rulebook:

@@ -266,6 +266,36 @@ class FlagCode(StrEnum):
     disability_severe = "disability_severe"
     shoulder_disability = "shoulder_disability"
 
+    # --- progress (issue 5): flags the progression rules raise from the session logs ---
+    recovery_window = "recovery_window"
+    plateau = "plateau"
+    overreaching = "overreaching"
+    pain_increase = "pain_increase"
+    poor_form = "poor_form"
+
+
+# --- progress (issue 5): words of the progression rulebook (rules/progression/*.yaml) ---------
+
+
+class Trend(StrEnum):
+    """Which way a measure moved over the last sessions of one exercise."""
+
+    rising = "rising"
+    flat = "flat"
+    falling = "falling"
+
+
+class ProgressAction(StrEnum):
+    """What the next session does with one exercise, most conservative first."""
+
+    regress = "regress"
+    deload = "deload"
+    review = "review"
+    hold = "hold"
+    progress_exercise = "progress_exercise"
+    increase_load = "increase_load"
+    increase_reps = "increase_reps"
+
 
 Kind = Literal["bool", "int", "enum"]
 
@@ -432,13 +462,106 @@ def _derived_facts() -> list[FactSpec]:
 
 FACTS: dict[str, FactSpec] = {s.name: s for s in (*_intake_facts(), *_derived_facts())}
 
+
+# --- progress (issue 5): facts derived from the session logs --------------------------------
+# The progression rulebook is evaluated once per exercise (the `progress.*` exercise facts) and
+# once per pair of consecutive intense sessions (`progress.intense_gap_hours`). A fact exists only
+# where the logs measure it (no previous session, no effort recorded): all are always_known=False,
+# so rules test them positively only, and progress.py checks each scope supplies its own facts.
+
+
+def _progress(
+    name: str,
+    kind: Kind,
+    description: str,
+    values: tuple[str, ...] = (),
+    low: int = 0,
+    high: int = 0,
+) -> FactSpec:
+    return FactSpec(f"progress.{name}", kind, description, values, low, high, always_known=False)
+
+
+def _progress_facts() -> list[FactSpec]:
+    trend = tuple(t.value for t in Trend)
+    return [
+        _progress(
+            "pattern",
+            "enum",
+            "movement pattern of the exercise",
+            values=tuple(p.value for p in Pattern),
+        ),
+        _progress("load_tracked", "bool", "the latest session logged an external load (kg)"),
+        _progress("has_progression", "bool", "the catalogue links a harder exercise"),
+        _progress("sessions", "int", "sessions logged with this exercise", low=1, high=10000),
+        _progress(
+            "last.reps_over",
+            "int",
+            "latest session: last-set reps minus the top of the target range",
+            low=-100,
+            high=100,
+        ),
+        _progress(
+            "previous.reps_over",
+            "int",
+            "session before: last-set reps minus the top of the target range",
+            low=-100,
+            high=100,
+        ),
+        _progress("last.missed_reps", "bool", "latest session: a set below the target range"),
+        _progress("previous.missed_reps", "bool", "session before: a set below the target range"),
+        _progress("last.effort", "int", "latest session: hardest set, RPE", low=1, high=10),
+        _progress("previous.effort", "int", "session before: hardest set, RPE", low=1, high=10),
+        _progress("last.form", "int", "latest session: form quality 1-5", low=1, high=5),
+        _progress(
+            "last.pain_rise",
+            "int",
+            "latest session: pain after minus pain before (or the previous session's after)",
+            low=-10,
+            high=10,
+        ),
+        _progress(
+            "flat_sessions",
+            "int",
+            "latest run of sessions with no progress in load or reps, counting its first",
+            low=1,
+            high=10000,
+        ),
+        _progress("effort_trend", "enum", "effort over the last three sessions", values=trend),
+        _progress(
+            "performance_trend",
+            "enum",
+            "estimated strength (load, reps and reps in reserve) over the last three sessions",
+            values=trend,
+        ),
+        _progress(
+            "intense_gap_hours",
+            "int",
+            "hours between two consecutive intense back sessions in the log",
+            low=0,
+            high=100000,
+        ),
+    ]
+
+
+FACTS.update({s.name: s for s in _progress_facts()})
+
 Operator = Literal["is", "is_not", "in", "not_in", "gt", "gte", "lt", "lte"]
 OPERATORS: tuple[Operator, ...] = ("is", "is_not", "in", "not_in", "gt", "gte", "lt", "lte")
 NUMERIC_OPERATORS: frozenset[str] = frozenset({"gt", "gte", "lt", "lte"})
 NEGATIVE_OPERATORS: frozenset[str] = frozenset({"is_not", "not_in"})
 
 ActionName = Literal[
-    "add", "dose", "cap", "exclude", "before", "derive", "flag", "refer", "limit", "schedule"
+    "add",
+    "dose",
+    "cap",
+    "exclude",
+    "before",
+    "derive",
+    "flag",
+    "refer",
+    "limit",
+    "schedule",
+    "recommend",  # progress (issue 5): the progression rulebook's conclusion
 ]
 ACTIONS: tuple[ActionName, ...] = (
     "add",
@@ -451,4 +574,5 @@ ACTIONS: tuple[ActionName, ...] = (
     "refer",
     "limit",
     "schedule",
+    "recommend",
 )

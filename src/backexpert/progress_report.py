@@ -1,0 +1,228 @@
+"""The progress report: trends as inline SVG charts, flags and the next session, in HTML and PDF.
+
+The chart geometry is computed here; the markup is the template's
+(`reports/templates/progress.html.j2`), rendered by one Jinja2 environment with autoescaping and
+StrictUndefined from a typed context. WeasyPrint turns the same HTML into PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .errors import BackExpertError, DocumentError, Problem
+from .prescription import Out
+from .progress import ExerciseProgress, Point, ProgressReport
+from .vocabulary import Pattern
+
+TEMPLATE = "progress.html.j2"
+WIDTH, HEIGHT = 330, 170
+LEFT, RIGHT, TOP, BOTTOM = 38, 10, 10, 24
+PALETTE = ("#1f6fb2", "#d0532b", "#3a9a4a", "#8a4fb5", "#b08a1e")
+
+
+class Tick(Out):
+    pos: float
+    label: str
+
+
+class Series(Out):
+    label: str
+    color: str
+    path: str
+    points: list[tuple[float, float, str]]
+
+
+class Chart(Out):
+    """One line chart: plot-area geometry in SVG units, and a note when there is no data."""
+
+    title: str
+    unit: str
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    series: list[Series]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    note: str | None
+
+
+class ReportContext(Out):
+    report: ProgressReport
+    charts: list[Chart]
+    names: dict[str, str]
+
+
+def templates_dir() -> Path:
+    """The repository's `reports/templates/`, or the wheel's copy."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parents[1] / "reports" / "templates", here / "_data" / "templates"):
+        if (candidate / TEMPLATE).is_file():
+            return candidate
+    raise BackExpertError(f"no report templates found next to {here} (looked for {TEMPLATE})")
+
+
+def _nice_max(v: float) -> float:
+    if v <= 0:
+        return 1.0
+    mag = 10.0 ** math.floor(math.log10(v))
+    return next(m * mag for m in (1.0, 2.0, 2.5, 5.0, 10.0) if v <= m * mag)
+
+
+Value = Callable[[Point], float | int | None]
+
+
+def chart(
+    title: str,
+    unit: str,
+    days: tuple[dt.date, dt.date],
+    series: Sequence[tuple[str, Sequence[tuple[dt.date, float]]]],
+    y_range: tuple[float, float] | None = None,
+    empty: str = "nothing logged yet",
+) -> Chart:
+    """A line chart over a shared date axis."""
+    first, last = days
+    span = max((last - first).days, 1)
+    w, h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    values = [y for _, pts in series for _, y in pts]
+    lo, hi = y_range if y_range else (0.0, _nice_max(max(values, default=1.0) * 1.1))
+
+    def x(d: dt.date) -> float:
+        return round(LEFT + (d - first).days / span * w, 1)
+
+    def y(v: float) -> float:
+        return round(TOP + h - (v - lo) / (hi - lo) * h, 1)
+
+    out = []
+    for i, (label, pts) in enumerate(s for s in series if s[1]):
+        coords = [(x(d), y(v), f"{d:%d %b}: {v:g} {unit}".strip()) for d, v in pts]
+        path = " ".join(
+            f"{'M' if k == 0 else 'L'}{cx},{cy}" for k, (cx, cy, _) in enumerate(coords)
+        )
+        out.append(Series(label=label, color=PALETTE[i % len(PALETTE)], path=path, points=coords))
+    n_y = 5 if (hi - lo) % 5 == 0 and hi - lo <= 5 else 4  # 0-5 scales tick every point
+    step = (hi - lo) / n_y
+    y_ticks = [Tick(pos=y(lo + k * step), label=f"{lo + k * step:g}") for k in range(n_y + 1)]
+    n_x = min(4, span)
+    x_ticks = []
+    for k in range(n_x + 1):
+        d = first + dt.timedelta(days=round(k * span / n_x))
+        x_ticks.append(Tick(pos=x(d), label=f"{d:%d %b}"))
+    return Chart(
+        title=title,
+        unit=unit,
+        width=WIDTH,
+        height=HEIGHT,
+        left=LEFT,
+        right=RIGHT,
+        top=TOP,
+        bottom=BOTTOM,
+        series=out,
+        x_ticks=x_ticks,
+        y_ticks=y_ticks,
+        note=None if out else empty,
+    )
+
+
+def _per_exercise(
+    exercises: Sequence[ExerciseProgress], pattern: Pattern, value: Value
+) -> list[tuple[str, list[tuple[dt.date, float]]]]:
+    out = []
+    for e in exercises:
+        if e.pattern is pattern:
+            pts = [(p.date, float(v)) for p in e.history if (v := value(p)) is not None]
+            out.append((e.name, pts))
+    return out
+
+
+def charts(r: ProgressReport) -> list[Chart]:
+    """The trends the seed says to track: pull-up reps, deadlift load and form, effort; pain."""
+    if not r.sessions:
+        return []
+    days = (r.sessions[0].date, r.sessions[-1].date)
+    ex = r.exercises
+    return [
+        chart(
+            "Pull-up reps (best set)",
+            "reps",
+            days,
+            _per_exercise(ex, Pattern.vertical_pull, lambda p: p.best_reps),
+            empty="no vertical pull logged",
+        ),
+        chart(
+            "Deadlift load (top set)",
+            "kg",
+            days,
+            _per_exercise(ex, Pattern.hinge, lambda p: p.top_load_kg),
+            empty="no loaded hinge logged",
+        ),
+        chart(
+            "Deadlift form quality",
+            "",
+            days,
+            _per_exercise(ex, Pattern.hinge, lambda p: p.form),
+            y_range=(0, 5),
+            empty="no form quality logged for a hinge",
+        ),
+        chart(
+            "Session effort (mean RPE)",
+            "RPE",
+            days,
+            [("effort", [(s.date, s.effort) for s in r.sessions if s.effort is not None])],
+            y_range=(0, 10),
+            empty="no effort logged",
+        ),
+        chart(
+            "Pain after training (highest, 0-10)",
+            "",
+            days,
+            [("pain", [(s.date, float(s.pain)) for s in r.sessions if s.pain is not None])],
+            y_range=(0, 10),
+            empty="no pain logged",
+        ),
+    ]
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(templates_dir()),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(r: ProgressReport) -> str:
+    """The report as one self-contained HTML page."""
+    names = {e.exercise: e.name for e in r.exercises}
+    context = ReportContext(report=r, charts=charts(r), names=names)
+    return _environment().get_template(TEMPLATE).render(ctx=context)
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise DocumentError(path, [Problem("", f"cannot write: {exc.strerror or exc}")]) from None
+
+
+def write_html(r: ProgressReport, path: str) -> None:
+    _write(path, render_html(r).encode("utf-8"))
+
+
+def write_pdf(r: ProgressReport, path: str) -> None:
+    """The same HTML through WeasyPrint (needs Debian's Pango: see `make system-deps`)."""
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # the Pango/HarfBuzz libraries are missing
+        raise BackExpertError(f"PDF output needs Pango (make system-deps): {exc}") from None
+    pdf = HTML(string=render_html(r)).write_pdf()
+    _write(path, pdf)
