@@ -194,7 +194,7 @@ def render_prescription(p: Prescription, rulebook: Rulebook, console: Console) -
 def render_catalogue(cat: Catalogue, console: Console) -> None:
     t = Table(title=f"Exercise catalogue ({len(cat.exercises)} exercises)", box=box.SIMPLE_HEAVY)
     for col in ("Id", "Name", "Pattern", "Loaded", "Equipment", "Default dose", "Regression"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for e in cat:
         d = e.dose
         t.add_row(

@@ -10,7 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictInt,
+    field_validator,
+    model_validator,
+)
 
 from . import documents
 from .errors import IntakeError
@@ -179,12 +187,13 @@ class Intake(Model):
     questionnaires: Questionnaires = Field(default_factory=Questionnaires)
     assessment: Assessment = Field(default_factory=Assessment)
 
-    @model_validator(mode="after")
-    def _each_condition_once(self) -> Intake:
-        codes = [c.code for c in self.conditions]
+    @field_validator("conditions")
+    @classmethod
+    def _each_condition_once(cls, conditions: list[Condition]) -> list[Condition]:
+        codes = [c.code for c in conditions]
         for code in sorted({c for c in codes if codes.count(c) > 1}):
             raise ValueError(f"condition {code.value} is listed more than once")
-        return self
+        return conditions
 
 
 def load(path: str) -> Intake:

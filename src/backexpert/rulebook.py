@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, StrictInt, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    StrictBool,
+    StrictInt,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from . import catalogue as catalogue_mod
 from . import documents
@@ -47,6 +55,9 @@ PROGRESSION_DIR = "progression"
 MAX_CLAUSES = 32
 
 # --- conclusions: the fixed vocabulary of actions -------------------------------------------
+
+# Prose folded from YAML (`>`) keeps line breaks and a trailing newline: store it as one line.
+Prose = Annotated[str, AfterValidator(lambda text: " ".join(text.split())), Field(min_length=1)]
 
 
 class Add(Model):
@@ -105,7 +116,7 @@ class Flag(Model):
     kind: Literal["flag"] = "flag"
     code: FlagCode
     indicator: Indicator = Indicator.info
-    message: str = Field(min_length=1)
+    message: Prose
 
 
 class Refer(Model):
@@ -113,8 +124,8 @@ class Refer(Model):
 
     kind: Literal["refer"] = "refer"
     urgency: Urgency
-    reason: str = Field(min_length=1)
-    action: str = Field(min_length=1)
+    reason: Prose
+    action: Prose
 
 
 class Limit(Model):
@@ -123,8 +134,8 @@ class Limit(Model):
     kind: Literal["limit"] = "limit"
     status: Literal["limited", "clearance_required"] = "limited"
     effort: StrictInt | None = Field(default=None, ge=1, le=10)
-    reason: str = Field(min_length=1)
-    limited_to: str = Field(min_length=1)
+    reason: Prose
+    limited_to: Prose
 
 
 class Schedule(Model):
