@@ -45,9 +45,7 @@ def max_loaded_effort(p: Prescription) -> int:
     return max((i.effort for i in all_items(p) if i.loaded), default=0)
 
 
-@given(intakes())
-def test_emergency_or_urgent_referral_has_no_sessions(intake: Intake) -> None:
-    p = assess(intake)
+def invariant_emergency_or_urgent_referral_has_no_sessions(intake: Intake, p: Prescription) -> None:
     if p.referral is not None and p.referral.urgency in (Urgency.emergency, Urgency.urgent):
         assert p.status == "referral"
         assert p.sessions == [] and p.daily == []
@@ -55,9 +53,9 @@ def test_emergency_or_urgent_referral_has_no_sessions(intake: Intake) -> None:
         assert p.referral is not None and p.referral.urgency is not Urgency.before_exercise
 
 
-@given(intakes())
-def test_a_red_flag_always_stops_or_unloads_the_program(intake: Intake) -> None:
-    p = assess(intake)
+def invariant_a_red_flag_always_stops_or_unloads_the_program(
+    intake: Intake, p: Prescription
+) -> None:
     yes = {q for q, a in intake.red_flag_screen.items() if a}
     if yes & safety.MUST_REFER:
         assert p.status == "referral", yes
@@ -72,26 +70,23 @@ def test_every_red_flag_question_is_classified() -> None:
     assert sum(len(g) for g in groups) == len(RedFlagQuestion)
 
 
-@given(intakes())
-def test_no_item_is_contraindicated(intake: Intake) -> None:
-    p = assess(intake)
+def invariant_no_item_is_contraindicated(intake: Intake, p: Prescription) -> None:
     forbidden = safety.forbidden_for(intake, CAT)
     offending = {i.exercise: forbidden[i.exercise] for i in all_items(p) if i.exercise in forbidden}
     assert not offending
 
 
-@given(intakes())
-def test_loaded_items_come_after_priming(intake: Intake) -> None:
-    for s in assess(intake).sessions:
+def invariant_loaded_items_come_after_priming(intake: Intake, p: Prescription) -> None:
+    for s in p.sessions:
         phases = [i.phase for i in s.items]
         for k, i in enumerate(s.items):
             if i.loaded:
                 assert Phase.priming in phases[:k], (s.day, i.exercise)
 
 
-@given(intakes())
-def test_intense_sessions_are_48_hours_apart_across_the_week(intake: Intake) -> None:
-    p = assess(intake)
+def invariant_intense_sessions_are_48_hours_apart_across_the_week(
+    intake: Intake, p: Prescription
+) -> None:
     intense = [s.day for s in p.sessions if s.intensity == "intense"]
     if len(intense) > 1:
         assert min(gaps_hours(intense)) >= 48
@@ -99,9 +94,7 @@ def test_intense_sessions_are_48_hours_apart_across_the_week(intake: Intake) -> 
     assert len(p.sessions) <= intake.training.sessions_per_week
 
 
-@given(intakes())
-def test_doses_stay_within_caps(intake: Intake) -> None:
-    p = assess(intake)
+def invariant_doses_stay_within_caps(intake: Intake, p: Prescription) -> None:
     novice = intake.training.experience.value == "novice"
     for i in all_items(p):
         assert 1 <= i.sets <= 4 and 1 <= i.effort <= 8
@@ -202,9 +195,7 @@ def test_worse_never_adds_load(data: dict[str, Any], how: str, pick: int) -> Non
     assert max_loaded_effort(after) <= max_loaded_effort(before), how
 
 
-@given(intakes())
-def test_every_item_is_explained_by_existing_rules(intake: Intake) -> None:
-    p = assess(intake)
+def invariant_every_item_is_explained_by_existing_rules(intake: Intake, p: Prescription) -> None:
     for i in all_items(p):
         assert i.because
         assert all(r in RULEBOOK for r in [*i.because, *(a.rule for a in i.adjustments)])
@@ -214,13 +205,35 @@ def test_every_item_is_explained_by_existing_rules(intake: Intake) -> None:
     assert {r.id for r in p.rules} == fired
 
 
-@given(intakes())
-def test_same_intake_gives_byte_identical_json(intake: Intake) -> None:
-    first = assessment.to_json(assess(intake))
+def invariant_same_intake_gives_byte_identical_json(intake: Intake, p: Prescription) -> None:
     again = Intake.model_validate_json(intake.model_dump_json())
-    assert assessment.to_json(assess(again)) == first
+    assert assessment.to_json(assess(again)) == assessment.to_json(p)
+
+
+def invariant_safety_module_agrees_with_these_properties(intake: Intake, p: Prescription) -> None:
+    assert safety.violations(p, intake, RULEBOOK) == []
+
+
+# Every invariant about one client, each checked on the same 2,000+ generated clients: one
+# generation and one assessment per client instead of one per invariant keeps the suite quick.
+INVARIANTS = (
+    invariant_loaded_items_come_after_priming,
+    invariant_emergency_or_urgent_referral_has_no_sessions,
+    invariant_a_red_flag_always_stops_or_unloads_the_program,
+    invariant_no_item_is_contraindicated,
+    invariant_intense_sessions_are_48_hours_apart_across_the_week,
+    invariant_doses_stay_within_caps,
+    invariant_every_item_is_explained_by_existing_rules,
+    invariant_same_intake_gives_byte_identical_json,
+    invariant_safety_module_agrees_with_these_properties,
+)
 
 
 @given(intakes())
-def test_safety_module_agrees_with_these_properties(intake: Intake) -> None:
-    assert safety.violations(assess(intake), intake, RULEBOOK) == []
+def test_single_client_invariants(intake: Intake) -> None:
+    p = assess(intake)
+    for invariant in INVARIANTS:
+        try:
+            invariant(intake, p)
+        except AssertionError as exc:
+            raise AssertionError(f"{invariant.__name__}: {exc}") from exc
