@@ -6,7 +6,8 @@
     │   └── DocumentError     a file that cannot be read or parsed at all
     ├── RuleSetError          a rule or catalogue file written wrongly (author error)
     ├── EngineError           the inference engine failed or lost a conclusion
-    └── SafetyError           a prescription broke a safety invariant: withheld, never shown
+    ├── SafetyError           a prescription broke a safety invariant: withheld, never shown
+    └── ReportError           a report could not be rendered, or its file not written
 
 Author errors (RuleSetError) are kept apart from data errors (InputError), as pydantic keeps
 `PydanticUserError` apart from `ValidationError`.
@@ -75,3 +76,11 @@ class SafetyError(BackExpertError):
             "prescription withheld: safety invariant violated:\n"
             + "\n".join(f"  {v}" for v in self.violations)
         )
+
+
+class ReportError(BackExpertError):
+    """A report could not be rendered or written; `path` is set when an output file is at fault."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(message)
