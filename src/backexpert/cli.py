@@ -6,17 +6,21 @@ Exit codes: 0 success; 2 bad input (an intake, a file or a rule base that does n
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import sys
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import click
 
-from . import assessment, console, engine, intake, rulebook
+from . import assessment, console, engine, intake, report, rulebook
 from .errors import (
     BackExpertError,
     InputError,
+    ReportError,
     RuleSetError,
     SafetyError,
 )
@@ -37,6 +41,8 @@ _RULES_OPTION = click.option(
 
 def _exit_code(exc: BackExpertError) -> int:
     if isinstance(exc, InputError | RuleSetError):
+        return EXIT_INPUT
+    if isinstance(exc, ReportError) and exc.path is not None:
         return EXIT_INPUT
     if isinstance(exc, SafetyError):
         return EXIT_UNSAFE
@@ -71,12 +77,97 @@ def cli() -> None:
     help="table for people, json for systems.",
 )
 @_RULES_OPTION
-def assess(intake_file: str, fmt: str, rules_dir: str | None) -> None:
+@click.option(
+    "--html",
+    "html_path",
+    metavar="PATH",
+    callback=lambda ctx, param, value: _output_path(param, value, (".html", ".htm")),
+    help="Write the clinician report as HTML.",
+)
+@click.option(
+    "--pdf",
+    "pdf_path",
+    metavar="PATH",
+    callback=lambda ctx, param, value: _output_path(param, value, (".pdf",)),
+    help="Write the clinician report as PDF.",
+)
+@click.option(
+    "--handout",
+    "handout_path",
+    metavar="PATH",
+    callback=lambda ctx, param, value: _output_path(param, value, (".pdf", ".html", ".htm")),
+    help="Write the client handout (.pdf for PDF, .html for HTML).",
+)
+@click.option(
+    "--clinician",
+    metavar="NAME",
+    help="Clinician named on the reports (default: the intake's assessment.clinician).",
+)
+@click.option(
+    "--date",
+    "report_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Report date, YYYY-MM-DD (default: today). Only the reports carry it.",
+)
+def assess(
+    intake_file: str,
+    fmt: str,
+    rules_dir: str | None,
+    html_path: Path | None,
+    pdf_path: Path | None,
+    handout_path: Path | None,
+    clinician: str | None,
+    report_date: dt.datetime | None,
+) -> None:
     """Assess an intake (YAML or JSON file; '-' reads standard input)."""
     data = intake.load(intake_file)
     ev = assessment.default_engine(rules_dir)
     result = assessment.assess(data, ev)
+    # Render every report before printing or writing anything: a failure leaves no partial set.
+    outputs: list[tuple[Path, str | bytes]] = []
+    if html_path or pdf_path or handout_path:
+        day = report_date.date() if report_date is not None else dt.date.today()
+        who = clinician or data.assessment.clinician
+
+        def html_of(kind: report.Kind) -> str:
+            context = report.ReportContext.build(result, ev.rulebook, kind, day, who)
+            return report.render_html(context)
+
+        if html_path or pdf_path:
+            clinician_html = html_of("clinician")
+            if html_path:
+                outputs.append((html_path, clinician_html))
+            if pdf_path:
+                outputs.append((pdf_path, report.render_pdf(clinician_html)))
+        if handout_path:
+            handout_html = html_of("handout")
+            is_pdf = handout_path.suffix.lower() == ".pdf"
+            outputs.append(
+                (handout_path, report.render_pdf(handout_html) if is_pdf else handout_html)
+            )
     _print_result(result, fmt, ev.rulebook)
+    for path, content in outputs:
+        report.write(path, content)
+        click.echo(f"wrote {path}", err=True)
+
+
+def _output_path(
+    param: click.Parameter, value: str | None, suffixes: tuple[str, ...]
+) -> Path | None:
+    """A report path: known suffix, an existing writable directory, not a directory itself."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.suffix.lower() not in suffixes:
+        raise click.BadParameter(f"{value}: the file name must end in {' or '.join(suffixes)}")
+    parent = path.parent
+    if path.is_dir():
+        raise click.BadParameter(f"{value} is a directory")
+    if not parent.is_dir():
+        raise click.BadParameter(f"{value}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise click.BadParameter(f"{value}: directory {parent} is not writable")
+    return path
 
 
 def _print_result(result: Prescription, fmt: str, rb: rulebook.Rulebook) -> None:
