@@ -4,6 +4,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3.12)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# WeasyPrint (PDF reports) needs Pango and HarfBuzz from the system, and a font to draw with.
+REPORT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+REPORTS := reports/out
 
 .PHONY: help run test check lint format soak bench clean
 
@@ -12,15 +15,25 @@ help: ## list the tasks
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "BackExpert needs Python 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 1; }
+	@if command -v dpkg-query >/dev/null; then \
+		missing=$$(for p in $(REPORT_DEBS); do \
+			dpkg-query -W -f='$${db:Status-Abbrev}' $$p 2>/dev/null | grep -q '^ii' || echo $$p; done); \
+		if [ -n "$$missing" ]; then \
+			echo "installing WeasyPrint's system libraries:" $$missing; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		fi; \
+	fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) ## assess every example intake and print the prescriptions
+run: $(STAMP) ## assess every example intake, print it and write its reports to reports/out/
+	@mkdir -p $(REPORTS)
 	@for f in examples/*.yaml; do \
 		echo "=== $$f"; \
-		$(BIN)/backexpert assess "$$f" || exit $$?; \
+		n=$(REPORTS)/$$(basename "$$f" .yaml); \
+		$(BIN)/backexpert assess "$$f" --html "$$n.html" --pdf "$$n.pdf" --handout "$$n-handout.pdf" || exit $$?; \
 	done
 
 check: $(STAMP) ## lint, format check and strict typing
@@ -36,7 +49,7 @@ test: check ## the whole test suite (after the checks)
 	$(BIN)/pytest
 
 bench: $(STAMP) ## performance numbers
-	$(BIN)/python benchmarks/assess.py
+	@for f in $(wildcard benchmarks/*.py); do echo "=== $$f"; $(BIN)/python "$$f" || exit $$?; done
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
