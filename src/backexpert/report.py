@@ -9,6 +9,7 @@ the source); the handout says the same program in plain words, without rule ids.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 import tempfile
@@ -39,12 +40,12 @@ DAY_NAMES: dict[Day, str] = {
 }
 STATUS_TEXT: dict[str, str] = {
     "program": "Program",
-    "limited": "Program limited",
-    "clearance_required": "Medical clearance required",
-    "referral": "Referral - no exercise program",
+    "limited": "Limited program",
+    "clearance_required": "Clearance required",
+    "referral": "Referral",
 }
 URGENCY_TEXT: dict[Urgency, str] = {
-    Urgency.emergency: "Emergency referral - act today",
+    Urgency.emergency: "Emergency referral — act today",
     Urgency.urgent: "Urgent referral",
     Urgency.before_exercise: "Medical review before exercise",
 }
@@ -59,10 +60,18 @@ INDICATOR_TEXT: dict[Indicator, str] = {
     Indicator.warning: "Warning",
     Indicator.info: "Note",
 }
+DAILY_ANCHOR = "daily"
+DAILY_TITLE: dict[Kind, str] = {
+    "clinician": "Every day — short drills, e.g. before work",
+    "handout": "Every day: a few minutes, for example before work",
+}
 STOP_RULE = (
     "Stop and tell your physiotherapist if you feel sharp pain, numbness or tingling, "
     "or if your pain rises by 2 or more points (out of 10) above where it started."
 )
+FIELD_NAMES = {"effort": "RPE cap"}
+# The same rule on every exercise card, short enough for one line.
+STOP_CARD = "Sharp pain, numbness or tingling, or pain 2 or more points higher than at the start."
 
 # Score meanings (domain reference, section 1). NPRS bands: McCaffery & Beebe 1993.
 PAIN_MEANING = {
@@ -154,6 +163,12 @@ class SessionGroup(View):
     @property
     def anchor(self) -> str:
         return "session-" + "-".join(d.value for d in self.days)
+
+    def title(self, kind: Kind) -> str:
+        """`Tue, Fri — intense session` (clinician) or `Tuesday and Friday: strength session`."""
+        if kind == "clinician":
+            return f"{self.short_days} — {self.intensity} session"
+        return f"{self.long_days}: {'strength' if self.intensity == 'intense' else 'light'} session"
 
 
 class DayCell(View):
@@ -295,6 +310,10 @@ class ReportContext(View):
     def stop_rule(self) -> str:
         return STOP_RULE
 
+    @property
+    def stop_card(self) -> str:
+        return STOP_CARD
+
     # -- explanations --
 
     def rule(self, rule_id: str) -> RuleNote:
@@ -326,6 +345,13 @@ class ReportContext(View):
             name=name, value=value, text=fact_text(name, value), derived=False, basis=[]
         )
 
+    def changes(self, item: Item) -> list[tuple[RuleNote, str]]:
+        """An item's dose changes by the rule that made them: `sets 3 → 2, RPE cap 7 → 6`."""
+        by_rule: dict[str, list[str]] = {}
+        for a in item.adjustments:
+            by_rule.setdefault(a.rule, []).append(change_text(a.field, a.before, a.after))
+        return [(self.rule(r), ", ".join(texts)) for r, texts in by_rule.items()]
+
     def exercise_name(self, exercise_id: str) -> str:
         note = self.exercises.get(exercise_id)
         return exercise_id if note is None else note.name
@@ -347,6 +373,16 @@ class ReportContext(View):
         ]
         if intense_first:
             out.sort(key=lambda g: g.intensity != "intense")
+        return out
+
+    def first_shown(self, groups: list[SessionGroup]) -> dict[str, tuple[str, str]]:
+        """Where each exercise is first shown in full: its id → (anchor, title) of that session."""
+        out: dict[str, tuple[str, str]] = {}
+        for g in groups:
+            for i in g.items:
+                out.setdefault(i.exercise, (g.anchor, g.title(self.kind)))
+        for i in self.prescription.daily:
+            out.setdefault(i.exercise, (DAILY_ANCHOR, DAILY_TITLE[self.kind]))
         return out
 
     def week(self) -> WeekStrip:
@@ -416,8 +452,9 @@ class ReportContext(View):
             rows.append(
                 ScoreRow(
                     instrument="QuickDASH (shoulder)",
-                    score="no score" if qd.score is None else f"{qd.score:g}/100",
-                    band=f"{qd.items_answered} of 11 items answered",
+                    score=("no score" if qd.score is None else f"{qd.score:g}/100")
+                    + f" ({qd.items_answered} of 11 items)",
+                    band="—",
                     meaning=qd.note
                     or "0 = no disability of the arm, shoulder and hand; 100 = the most.",
                 )
@@ -427,8 +464,8 @@ class ReportContext(View):
             rows.append(
                 ScoreRow(
                     instrument="Roland-Morris",
-                    score=f"{rm.score}/24",
-                    band="statements ticked",
+                    score=f"{rm.score}/24 statements ticked",
+                    band="—",
                     meaning="Higher means more disability; a change of 2-3 points matters. "
                     "Scores below 4 or above 20 sit at the floor or ceiling.",
                 )
@@ -468,7 +505,7 @@ class ReportContext(View):
         return [
             DoseChange(
                 name=i.name,
-                changes=[f"{a.field} {a.before} → {a.after}" for a in i.adjustments],
+                changes=[change_text(a.field, a.before, a.after) for a in i.adjustments],
                 rules=[self.rule(r) for r in dict.fromkeys(a.rule for a in i.adjustments)],
                 sessions=", ".join(days),
             )
@@ -602,6 +639,11 @@ def _rule_refs(p: Prescription) -> Iterable[list[str]]:
     yield from (f.because for f in p.flags)
 
 
+def change_text(name: str, before: object, after: object) -> str:
+    """`sets 3 → 2`, `RPE cap 7 → 6`."""
+    return f"{FIELD_NAMES.get(name, name)} {before} → {after}"
+
+
 def reps_text(reps: str) -> str:
     return reps.replace("-", "–")
 
@@ -613,6 +655,12 @@ def dose_text(i: Item) -> str:
     if i.per_side:
         text += ", each side"
     return text
+
+
+def log_target(i: Item) -> str:
+    """`2 × 10–12`, `2 × 6 × 10 s each side`: the target line of the training log."""
+    text = f"{i.sets} × {reps_text(i.reps)}" + (f" × {i.hold_s} s" if i.hold_s else "")
+    return text + (" each side" if i.per_side else "")
 
 
 def how_many(i: Item) -> str:
@@ -735,6 +783,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         dose=dose_text,
         how_many=how_many,
+        log_target=log_target,
         effort_words=effort_words,
         tempo_words=tempo_words,
         rest_words=rest_words,
@@ -761,10 +810,17 @@ def render_pdf(html: str) -> bytes:
     """Render report HTML to an A4 PDF with WeasyPrint."""
     import weasyprint  # imported here: it loads Pango, which only PDF output needs
 
+    # WeasyPrint allocates hundreds of thousands of short-lived objects and frees them by
+    # reference counting; pausing the cycle collector meanwhile saves about a tenth of the time.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         pdf: bytes = weasyprint.HTML(string=html).write_pdf()
     except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
         raise ReportError(f"PDF rendering failed: {exc}") from exc
+    finally:
+        if collecting:
+            gc.enable()
     return pdf
 
 
