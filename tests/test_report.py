@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from markupsafe import escape
 from pypdf import PdfReader
 
-from backexpert import assessment, documents, report
+from backexpert import assessment, documents, report, wording
 from backexpert import intake as intake_mod
 from backexpert import rulebook as rulebook_mod
 from backexpert.cli import cli
@@ -269,7 +269,7 @@ def test_handout_pdf_has_cards_and_log(source: str) -> None:
             assert _squeezed(i.name) in text
     assert _squeezed("My training log") in text
     assert _squeezed("Pain after") in text
-    assert _squeezed(report.STOP_RULE) in text
+    assert _squeezed(wording.STOP_RULE) in text
 
 
 # --- what the clinician report must show ----------------------------------------------------

@@ -11,97 +11,29 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-import re
 import tempfile
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import jinja2
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
+from . import wording as words
 from .errors import ReportError
-from .prescription import Coverage, FlagOut, Item, Prescription, Session
+from .prescription import FlagOut, Item, Prescription, Session
 from .rulebook import Rulebook
-from .vocabulary import FACTS, WEEK, Day, FactValue, Indicator, Urgency
+from .vocabulary import FACTS, WEEK, Day, FactValue, Indicator
 
 Kind = Literal["clinician", "handout"]
 TEMPLATE_FILES: dict[Kind, str] = {"clinician": "clinician.html.j2", "handout": "handout.html.j2"}
-DAY_NAMES: dict[Day, str] = {
-    Day.mon: "Monday",
-    Day.tue: "Tuesday",
-    Day.wed: "Wednesday",
-    Day.thu: "Thursday",
-    Day.fri: "Friday",
-    Day.sat: "Saturday",
-    Day.sun: "Sunday",
-}
-STATUS_TEXT: dict[str, str] = {
-    "program": "Program",
-    "limited": "Limited program",
-    "clearance_required": "Clearance required",
-    "referral": "Referral",
-}
-URGENCY_TEXT: dict[Urgency, str] = {
-    Urgency.emergency: "Emergency referral — act today",
-    Urgency.urgent: "Urgent referral",
-    Urgency.before_exercise: "Medical review before exercise",
-}
-# What the client does, in plain words, before anything else on the handout.
-URGENCY_HANDOUT: dict[Urgency, str] = {
-    Urgency.emergency: "Please get medical help today. Do not exercise.",
-    Urgency.urgent: "Please see a doctor urgently. Do not start this exercise program.",
-    Urgency.before_exercise: "Please see your doctor before you start exercising.",
-}
-INDICATOR_TEXT: dict[Indicator, str] = {
-    Indicator.critical: "Critical",
-    Indicator.warning: "Warning",
-    Indicator.info: "Note",
-}
 DAILY_ANCHOR = "daily"
 DAILY_TITLE: dict[Kind, str] = {
     "clinician": "Every day — short drills, e.g. before work",
     "handout": "Every day: a few minutes, for example before work",
 }
-STOP_RULE = (
-    "Stop and tell your physiotherapist if you feel sharp pain, numbness or tingling, "
-    "or if your pain rises by 2 or more points (out of 10) above where it started."
-)
-FIELD_NAMES = {"effort": "RPE cap"}
-# The same rule on every exercise card, short enough for one line.
-STOP_CARD = "Sharp pain, numbness or tingling, or pain 2 or more points higher than at the start."
-
-# Score meanings (domain reference, section 1). NPRS bands: McCaffery & Beebe 1993.
-PAIN_MEANING = {
-    "none": "No pain.",
-    "mild": "Mild pain (1-3 of 10).",
-    "moderate": "Moderate pain (4-6 of 10).",
-    "severe": "Severe pain (7-10 of 10).",
-}
-START_BACK_MEANING = {
-    "low": "Low risk of a poor outcome: advice and self-management (Hill et al. 2011).",
-    "medium": "Medium risk: physiotherapy (Hill et al. 2011).",
-    "high": "High risk, psychosocial distress: psychologically informed physiotherapy "
-    "(Hill et al. 2011).",
-}
-ODI_MEANING = {
-    "minimal": "0-20%: minimal disability; copes with most daily activities.",
-    "moderate": "21-40%: moderate disability; more pain and difficulty sitting, lifting and "
-    "standing.",
-    "severe": "41-60%: severe disability; pain is the main problem in daily life.",
-    "crippled": "61-80%: back pain affects every part of daily life (Fairbank's 'crippled').",
-    "bed_bound": "81-100%: bed-bound, or the symptoms are exaggerated.",
-}
-PARQ_MEANING = {
-    "cleared": "All answers NO: cleared for physical activity; start slowly.",
-    "follow_up_needed": "A YES answer: complete the follow-up pages 2-3 before progressing.",
-    "clearance_required": "Medical clearance (ePARmed-X+ or a qualified exercise professional) "
-    "is needed before vigorous or loaded work.",
-    "medically_cleared": "Cleared by a medical professional.",
-}
-NPRS_CHANGE = "A change of 2 or more points is meaningful."
 
 
 class View(BaseModel):
@@ -157,7 +89,7 @@ class SessionGroup(View):
 
     @property
     def long_days(self) -> str:
-        names = [DAY_NAMES[d] for d in self.days]
+        names = [words.DAY_NAMES[d] for d in self.days]
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     @property
@@ -275,7 +207,7 @@ class ReportContext(View):
 
     @property
     def status_text(self) -> str:
-        return STATUS_TEXT.get(self.prescription.status, self.prescription.status)
+        return words.STATUS_TEXT.get(self.prescription.status, self.prescription.status)
 
     @property
     def alerts(self) -> list[FlagOut]:
@@ -299,20 +231,20 @@ class ReportContext(View):
     @property
     def urgency_text(self) -> str:
         r = self.prescription.referral
-        return "" if r is None else URGENCY_TEXT[r.urgency]
+        return "" if r is None else words.URGENCY_TEXT[r.urgency]
 
     @property
     def urgency_handout(self) -> str:
         r = self.prescription.referral
-        return "" if r is None else URGENCY_HANDOUT[r.urgency]
+        return "" if r is None else words.URGENCY_HANDOUT[r.urgency]
 
     @property
     def stop_rule(self) -> str:
-        return STOP_RULE
+        return words.STOP_RULE
 
     @property
     def stop_card(self) -> str:
-        return STOP_CARD
+        return words.STOP_CARD
 
     # -- explanations --
 
@@ -342,14 +274,14 @@ class ReportContext(View):
         if note is not None and note.value == value:
             return note
         return FactNote(
-            name=name, value=value, text=fact_text(name, value), derived=False, basis=[]
+            name=name, value=value, text=words.fact_text(name, value), derived=False, basis=[]
         )
 
     def changes(self, item: Item) -> list[tuple[RuleNote, str]]:
         """An item's dose changes by the rule that made them: `sets 3 → 2, RPE cap 7 → 6`."""
         by_rule: dict[str, list[str]] = {}
         for a in item.adjustments:
-            by_rule.setdefault(a.rule, []).append(change_text(a.field, a.before, a.after))
+            by_rule.setdefault(a.rule, []).append(words.change_text(a.field, a.before, a.after))
         return [(self.rule(r), ", ".join(texts)) for r, texts in by_rule.items()]
 
     def exercise_name(self, exercise_id: str) -> str:
@@ -418,36 +350,36 @@ class ReportContext(View):
         """Every questionnaire given, with its band and meaning; pain always."""
         sc = self.prescription.scores
         rows: list[ScoreRow] = []
-        pain = getattr(sc, "pain", None)
+        pain = sc.pain
         if pain is not None:
             rows.append(_pain_row(pain.nprs_now, pain.nprs_worst_24h, pain.band))
         elif "pain.nprs_now" in self.prescription.facts:
             # Scores not filled in (older composer): the NPRS still stands in the fact base.
             now = int(self.prescription.facts["pain.nprs_now"])
             worst = int(self.prescription.facts.get("pain.nprs_worst_24h", now))
-            rows.append(_pain_row(now, worst, pain_band(now)))
-        sb = getattr(sc, "start_back", None)
+            rows.append(_pain_row(now, worst, words.pain_band(now)))
+        sb = sc.start_back
         if sb is not None:
             rows.append(
                 ScoreRow(
                     instrument="STarT Back",
                     score=f"{sb.total}/9, distress subscale {sb.distress}/5",
                     band=f"{sb.category} risk",
-                    meaning=START_BACK_MEANING.get(sb.category, ""),
+                    meaning=words.START_BACK_MEANING.get(sb.category, ""),
                 )
             )
-        odi = getattr(sc, "odi", None)
+        odi = sc.odi
         if odi is not None:
             rows.append(
                 ScoreRow(
                     instrument="Oswestry Disability Index",
                     score=f"{odi.percent:g}% ({odi.sections_answered} of 10 sections)",
                     band=odi.band.replace("_", "-"),
-                    meaning=ODI_MEANING.get(odi.band, "")
+                    meaning=words.ODI_MEANING.get(odi.band, "")
                     + " A change of 10 points is beyond measurement error.",
                 )
             )
-        qd = getattr(sc, "quickdash", None)
+        qd = sc.quickdash
         if qd is not None:
             rows.append(
                 ScoreRow(
@@ -459,7 +391,7 @@ class ReportContext(View):
                     or "0 = no disability of the arm, shoulder and hand; 100 = the most.",
                 )
             )
-        rm = getattr(sc, "roland_morris", None)
+        rm = sc.roland_morris
         if rm is not None:
             rows.append(
                 ScoreRow(
@@ -470,7 +402,7 @@ class ReportContext(View):
                     "Scores below 4 or above 20 sit at the floor or ceiling.",
                 )
             )
-        parq = getattr(sc, "parq_plus", None)
+        parq = sc.parq_plus
         if parq is not None:
             yes = ", ".join(f"Q{n}" for n in parq.yes_answers) or "none"
             until = (
@@ -482,7 +414,7 @@ class ReportContext(View):
                     score=f"YES answers: {yes}{until}",
                     band=parq.outcome.replace("_", " "),
                     meaning=" ".join(
-                        x for x in (PARQ_MEANING.get(parq.outcome, ""), parq.note) if x
+                        x for x in (words.PARQ_MEANING.get(parq.outcome, ""), parq.note) if x
                     ),
                 )
             )
@@ -505,15 +437,12 @@ class ReportContext(View):
         return [
             DoseChange(
                 name=i.name,
-                changes=[change_text(a.field, a.before, a.after) for a in i.adjustments],
+                changes=[words.change_text(a.field, a.before, a.after) for a in i.adjustments],
                 rules=[self.rule(r) for r in dict.fromkeys(a.rule for a in i.adjustments)],
                 sessions=", ".join(days),
             )
             for i, days in seen.values()
         ]
-
-    def coverage_gaps(self) -> list[Coverage]:
-        return [c for c in self.prescription.coverage if not c.covered]
 
     def fact_groups(self) -> list[FactGroup]:
         """The fact base by first name segment; true/false and red-flag answers bucketed."""
@@ -531,9 +460,9 @@ class ReportContext(View):
             for n in notes:
                 rest = n.name.split(".", 1)[-1]
                 if isinstance(n.value, bool) or prefix == "red_flag":
-                    buckets.setdefault(_value(n.value), []).append(rest)
+                    buckets.setdefault(words.value_text(n.value), []).append(rest)
                 elif n.value != "absent":  # a condition's severity when it is absent says nothing
-                    values.append(f"{rest} = {_value(n.value)}")
+                    values.append(f"{rest} = {words.value_text(n.value)}")
             order = ["true", "yes", "false", "no"]
             ranked = sorted(
                 buckets.items(),
@@ -550,7 +479,7 @@ class ReportContext(View):
                     label="derived by the rules",
                     buckets=[],
                     values=[
-                        f"{n.name} = {_value(n.value)}"
+                        f"{n.name} = {words.value_text(n.value)}"
                         + (f" (from: {', '.join(n.basis)})" if n.basis else "")
                         for n in derived
                     ],
@@ -559,14 +488,7 @@ class ReportContext(View):
         return out
 
 
-# --- words -----------------------------------------------------------------------------------
-
-
-def pain_band(nprs: int) -> str:
-    """NPRS band: 0 none, 1-3 mild, 4-6 moderate, 7-10 severe (McCaffery & Beebe 1993)."""
-    if nprs == 0:
-        return "none"
-    return "mild" if nprs <= 3 else "moderate" if nprs <= 6 else "severe"
+# --- building the context --------------------------------------------------------------------
 
 
 def _pain_row(now: int, worst: int, band: str) -> ScoreRow:
@@ -574,19 +496,8 @@ def _pain_row(now: int, worst: int, band: str) -> ScoreRow:
         instrument="Pain (NPRS)",
         score=f"{now}/10 now, {worst}/10 worst in 24 h",
         band=band,
-        meaning=f"{PAIN_MEANING.get(band, '')} {NPRS_CHANGE}",
+        meaning=f"{words.PAIN_MEANING.get(band, '')} {words.NPRS_CHANGE}",
     )
-
-
-def fact_text(name: str, value: FactValue) -> str:
-    """A fact in plain words: `examination found rounded shoulders`, `age in years: 45`."""
-    spec = FACTS.get(name)
-    desc = spec.description if spec is not None else name
-    desc = re.sub(r"\s*\([^)]*\)", "", desc).replace("_", " ").strip()
-    if isinstance(value, bool):
-        return desc if value else f"{desc}: no"
-    shown = value.replace("_", " ") if isinstance(value, str) else str(value)
-    return f"{desc}: {shown}"
 
 
 def _fact_notes(p: Prescription) -> dict[str, FactNote]:
@@ -606,7 +517,7 @@ def _fact_notes(p: Prescription) -> dict[str, FactNote]:
                 if (n, v) in derived_by:
                     out.extend(basis(n, v, seen | {n}))
                 else:
-                    out.append(fact_text(n, v))
+                    out.append(words.fact_text(n, v))
         return list(dict.fromkeys(out))
 
     notes = {}
@@ -616,7 +527,7 @@ def _fact_notes(p: Prescription) -> dict[str, FactNote]:
         notes[name] = FactNote(
             name=name,
             value=value,
-            text=fact_text(name, value),
+            text=words.fact_text(name, value),
             derived=derived,
             basis=basis(name, value, frozenset({name})) if derived else [],
         )
@@ -639,118 +550,11 @@ def _rule_refs(p: Prescription) -> Iterable[list[str]]:
     yield from (f.because for f in p.flags)
 
 
-def change_text(name: str, before: object, after: object) -> str:
-    """`sets 3 → 2`, `RPE cap 7 → 6`."""
-    return f"{FIELD_NAMES.get(name, name)} {before} → {after}"
-
-
-def reps_text(reps: str) -> str:
-    return reps.replace("-", "–")
-
-
-def dose_text(i: Item) -> str:
-    """`2 sets × 8–10 reps`, `2 sets × 6 × 10 s hold, each side` (clinician wording)."""
-    text = f"{i.sets} {'set' if i.sets == 1 else 'sets'} × {reps_text(i.reps)}"
-    text += f" × {i.hold_s} s hold" if i.hold_s else " reps"
-    if i.per_side:
-        text += ", each side"
-    return text
-
-
-def log_target(i: Item) -> str:
-    """`2 × 10–12`, `2 × 6 × 10 s each side`: the target line of the training log."""
-    text = f"{i.sets} × {reps_text(i.reps)}" + (f" × {i.hold_s} s" if i.hold_s else "")
-    return text + (" each side" if i.per_side else "")
-
-
-def how_many(i: Item) -> str:
-    """`2 sets of 8–10`, `2 sets of 6 holds of 10 seconds, each side` (handout wording)."""
-    sets = f"{i.sets} {'set' if i.sets == 1 else 'sets'}"
-    if i.hold_s:
-        reps = f"{reps_text(i.reps)} {'hold' if i.reps == '1' else 'holds'} of {i.hold_s} seconds"
-    else:
-        reps = f"{reps_text(i.reps)} {'repetition' if i.reps == '1' else 'repetitions'}"
-    return f"{sets} of {reps}" + (", each side" if i.per_side else "")
-
-
-def effort_words(rpe: int) -> str:
-    """RPE in plain words, by reps in reserve (Helms 2016: RPE 8 = 2 in reserve)."""
-    if rpe >= 7:
-        spare = 10 - rpe
-        return (
-            f"Hard but controlled: stop while you could still do about {spare} more "
-            f"(effort {rpe} out of 10)."
-        )
-    if rpe >= 5:
-        return f"Moderate: you could do 4-6 more at the end of a set (effort {rpe} out of 10)."
-    return f"Easy and controlled (effort {rpe} out of 10)."
-
-
-def tempo_words(tempo: str | None) -> str:
-    """Tempo `3-1-2-0` (lower-pause-lift-pause, seconds) in plain words."""
-    if not tempo:
-        return ""
-    down, pause_low, up, pause_high = (int(x) for x in tempo.split("-"))
-    parts = [f"{up} s to lift or pull", f"{down} s to lower or return"]
-    if pause_low:
-        parts.append(f"pause {pause_low} s after lowering")
-    if pause_high:
-        parts.append(f"pause {pause_high} s after lifting")
-    return "Speed: " + ", ".join(parts) + "."
-
-
-def rest_words(rest_s: int) -> str:
-    if rest_s == 0:
-        return "No rest needed between sets."
-    if rest_s >= 120 and rest_s % 60 == 0:
-        return f"Rest {rest_s // 60} minutes between sets."
-    return f"Rest {rest_s} seconds between sets."
-
-
-def conclusion_text(c: dict[str, Any]) -> str:
-    """A trace conclusion as one short line: `cap hinge loaded: sets 2, effort 7`."""
-    kind = str(c.get("kind", "?"))
-    rest = {k: v for k, v in c.items() if k != "kind"}
-    if kind == "add":
-        sessions = ", ".join(rest.get("sessions", []))
-        return f"add {rest.get('exercise')} ({rest.get('phase')}; {sessions})"
-    if kind == "derive":
-        return f"derive {rest.get('fact')} = {_value(rest.get('value'))}"
-    if kind == "before":
-        return f"{_selector(rest.get('first', {}))} before {_selector(rest.get('then', {}))}"
-    if kind == "flag":
-        return f"flag {rest.get('indicator', 'info')} {rest.get('code')}"
-    if kind == "refer":
-        return f"refer {rest.get('urgency')}: {rest.get('reason')}"
-    selector: dict[str, Any] = {
-        k: rest.pop(k) for k in ("exercise", "pattern", "tag", "loaded") if k in rest
-    }
-    head = f"{kind} {_selector(selector)}" if selector else kind
-    details = ", ".join(f"{k} {_value(v)}" for k, v in rest.items())
-    return f"{head}: {details}" if details else head
-
-
-def _selector(sel: dict[str, Any]) -> str:
-    parts = []
-    if "loaded" in sel:
-        parts.append("loaded" if sel["loaded"] else "unloaded")
-    parts += [str(sel[k]) for k in ("pattern", "tag", "exercise") if k in sel]
-    return " ".join(parts) or "all"
-
-
 def css_string(text: str) -> Markup:
     """Text as a CSS string literal that can neither end early nor close the <style> element."""
     body = "".join(ch if ch.isalnum() and ch.isascii() else f"\\{ord(ch):06x}" for ch in text)
     # Safe: every character but an ASCII letter or digit is a CSS hex escape by now.
     return Markup(f'"{body}"')  # noqa: S704
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return str(v).lower()
-    if isinstance(v, list):
-        return ", ".join(map(_value, v))
-    return " ".join(str(v).split())
 
 
 # --- rendering -------------------------------------------------------------------------------
@@ -781,19 +585,19 @@ def environment() -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(
-        dose=dose_text,
-        how_many=how_many,
-        log_target=log_target,
-        effort_words=effort_words,
-        tempo_words=tempo_words,
-        rest_words=rest_words,
-        reps=reps_text,
-        conclusion=conclusion_text,
+        dose=words.dose_text,
+        how_many=words.how_many,
+        log_target=words.log_target,
+        effort_words=words.effort_words,
+        tempo_words=words.tempo_words,
+        rest_words=words.rest_words,
+        reps=words.reps_text,
+        conclusion=words.conclusion_text,
         css_string=css_string,
-        value=_value,
-        day_name=DAY_NAMES.__getitem__,
+        value=words.value_text,
+        day_name=words.DAY_NAMES.__getitem__,
     )
-    env.globals.update(indicator_text=INDICATOR_TEXT)
+    env.globals.update(indicator_text=words.INDICATOR_TEXT)
     return env
 
 
