@@ -329,9 +329,10 @@ class ReportContext(View):
                 nxt = intense[(i + 1) % len(intense)]
                 wraps = nxt.x <= c.x
                 hours = ((nxt.x - c.x) // cell % 7 or 7) * 24
-                x2 = width if wraps else nxt.x + cell // 2
+                # Spans stop short of the day centres so two gaps meeting at a day stay apart.
+                x2 = width if wraps else nxt.x + cell // 2 - 3
                 gaps.append(
-                    GapSpan(x1=c.x + cell // 2, x2=x2, hours=hours, wraps=wraps, to_day=nxt.day)
+                    GapSpan(x1=c.x + cell // 2 + 3, x2=x2, hours=hours, wraps=wraps, to_day=nxt.day)
                 )
         return WeekStrip(cells=cells, gaps=gaps, cell_width=cell, width=width)
 
