@@ -75,6 +75,8 @@ ODI_MEANING = {
 }
 PARQ_MEANING = {
     "cleared": "All answers NO: cleared for physical activity; start slowly.",
+    "cleared_low_to_moderate": "All answers NO, but over 45 and not used to vigorous effort: "
+    "low to moderate intensity; see a qualified exercise professional before vigorous work.",
     "follow_up_needed": "A YES answer: complete the follow-up pages 2-3 before progressing.",
     "clearance_required": "Medical clearance (ePARmed-X+ or a qualified exercise professional) "
     "is needed before vigorous or loaded work.",
