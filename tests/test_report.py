@@ -514,3 +514,16 @@ def test_templates_are_found_and_the_environment_is_strict() -> None:
     assert env.from_string("{{ name }}").render(name="<b>") == "&lt;b&gt;"
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ missing }}").render()
+
+
+def test_a_session_without_exercises_still_renders() -> None:
+    p = _prescription("example:desk-worker")
+    empty = p.model_copy(
+        update={"sessions": [s.model_copy(update={"items": []}) for s in p.sessions], "daily": []}
+    )
+    kinds: tuple[report.Kind, ...] = ("clinician", "handout")
+    for kind in kinds:
+        html = report.render_html(_context(empty, kind))
+        _check_html(html)
+        assert 'class="item"' not in html
+        assert not re.search(r'class="card( brief)?"', html)
