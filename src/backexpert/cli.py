@@ -7,10 +7,13 @@ Exit codes: 0 success; 2 bad input (an intake, a file or a rule base that does n
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,76 @@ _RULES_OPTION = click.option(
     envvar="BACKEXPERT_RULES",
     help="Rule directory (default: the shipped rule base; env BACKEXPERT_RULES).",
 )
+
+
+@dataclass(frozen=True)
+class _ReportRequest:
+    """The report files `assess` was asked for, and what to print on them."""
+
+    html: Path | None
+    pdf: Path | None
+    handout: Path | None
+    clinician: str | None
+    day: dt.date | None
+
+
+def _report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Adds --html, --pdf, --handout, --clinician and --date, passed on as one `reports`."""
+
+    @functools.wraps(command)
+    def gathered(
+        *args: Any,
+        html_path: Path | None,
+        pdf_path: Path | None,
+        handout_path: Path | None,
+        clinician: str | None,
+        report_date: dt.datetime | None,
+        **kwargs: Any,
+    ) -> None:
+        day = report_date.date() if report_date is not None else None
+        request = _ReportRequest(html_path, pdf_path, handout_path, clinician, day)
+        command(*args, reports=request, **kwargs)
+
+    options = [
+        click.option(
+            "--html",
+            "html_path",
+            metavar="PATH",
+            callback=lambda ctx, param, value: _output_path(param, value, (".html", ".htm")),
+            help="Write the clinician report as HTML.",
+        ),
+        click.option(
+            "--pdf",
+            "pdf_path",
+            metavar="PATH",
+            callback=lambda ctx, param, value: _output_path(param, value, (".pdf",)),
+            help="Write the clinician report as PDF.",
+        ),
+        click.option(
+            "--handout",
+            "handout_path",
+            metavar="PATH",
+            callback=lambda ctx, param, value: _output_path(
+                param, value, (".pdf", ".html", ".htm")
+            ),
+            help="Write the client handout (.pdf for PDF, .html for HTML).",
+        ),
+        click.option(
+            "--clinician",
+            metavar="NAME",
+            help="Clinician named on the reports (default: the intake's assessment.clinician).",
+        ),
+        click.option(
+            "--date",
+            "report_date",
+            metavar="YYYY-MM-DD",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Report date, YYYY-MM-DD (default: today). Only the reports carry it.",
+        ),
+    ]
+    for option in reversed(options):
+        gathered = option(gathered)
+    return gathered
 
 
 def _exit_code(exc: BackExpertError) -> int:
@@ -77,78 +150,42 @@ def cli() -> None:
     help="table for people, json for systems.",
 )
 @_RULES_OPTION
-@click.option(
-    "--html",
-    "html_path",
-    metavar="PATH",
-    callback=lambda ctx, param, value: _output_path(param, value, (".html", ".htm")),
-    help="Write the clinician report as HTML.",
-)
-@click.option(
-    "--pdf",
-    "pdf_path",
-    metavar="PATH",
-    callback=lambda ctx, param, value: _output_path(param, value, (".pdf",)),
-    help="Write the clinician report as PDF.",
-)
-@click.option(
-    "--handout",
-    "handout_path",
-    metavar="PATH",
-    callback=lambda ctx, param, value: _output_path(param, value, (".pdf", ".html", ".htm")),
-    help="Write the client handout (.pdf for PDF, .html for HTML).",
-)
-@click.option(
-    "--clinician",
-    metavar="NAME",
-    help="Clinician named on the reports (default: the intake's assessment.clinician).",
-)
-@click.option(
-    "--date",
-    "report_date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Report date, YYYY-MM-DD (default: today). Only the reports carry it.",
-)
-def assess(
-    intake_file: str,
-    fmt: str,
-    rules_dir: str | None,
-    html_path: Path | None,
-    pdf_path: Path | None,
-    handout_path: Path | None,
-    clinician: str | None,
-    report_date: dt.datetime | None,
-) -> None:
+@_report_options
+def assess(intake_file: str, fmt: str, rules_dir: str | None, reports: _ReportRequest) -> None:
     """Assess an intake (YAML or JSON file; '-' reads standard input)."""
     data = intake.load(intake_file)
     ev = assessment.default_engine(rules_dir)
     result = assessment.assess(data, ev)
     # Render every report before printing or writing anything: a failure leaves no partial set.
-    outputs: list[tuple[Path, str | bytes]] = []
-    if html_path or pdf_path or handout_path:
-        day = report_date.date() if report_date is not None else dt.date.today()
-        who = clinician or data.assessment.clinician
-
-        def html_of(kind: report.Kind) -> str:
-            context = report.ReportContext.build(result, ev.rulebook, kind, day, who)
-            return report.render_html(context)
-
-        if html_path or pdf_path:
-            clinician_html = html_of("clinician")
-            if html_path:
-                outputs.append((html_path, clinician_html))
-            if pdf_path:
-                outputs.append((pdf_path, report.render_pdf(clinician_html)))
-        if handout_path:
-            handout_html = html_of("handout")
-            is_pdf = handout_path.suffix.lower() == ".pdf"
-            outputs.append(
-                (handout_path, report.render_pdf(handout_html) if is_pdf else handout_html)
-            )
+    rendered = _render_reports(result, ev.rulebook, reports, data.assessment.clinician)
     _print_result(result, fmt, ev.rulebook)
-    for path, content in outputs:
+    for path, content in rendered:
         report.write(path, content)
         click.echo(f"wrote {path}", err=True)
+
+
+def _render_reports(
+    result: Prescription, rb: rulebook.Rulebook, request: _ReportRequest, clinician: str | None
+) -> list[tuple[Path, str | bytes]]:
+    """Every report asked for, rendered: (path, content) pairs ready to write."""
+    day = request.day or dt.date.today()
+    who = request.clinician or clinician
+
+    def html_of(kind: report.Kind) -> str:
+        return report.render_html(report.ReportContext.build(result, rb, kind, day, who))
+
+    out: list[tuple[Path, str | bytes]] = []
+    if request.html or request.pdf:
+        clinician_html = html_of("clinician")
+        if request.html:
+            out.append((request.html, clinician_html))
+        if request.pdf:
+            out.append((request.pdf, report.render_pdf(clinician_html)))
+    if request.handout:
+        handout_html = html_of("handout")
+        is_pdf = request.handout.suffix.lower() == ".pdf"
+        out.append((request.handout, report.render_pdf(handout_html) if is_pdf else handout_html))
+    return out
 
 
 def _output_path(
