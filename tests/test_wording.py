@@ -111,3 +111,9 @@ def test_trace_conclusions_read_as_one_line() -> None:
     assert wording.conclusion_text(
         {"kind": "before", "first": {"exercise": "bird_dog"}, "then": {"pattern": "hinge"}}
     ) == ("bird_dog before hinge")
+
+
+def test_a_sentence_becomes_a_clause() -> None:
+    assert wording.clause("Unloaded work at RPE 5 or less.") == "unloaded work at RPE 5 or less"
+    assert wording.clause("PAR-Q+ pages 2-3 first.") == "PAR-Q+ pages 2-3 first"
+    assert wording.clause("RPE 5 at most") == "RPE 5 at most"

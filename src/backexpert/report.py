@@ -593,6 +593,7 @@ def environment() -> jinja2.Environment:
         tempo_words=words.tempo_words,
         rest_words=words.rest_words,
         reps=words.reps_text,
+        clause=words.clause,
         conclusion=words.conclusion_text,
         css_string=css_string,
         value=words.value_text,

@@ -103,6 +103,15 @@ def fact_text(name: str, value: FactValue) -> str:
     return f"{desc}: {shown}"
 
 
+def clause(text: str) -> str:
+    """A sentence made a clause to follow a colon: no final stop, lower-case first word."""
+    text = " ".join(text.split()).rstrip(".")
+    # Lower the first letter only of an ordinary word (`Unloaded`), never of `PAR-Q+` or `RPE`.
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return text
+
+
 def change_text(name: str, before: object, after: object) -> str:
     """`sets 3 → 2`, `RPE cap 7 → 6`."""
     return f"{FIELD_NAMES.get(name, name)} {before} → {after}"
