@@ -261,11 +261,14 @@ class ReportContext(View):
         """Each rule with the client's facts it matched (from the trace)."""
         out = []
         for rid in rule_ids:
-            matched: dict[str, FactValue] = {}
-            for t in self.prescription.trace:
-                if t.rule == rid:
-                    matched.update(t.matched)
-            facts = [self.fact(name, value) for name, value in sorted(matched.items())]
+            # A rule may fire more than once (risk elevated, then high): keep every pair it saw.
+            matched = {
+                (name, value)
+                for t in self.prescription.trace
+                if t.rule == rid
+                for name, value in t.matched.items()
+            }
+            facts = [self.fact(name, value) for name, value in sorted(matched, key=str)]
             out.append(Why(rule=self.rule(rid), facts=facts))
         return out
 
