@@ -5,15 +5,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LINTED := src tests $(wildcard benchmarks/*.py)
+REPORTS := reports/out
 
 .PHONY: help run test check lint format soak bench clean system-deps
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-# Debian packages: PostgreSQL (store tests on a throwaway server) and Pango/HarfBuzz (WeasyPrint
-# PDF). Installed only when missing; without apt-get the PostgreSQL tests skip and say why.
-DEBIAN_DEPS := postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# Debian packages: PostgreSQL (store tests on a throwaway server), and Pango, HarfBuzz and a font
+# for WeasyPrint's PDF reports. Installed only when missing; without apt-get the PostgreSQL tests
+# skip and say why.
+DEBIAN_DEPS := postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 system-deps: ## install the Debian packages the store tests and PDF reports need, when missing
@@ -34,10 +36,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) ## assess every example intake and print the prescriptions
+run: $(STAMP) system-deps ## assess every example intake, print it and write its reports to reports/out/
+	@mkdir -p $(REPORTS)
 	@for f in examples/*.yaml; do \
 		echo "=== $$f"; \
-		$(BIN)/backexpert assess "$$f" || exit $$?; \
+		n=$(REPORTS)/$$(basename "$$f" .yaml); \
+		$(BIN)/backexpert assess "$$f" --html "$$n.html" --pdf "$$n.pdf" --handout "$$n-handout.pdf" || exit $$?; \
 	done
 
 check: $(STAMP) ## lint, format check and strict typing
@@ -56,7 +60,7 @@ soak: $(STAMP) ## the hypothesis safety properties with 100,000 examples each
 	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -n 2 -m property
 
 bench: $(STAMP) ## performance numbers
-	$(BIN)/python benchmarks/assess.py
+	@for f in $(wildcard benchmarks/*.py); do echo "=== $$f"; $(BIN)/python "$$f" || exit $$?; done
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -8,11 +8,14 @@ Exit codes: 0 success; 2 bad input (an intake, a file or a rule base that does n
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +23,14 @@ import click
 from rich import box
 from rich.table import Table
 
-from . import assessment, console, coverage, documents, engine, intake, logbook, rulebook
+from . import assessment, console, coverage, documents, engine, intake, logbook, report, rulebook
 from . import catalogue as catalogue_mod
 from . import store as store_mod
 from .errors import (
     BackExpertError,
     InputError,
     Problem,
+    ReportError,
     RuleSetError,
     SafetyError,
     StoreError,
@@ -55,8 +59,80 @@ _RULES_OPTION = click.option(
 )
 
 
+@dataclass(frozen=True)
+class _ReportRequest:
+    """The report files `assess` was asked for, and what to print on them."""
+
+    html: Path | None
+    pdf: Path | None
+    handout: Path | None
+    clinician: str | None
+    day: dt.date | None
+
+
+def _report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Adds --html, --pdf, --handout, --clinician and --date, passed on as one `reports`."""
+
+    @functools.wraps(command)
+    def gathered(
+        *args: Any,
+        html_path: Path | None,
+        pdf_path: Path | None,
+        handout_path: Path | None,
+        clinician: str | None,
+        report_date: dt.datetime | None,
+        **kwargs: Any,
+    ) -> None:
+        day = report_date.date() if report_date is not None else None
+        request = _ReportRequest(html_path, pdf_path, handout_path, clinician, day)
+        command(*args, reports=request, **kwargs)
+
+    options = [
+        click.option(
+            "--html",
+            "html_path",
+            metavar="PATH",
+            callback=lambda ctx, param, value: _output_path(param, value, (".html", ".htm")),
+            help="Write the clinician report as HTML.",
+        ),
+        click.option(
+            "--pdf",
+            "pdf_path",
+            metavar="PATH",
+            callback=lambda ctx, param, value: _output_path(param, value, (".pdf",)),
+            help="Write the clinician report as PDF.",
+        ),
+        click.option(
+            "--handout",
+            "handout_path",
+            metavar="PATH",
+            callback=lambda ctx, param, value: _output_path(
+                param, value, (".pdf", ".html", ".htm")
+            ),
+            help="Write the client handout (.pdf for PDF, .html for HTML).",
+        ),
+        click.option(
+            "--clinician",
+            metavar="NAME",
+            help="Clinician named on the reports (default: the intake's assessment.clinician).",
+        ),
+        click.option(
+            "--date",
+            "report_date",
+            metavar="YYYY-MM-DD",
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Report date, YYYY-MM-DD (default: today). Only the reports carry it.",
+        ),
+    ]
+    for option in reversed(options):
+        gathered = option(gathered)
+    return gathered
+
+
 def _exit_code(exc: BackExpertError) -> int:
     if isinstance(exc, InputError | RuleSetError):
+        return EXIT_INPUT
+    if isinstance(exc, ReportError) and exc.path is not None:
         return EXIT_INPUT
     if isinstance(exc, SafetyError):
         return EXIT_UNSAFE
@@ -96,6 +172,7 @@ def cli() -> None:
 @click.option("--client", "client_id", type=int, help="The stored client this intake is for.")
 @click.option("--save", is_flag=True, help="Store the assessment with the client (needs --client).")
 @_DATABASE_OPTION
+@_report_options
 def assess(
     intake_file: str,
     fmt: str,
@@ -103,27 +180,76 @@ def assess(
     client_id: int | None,
     save: bool,
     database: str | None,
+    reports: _ReportRequest,
 ) -> None:
     """Assess an intake (YAML or JSON file; '-' reads standard input)."""
     if save != (client_id is not None):
         raise click.UsageError("--save and --client go together: --client ID --save")
     data = intake.load(intake_file)
     ev = assessment.default_engine(rules_dir)
-    if client_id is None:
-        _print_result(assessment.assess(data, ev), fmt, ev.rulebook)
-        return
-    with _store(database) as db:
-        db.client(client_id)  # an unknown client fails before any work
-        result = assessment.assess(data, ev)
-        stored = db.add_assessment(
-            client_id,
-            data.model_dump(mode="json"),
-            json.loads(assessment.to_json(result)),
-            result.rulebook,
-            result.backexpert,
-        )
+    result = assessment.assess(data, ev)
+    # Render every report before printing, storing or writing anything: a failure leaves no
+    # partial set.
+    rendered = _render_reports(result, ev.rulebook, reports, data.assessment.clinician)
+    if client_id is not None:
+        with _store(database) as db:
+            db.client(client_id)  # an unknown client fails before anything is stored
+            stored = db.add_assessment(
+                client_id,
+                data.model_dump(mode="json"),
+                json.loads(assessment.to_json(result)),
+                result.rulebook,
+                result.backexpert,
+            )
     _print_result(result, fmt, ev.rulebook)
-    click.echo(f"saved assessment {stored} for client {client_id}", err=True)
+    if client_id is not None:
+        click.echo(f"saved assessment {stored} for client {client_id}", err=True)
+    for path, content in rendered:
+        report.write(path, content)
+        click.echo(f"wrote {path}", err=True)
+
+
+def _render_reports(
+    result: Prescription, rb: rulebook.Rulebook, request: _ReportRequest, clinician: str | None
+) -> list[tuple[Path, str | bytes]]:
+    """Every report asked for, rendered: (path, content) pairs ready to write."""
+    day = request.day or dt.date.today()
+    who = request.clinician or clinician
+
+    def html_of(kind: report.Kind) -> str:
+        return report.render_html(report.ReportContext.build(result, rb, kind, day, who))
+
+    out: list[tuple[Path, str | bytes]] = []
+    if request.html or request.pdf:
+        clinician_html = html_of("clinician")
+        if request.html:
+            out.append((request.html, clinician_html))
+        if request.pdf:
+            out.append((request.pdf, report.render_pdf(clinician_html)))
+    if request.handout:
+        handout_html = html_of("handout")
+        is_pdf = request.handout.suffix.lower() == ".pdf"
+        out.append((request.handout, report.render_pdf(handout_html) if is_pdf else handout_html))
+    return out
+
+
+def _output_path(
+    param: click.Parameter, value: str | None, suffixes: tuple[str, ...]
+) -> Path | None:
+    """A report path: known suffix, an existing writable directory, not a directory itself."""
+    if value is None:
+        return None
+    path = Path(value)
+    if path.suffix.lower() not in suffixes:
+        raise click.BadParameter(f"{value}: the file name must end in {' or '.join(suffixes)}")
+    parent = path.parent
+    if path.is_dir():
+        raise click.BadParameter(f"{value} is a directory")
+    if not parent.is_dir():
+        raise click.BadParameter(f"{value}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise click.BadParameter(f"{value}: directory {parent} is not writable")
+    return path
 
 
 def _print_result(result: Prescription, fmt: str, rb: rulebook.Rulebook) -> None:

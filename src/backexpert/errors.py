@@ -7,7 +7,8 @@
     ├── RuleSetError          a rule or catalogue file written wrongly (author error)
     ├── EngineError           the inference engine failed or lost a conclusion
     ├── SafetyError           a prescription broke a safety invariant: withheld, never shown
-    └── StoreError            the database could not be opened, migrated, read or written
+    ├── StoreError            the database could not be opened, migrated, read or written
+    └── ReportError           a report could not be rendered, or its file not written
 
 Author errors (RuleSetError) are kept apart from data errors (InputError), as pydantic keeps
 `PydanticUserError` apart from `ValidationError`.
@@ -85,3 +86,11 @@ class StoreError(BackExpertError):
     either all of it or none of it. A missing client or a duplicate import is bad input
     (`InputError`), not a `StoreError`.
     """
+
+
+class ReportError(BackExpertError):
+    """A report could not be rendered or written; `path` is set when an output file is at fault."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        self.path = path
+        super().__init__(message)

@@ -10,11 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-from .errors import BackExpertError, DocumentError, Problem
+from . import report
 from .prescription import Out
 from .progress import ExerciseProgress, Point, ProgressReport
 from .vocabulary import Pattern
@@ -58,15 +55,6 @@ class ReportContext(Out):
     report: ProgressReport
     charts: list[Chart]
     names: dict[str, str]
-
-
-def templates_dir() -> Path:
-    """The repository's `reports/templates/`, or the wheel's copy."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parents[1] / "reports" / "templates", here / "_data" / "templates"):
-        if (candidate / TEMPLATE).is_file():
-            return candidate
-    raise BackExpertError(f"no report templates found next to {here} (looked for {TEMPLATE})")
 
 
 def _nice_max(v: float) -> float:
@@ -190,39 +178,17 @@ def charts(r: ProgressReport) -> list[Chart]:
     ]
 
 
-def _environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(templates_dir()),
-        autoescape=select_autoescape(["html", "j2"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def render_html(r: ProgressReport) -> str:
-    """The report as one self-contained HTML page."""
+    """The report as one self-contained HTML page (the one Jinja2 environment of `report`)."""
     names = {e.exercise: e.name for e in r.exercises}
     context = ReportContext(report=r, charts=charts(r), names=names)
-    return _environment().get_template(TEMPLATE).render(ctx=context)
-
-
-def _write(path: str, data: bytes) -> None:
-    try:
-        Path(path).write_bytes(data)
-    except OSError as exc:
-        raise DocumentError(path, [Problem("", f"cannot write: {exc.strerror or exc}")]) from None
+    return report.environment().get_template(TEMPLATE).render(ctx=context)
 
 
 def write_html(r: ProgressReport, path: str) -> None:
-    _write(path, render_html(r).encode("utf-8"))
+    report.write(path, render_html(r))
 
 
 def write_pdf(r: ProgressReport, path: str) -> None:
     """The same HTML through WeasyPrint (needs Debian's Pango: see `make system-deps`)."""
-    try:
-        from weasyprint import HTML
-    except OSError as exc:  # the Pango/HarfBuzz libraries are missing
-        raise BackExpertError(f"PDF output needs Pango (make system-deps): {exc}") from None
-    pdf = HTML(string=render_html(r)).write_pdf()
-    _write(path, pdf)
+    report.write(path, report.render_pdf(render_html(r)))
