@@ -25,6 +25,7 @@ from backexpert import assessment, facts
 from backexpert.errors import BackExpertError
 from backexpert.intake import Intake
 from backexpert.vocabulary import (
+    CORE_RED_FLAG_SCREEN,
     ConditionCode,
     Equipment,
     Experience,
@@ -82,7 +83,12 @@ def make_intake(rng: random.Random, i: int) -> Intake:
             "nprs_now": now,
             "nprs_worst_24h": min(10, now + rng.randint(0, 3)),
         },
-        "red_flag_screen": {q.value: False for q in RedFlagQuestion if rng.random() < 0.8},
+        # A complete core screen, answered no; the refinements are asked now and then.
+        "red_flag_screen": {
+            q.value: False
+            for i, q in enumerate(RedFlagQuestion)
+            if i < len(CORE_RED_FLAG_SCREEN) or rng.random() < 0.3
+        },
     }
     return Intake.model_validate(data)
 
@@ -134,8 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"BackExpert benchmark: Python {platform.python_version()}, {platform.machine()}")
     print(f"rule base {engine.rulebook.version}: {len(engine.rulebook.rules)} rules")
     print(f"{len(intakes)} varied intakes (seed {args.seed}): {dict(sorted(outcomes.items()))}")
-    if set(outcomes) != {"program"}:
-        print("some intakes did not give a program: fix that before timing")
+    if set(outcomes) - {"program", "limited", "clearance_required", "referral"}:
+        print("some intakes failed to assess: fix that before timing")
         return 1
 
     gc.collect()
