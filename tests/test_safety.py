@@ -237,3 +237,30 @@ def test_single_client_invariants(intake: Intake) -> None:
             invariant(intake, p)
         except AssertionError as exc:
             raise AssertionError(f"{invariant.__name__}: {exc}") from exc
+
+
+def test_an_excluded_lift_is_replaced_without_adding_an_item() -> None:
+    """Regression (found by test_worse_never_adds_load): with no barbell, bench or cable, the
+    bent-over row excluded for lumbar risk must fall to the dumbbell row already prescribed, not
+    add a band row beside it."""
+    data = {
+        "client": {"name": "A", "age": 30, "sex": "female", "occupation": "desk"},
+        "training": {
+            "experience": "intermediate",
+            "sessions_per_week": 1,
+            "equipment": ["dumbbells", "kettlebell", "pull_up_bar", "resistance_band"],
+        },
+        "goals": ["strength"],
+        "findings": [],
+        "conditions": [{"code": "osteoporosis"}],
+        "pain": {"region": "none", "nprs_now": 0},
+        "red_flag_screen": {q.value: False for q in CORE_RED_FLAG_SCREEN},
+        "questionnaires": {},
+        "assessment": {"date": ASSESSED_ON},
+    }
+    worse = _worsen(data, "condition", list(ConditionCode).index(ConditionCode.lumbar_instability))
+    assert worse is not None
+    before = assess(Intake.model_validate(data))
+    after = assess(Intake.model_validate(worse))
+    assert "band_row" not in {i.exercise for i in all_items(after)}
+    assert loaded_sets(after) < loaded_sets(before)

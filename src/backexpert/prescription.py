@@ -334,9 +334,11 @@ class Composer:
             why = self._why_not(cur, excl)
             if why is None:
                 return cur
-            nexts = [] if cur.id in excl else list(cur.substitutes)
-            if cur.regression is not None:
-                nexts.append(cur.regression)
+            # An excluded exercise steps down to its regression first; one lacking equipment
+            # tries the same movement with other equipment first. Either way both are tried,
+            # and every candidate is itself checked against the exclusions.
+            down = [cur.regression] if cur.regression is not None else []
+            nexts = [*down, *cur.substitutes] if cur.id in excl else [*cur.substitutes, *down]
             for n in nexts:
                 if n not in seen:
                     seen.add(n)
