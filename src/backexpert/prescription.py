@@ -346,32 +346,52 @@ class Composer:
         return None
 
     def _plan(self) -> dict[str, _Planned]:
+        """Resolve every added exercise; loaded stand-ins only fill a gap in their movement.
+
+        Exercises prescribed as themselves go in first. A loaded substitute then joins only when
+        no loaded exercise of its pattern already covers its sessions: otherwise an exclusion
+        could turn one merged stand-in into two items and give a worse client more load.
+        """
         excl = self._exclusions()
-        planned: dict[str, _Planned] = {}
         by_exercise: dict[str, list[tuple[str, Add]]] = {}
         for rule_id, add in self.c.adds:
             by_exercise.setdefault(add.exercise, []).append((rule_id, add))
-        for ex_id in sorted(by_exercise, key=self.cat.rank):
-            adds = by_exercise[ex_id]
-            original = self.cat[ex_id]
+        resolved: list[tuple[Exercise, Exercise | None, list[tuple[str, Add]]]] = [
+            (self.cat[ex_id], self._resolve(self.cat[ex_id], excl), adds)
+            for ex_id, adds in sorted(by_exercise.items(), key=lambda kv: self.cat.rank(kv[0]))
+        ]
+        planned: dict[str, _Planned] = {}
+        for original, final, adds in sorted(resolved, key=lambda t: t[1] is not t[0]):
             because = self._sorted_rules(r for r, _ in adds)
             phase = min((a.phase for _, a in adds), key=PHASE_ORDER.__getitem__)
             sessions = {s for _, a in adds for s in a.sessions}
-            final = self._resolve(original, excl)
             sub: Substitution | None = None
             if final is not original:
                 why = self._why_not(original, excl)
                 assert why is not None
                 reason, rules = why
+                covering = None if final is None else self._covering(planned, final, sessions)
+                if final is None or covering is not None:
+                    gone = (
+                        "no safe alternative is available"
+                        if covering is None
+                        else (f"its movement is already covered by {covering.exercise.name}")
+                    )
+                    self.excluded[original.id] = Excluded(
+                        exercise=original.id,
+                        name=original.name,
+                        reason=f"{reason}; {gone}" if final is not None else reason,
+                        because=rules,
+                        replaced_by=None,
+                    )
+                    continue
                 self.excluded[original.id] = Excluded(
                     exercise=original.id,
                     name=original.name,
-                    reason=reason if final is None else f"{reason}; replaced by {final.name}",
+                    reason=f"{reason}; replaced by {final.name}",
                     because=rules,
-                    replaced_by=None if final is None else final.id,
+                    replaced_by=final.id,
                 )
-                if final is None:
-                    continue
                 sub = Substitution(
                     exercise=original.id, name=original.name, reason=reason, because=rules
                 )
@@ -384,6 +404,19 @@ class Composer:
             else:
                 planned[final.id] = _Planned(final, phase, sessions, because, sub)
         return planned
+
+    @staticmethod
+    def _covering(
+        planned: dict[str, _Planned], stand_in: Exercise, sessions: set[SessionKind]
+    ) -> _Planned | None:
+        """A planned loaded exercise of the stand-in's pattern that covers its sessions."""
+        if not stand_in.loaded or stand_in.id in planned:
+            return None
+        for p in planned.values():
+            same = p.exercise.loaded and p.exercise.pattern is stand_in.pattern
+            if same and sessions <= p.sessions:
+                return p
+        return None
 
     # -- requirements --
 
