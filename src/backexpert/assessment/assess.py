@@ -1,0 +1,95 @@
+"""An assessment: one intake through the whole path to a checked prescription.
+
+intake (validated) → scores → facts (closed world) → engine (inference) → composition →
+safety monitor. The services, the CLI and the reports all go through `assess`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from .. import shipped
+from ..clinical import catalogue as catalogue_mod
+from ..clinical import instruments
+from ..clinical.catalogue import Catalogue
+from ..clinical.intake import Intake
+from ..knowledge import compiler
+from ..knowledge.engine import DurableEngine, Evaluator
+from ..knowledge.rules import Rulebook
+from . import actions, safety
+from .composer import compose
+from .facts import from_intake
+from .prescription import ClientOut, Prescription
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """The assessment's knowledge: the rulebook, its catalogue and the evaluator running it."""
+
+    rulebook: Rulebook
+    catalogue: Catalogue
+    evaluator: Evaluator
+    shipped: bool = True
+
+    def with_rulebook(self, rulebook: Rulebook, evaluator: Evaluator | None = None) -> RuleBase:
+        """Another rulebook over the same catalogue (a mutant, an older version)."""
+        ev = evaluator if evaluator is not None else DurableEngine(rulebook)
+        return replace(self, rulebook=rulebook, evaluator=ev, shipped=False)
+
+    def with_evaluator(self, evaluator: Evaluator) -> RuleBase:
+        """The same rulebook run by another evaluator (the oracle)."""
+        return replace(self, evaluator=evaluator)
+
+
+def compile_rulebook(directory: str | Path) -> tuple[Rulebook, Catalogue]:
+    """Load the catalogue of a rule directory and compile its assessment rules against it."""
+    root = Path(directory)
+    cat_file = root / shipped.CATALOGUE_FILE
+    if not cat_file.is_file():
+        from ..errors import RuleSetError
+
+        raise RuleSetError([f"{root}: no {shipped.CATALOGUE_FILE} (the exercise catalogue)"])
+    cat = catalogue_mod.load(cat_file)
+    words = actions.vocabulary(cat)
+    return compiler.load_directory(root, words, skip={shipped.CATALOGUE_FILE}), cat
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _rule_base(directory: str | None) -> RuleBase:
+    root = Path(directory) if directory is not None else shipped.rules_directory()
+    rulebook, cat = compile_rulebook(root)
+    return RuleBase(rulebook, cat, DurableEngine(rulebook), shipped.is_shipped(directory))
+
+
+def rule_base(directory: str | Path | None = None) -> RuleBase:
+    """The rule base of a directory (the shipped one by default), compiled once per process."""
+    with _lock:
+        return _rule_base(None if directory is None else str(directory))
+
+
+def assess(
+    intake: Intake, rules: RuleBase | None = None, today: dt.date | None = None
+) -> Prescription:
+    """Assess one client: infer, compose and check; never returns an unsafe prescription."""
+    base = rules if rules is not None else rule_base()
+    scores = instruments.score(intake, instruments.assessed_on(intake, today))
+    facts = from_intake(intake, scores)
+    inference = base.evaluator.evaluate(facts)
+    client = ClientOut(name=intake.client.name, age=intake.client.age)
+    result = compose(
+        base.rulebook, base.catalogue, facts, inference, client, shipped.VERSION, scores
+    )
+    safety.check(result, intake, base.rulebook, base.catalogue)
+    return result
+
+
+def to_json(prescription: Prescription) -> str:
+    """The canonical JSON document: byte-identical for the same intake and rule base."""
+    return prescription.model_dump_json(indent=2) + "\n"

@@ -1,0 +1,82 @@
+"""Composition: one client's inference conclusions made into a prescription document.
+
+Plain Python after inference, so no result depends on firing order: the referral and limits
+first; then selection (exclusions beat additions, substitutions keep their reason, requirements
+drop what lacks its `first`), the week, dosing and order; and last the explanation the document
+carries: the fact base, every firing with its rule's rationale and source, and every derivation.
+"""
+
+from __future__ import annotations
+
+from ..clinical.catalogue import Catalogue
+from ..clinical.instruments import Scores
+from ..clinical.words import Indicator, SessionKind
+from ..knowledge.explanation import Inference, RuleInfo, derivations
+from ..knowledge.rules import Rulebook
+from ..knowledge.vocabulary import FactValue
+from . import notices, selection
+from .context import Context
+from .dose import Dosing
+from .order import ordered
+from .prescription import ClientOut, Item, Prescription, Session, TraceEntry, WeekOut
+from .sessions import plan_week, sessions
+
+
+def compose(
+    rulebook: Rulebook,
+    cat: Catalogue,
+    facts: dict[str, FactValue],
+    inference: Inference,
+    client: ClientOut,
+    version: str,
+    scores: Scores,
+) -> Prescription:
+    """The prescription document for one client's conclusions."""
+    ctx = Context(rulebook, cat, facts, inference)
+    referral = notices.referral(ctx)
+    limits = notices.limitations(ctx, referral)
+    status = notices.status(ctx, referral, limits)
+    stops = status == "referral"
+    week: list[Session] = []
+    daily: list[Item] = []
+    week_out: WeekOut | None = None
+    if not stops:
+        planned = selection.plan(ctx, limits)
+        selection.drop_unmet_requirements(ctx, planned)
+        loaded = any(
+            p.exercise.loaded and SessionKind.intense in p.sessions for p in planned.values()
+        )
+        layout, week_out = plan_week(ctx, loaded)
+        dosing = Dosing(ctx)
+        week = sessions(ctx, dosing, planned, layout)
+        drills = [p for p in planned.values() if SessionKind.daily in p.sessions]
+        daily = [dosing.item(p, SessionKind.daily) for p in ordered(ctx, drills)]
+    flags = notices.flags(ctx)
+    return Prescription(
+        backexpert=version,
+        rulebook=rulebook.version,
+        client=client,
+        status=status,
+        referral=referral,
+        limitations=[] if stops else limits,
+        scores=scores,
+        schedule=week_out,
+        sessions=week,
+        daily=daily,
+        excluded=sorted(ctx.excluded.values(), key=lambda x: cat.rank(x.exercise)),
+        flags=[f for f in flags if not stops or f.indicator is not Indicator.info],
+        coverage=[] if stops else notices.coverage(ctx, week),
+        facts=dict(sorted({**facts, **dict(inference.derived)}.items())),
+        trace=[
+            TraceEntry(
+                rule=f.rule,
+                matched=dict(f.matched),
+                conclusions=list(f.conclusions),
+                rationale=rulebook[f.rule].rationale,
+                source=rulebook[f.rule].source,
+            )
+            for f in inference.firings
+        ],
+        rules=[RuleInfo.of(rulebook[rule_id]) for rule_id in inference.fired()],
+        derivations=derivations(inference),
+    )

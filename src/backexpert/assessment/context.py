@@ -1,0 +1,104 @@
+"""What every composition step reads: the conclusions by kind, the catalogue and the facts.
+
+Composition happens after inference, in plain Python, so nothing depends on firing order: each
+step reads the conclusions sorted by kind (every one with the id of the rule that drew it) and
+breaks ties by the rulebook's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..clinical.catalogue import Catalogue, Exercise
+from ..clinical.words import Phase, SessionKind
+from ..knowledge.explanation import Inference
+from ..knowledge.rules import Rulebook
+from ..knowledge.vocabulary import FactValue
+from .actions import Add, Before, Cap, Dose, Exclude, Flag, Limit, Refer, Schedule
+from .prescription import Excluded, Substitution
+
+
+@dataclass
+class Conclusions:
+    """The conclusions of one inference, by kind, each with the id of the rule that drew it."""
+
+    adds: list[tuple[str, Add]] = field(default_factory=list)
+    excludes: list[tuple[str, Exclude]] = field(default_factory=list)
+    doses: list[tuple[str, Dose]] = field(default_factory=list)
+    caps: list[tuple[str, Cap]] = field(default_factory=list)
+    befores: list[tuple[str, Before]] = field(default_factory=list)
+    flags: list[tuple[str, Flag]] = field(default_factory=list)
+    refers: list[tuple[str, Refer]] = field(default_factory=list)
+    limits: list[tuple[str, Limit]] = field(default_factory=list)
+    schedules: list[tuple[str, Schedule]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, inference: Inference) -> Conclusions:
+        out = cls()
+        buckets: dict[type, list[Any]] = {
+            Add: out.adds,
+            Exclude: out.excludes,
+            Dose: out.doses,
+            Cap: out.caps,
+            Before: out.befores,
+            Flag: out.flags,
+            Refer: out.refers,
+            Limit: out.limits,
+            Schedule: out.schedules,
+        }
+        for rule_id, c in inference.conclusions():
+            bucket = buckets.get(type(c))
+            if bucket is not None:
+                bucket.append((rule_id, c))
+        return out
+
+
+@dataclass
+class Planned:
+    """An exercise on its way into the program."""
+
+    exercise: Exercise
+    phase: Phase
+    sessions: set[SessionKind]
+    because: list[str]
+    substitutes_for: Substitution | None = None
+
+
+@dataclass
+class Context:
+    """One client's composition: the rulebook, catalogue, facts and conclusions, and what was
+    left out so far (filled in by the steps)."""
+
+    rulebook: Rulebook
+    cat: Catalogue
+    facts: dict[str, FactValue]
+    inference: Inference
+    c: Conclusions = field(init=False)
+    excluded: dict[str, Excluded] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.c = Conclusions.of(self.inference)
+
+    def order(self, rule_id: str) -> int:
+        return self.rulebook.index(rule_id)
+
+    def sorted_rules(self, ids: Iterable[str]) -> list[str]:
+        """Rule ids, each once, in rulebook order."""
+        return sorted(set(ids), key=self.rulebook.index)
+
+    def exclude(
+        self,
+        e: Exercise,
+        reason: str,
+        because: list[str],
+        by: str | None = None,
+        keep_first: bool = False,
+    ) -> None:
+        """Record why an exercise is not prescribed (`keep_first`: an earlier reason stands)."""
+        if keep_first and e.id in self.excluded:
+            return
+        self.excluded[e.id] = Excluded(
+            exercise=e.id, name=e.name, reason=reason, because=because, replaced_by=by
+        )

@@ -1,0 +1,123 @@
+"""Dosing: each planned exercise's sets, reps, tempo and effort cap for one kind of session.
+
+The catalogue's default dose is the start. Of all `dose` settings that select the exercise, the
+most conservative replaces the default (fewer sets, a lighter rep range, a slower tempo, a lower
+effort), and a rep range never becomes heavier than the default; then the most restrictive
+`cap` for that kind of session and any program-wide effort limit apply. Every change names the
+rule that made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..clinical.catalogue import rep_bounds
+from ..clinical.words import SessionKind
+from .actions import Cap, Dose
+from .context import Context, Planned
+from .prescription import Adjustment, Item
+
+_S = TypeVar("_S", Dose, Cap)
+
+
+def _lighter_first(reps: str) -> tuple[int, int]:
+    """Sorts rep ranges lightest load first: a higher low end means a lighter load."""
+    low, high = rep_bounds(reps)
+    return -low, high
+
+
+def _slower_first(tempo: str) -> int:
+    return -sum(int(x) for x in tempo.split("-"))
+
+
+def _same(value: int) -> int:
+    return value
+
+
+# For each dose field, a key that sorts the most conservative setting first.
+CONSERVATIVE: dict[str, Callable[[Any], Any]] = {
+    "sets": _same,
+    "effort": _same,
+    "reps": _lighter_first,
+    "tempo": _slower_first,
+}
+
+
+class Dosing:
+    """Doses items from the catalogue defaults and the rules' dose, cap and limit conclusions."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._doses = self._by_exercise(ctx.c.doses)
+        self._caps = self._by_exercise(ctx.c.caps)
+
+    def _by_exercise(self, found: list[tuple[str, _S]]) -> dict[str, list[tuple[str, _S]]]:
+        """Conclusions indexed by the exercises their selectors pick."""
+        out: dict[str, list[tuple[str, _S]]] = {}
+        for rule_id, x in found:
+            for ex_id in self.ctx.cat.selected_ids(x):
+                out.setdefault(ex_id, []).append((rule_id, x))
+        return out
+
+    def item(self, p: Planned, session: SessionKind) -> Item:
+        """The planned exercise as an item of one kind of session, dosed."""
+        e, order = p.exercise, self.ctx.order
+        d = e.dose
+        values: dict[str, Any] = {
+            "sets": d.sets,
+            "reps": d.reps,
+            "tempo": d.tempo,
+            "effort": d.effort,
+        }
+        adjustments: list[Adjustment] = []
+
+        def change(name: str, value: Any, rule: str) -> None:
+            if value != values[name]:
+                adjustments.append(
+                    Adjustment(field=name, before=values[name], after=value, rule=rule)
+                )
+                values[name] = value
+
+        doses = self._doses.get(e.id, [])
+        for name, conservative in CONSERVATIVE.items():
+            options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
+            if not options:
+                continue
+            rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
+            # A rep range is a load prescription (8-12 RM): never heavier than the default.
+            if name != "reps" or conservative(value) < conservative(values["reps"]):
+                change(name, value, rule)
+        caps = [
+            (r, x)
+            for r, x in self._caps.get(e.id, [])
+            if x.sessions is None or session in x.sessions
+        ]
+        for name in ("sets", "effort"):
+            limits = [(getattr(x, name), order(r), r) for r, x in caps if getattr(x, name)]
+            if limits:
+                limit, _, rule = min(limits)
+                if values[name] > limit:
+                    change(name, limit, rule)
+        for rule_id, lim in self.ctx.c.limits:
+            if lim.effort is not None and values["effort"] > lim.effort:
+                change("effort", lim.effort, rule_id)
+        return Item(
+            exercise=e.id,
+            name=e.name,
+            pattern=e.pattern,
+            loaded=e.loaded,
+            phase=p.phase,
+            sets=values["sets"],
+            reps=values["reps"],
+            hold_s=d.hold_s,
+            per_side=d.per_side,
+            tempo=values["tempo"],
+            effort=values["effort"],
+            rest_s=d.rest_s,
+            cues=list(e.cues),
+            because=p.because,
+            adjustments=adjustments,
+            substitutes_for=p.substitutes_for,
+            purpose=" ".join(e.purpose.split()),
+        )

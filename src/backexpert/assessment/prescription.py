@@ -1,0 +1,172 @@
+"""The prescription document: the result of one assessment, and the public contract of its JSON.
+
+It holds the program (a week of sessions, daily drills), what was left out and why, the flags,
+limitations and referral, the scores, and the explanation: the fact base, each rule firing with
+its rationale, source, matched facts and typed conclusions, and each derived fact with the facts
+it came from. A stored prescription explains itself: no rulebook is needed to read or render it.
+Field names and meanings are documented in docs/output.md; fields may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ..clinical.instruments import Scores
+from ..clinical.words import Day, FlagCode, Indicator, Pattern, Phase, Urgency
+from ..knowledge.explanation import Derivation, RuleInfo
+from ..knowledge.vocabulary import FactValue
+from ..model import Model
+from .actions import Conclusion
+
+# program: the full program. limited: unloaded work only until a medical review or a complete
+# red-flag screen. clearance_required: PAR-Q+ says medical clearance first (unloaded, RPE <= 5).
+# referral: emergency or urgent referral, no sessions at all.
+Status = Literal["program", "limited", "clearance_required", "referral"]
+
+
+class Adjustment(Model):
+    """A dose field changed from the catalogue default, and the rule that changed it."""
+
+    field: str
+    before: int | str | None
+    after: int | str | None
+    rule: str
+
+
+class Substitution(Model):
+    """The exercise an item stands in for, and why that one is not prescribed."""
+
+    exercise: str
+    name: str
+    reason: str
+    because: list[str]
+
+
+class Item(Model):
+    """One exercise in a session, with its dose and the rules that put it there."""
+
+    exercise: str
+    name: str
+    pattern: Pattern
+    loaded: bool
+    phase: Phase
+    sets: int
+    reps: str
+    hold_s: int | None
+    per_side: bool
+    tempo: str | None
+    effort: int
+    rest_s: int
+    cues: list[str]
+    because: list[str]
+    adjustments: list[Adjustment]
+    substitutes_for: Substitution | None
+    purpose: str = Field(default="", description="what the exercise does, from the catalogue")
+
+
+class Session(Model):
+    day: Day
+    intensity: Literal["intense", "light"]
+    items: list[Item]
+
+
+class Excluded(Model):
+    exercise: str
+    name: str
+    reason: str
+    because: list[str]
+    replaced_by: str | None
+
+
+class FlagOut(Model):
+    code: FlagCode
+    indicator: Indicator
+    message: str
+    because: list[str]
+
+
+class ReferralReason(Model):
+    reason: str
+    action: str
+    because: list[str]
+
+
+class Referral(Model):
+    urgency: Urgency
+    reasons: list[ReferralReason]
+
+
+class WeekOut(Model):
+    intense_sessions: int
+    light_sessions: int
+    recovery_hours: int
+    gaps_hours: list[int]
+    because: list[str]
+
+
+class Coverage(Model):
+    plane: str
+    covered: bool
+    by: list[str]
+    note: str | None
+
+
+class TraceEntry(Model):
+    """One rule firing: the rule, the facts it matched, what it concluded, and why."""
+
+    rule: str
+    matched: dict[str, FactValue]
+    conclusions: list[Conclusion]
+    rationale: str = ""
+    source: str = ""
+
+
+class Limitation(Model):
+    """Why the program is limited, and to what."""
+
+    reason: str
+    limited_to: str
+    because: list[str]
+
+
+class ClientOut(Model):
+    name: str
+    age: int
+
+
+class Prescription(Model):
+    """The result of one assessment: the program, what was left out and why, and the trace."""
+
+    backexpert: str
+    rulebook: str
+    client: ClientOut
+    status: Status
+    referral: Referral | None
+    limitations: list[Limitation]
+    scores: Scores
+    schedule: WeekOut | None
+    sessions: list[Session]
+    daily: list[Item]
+    excluded: list[Excluded]
+    flags: list[FlagOut]
+    coverage: list[Coverage]
+    facts: dict[str, FactValue]
+    trace: list[TraceEntry]
+    rules: list[RuleInfo]
+    derivations: list[Derivation] = Field(
+        default_factory=list, description="each derived fact, the rule and the facts it came from"
+    )
+
+    def rule(self, rule_id: str) -> RuleInfo:
+        """A cited rule as this document records it (a rule it does not record: its id alone)."""
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        return RuleInfo(id=rule_id, area="", file="", rationale=rule_id, source="-")
+
+    def items(self) -> list[tuple[str, Item]]:
+        """Every item with where it is: a day (`tue`) or `daily`."""
+        out = [(s.day.value, i) for s in self.sessions for i in s.items]
+        return out + [("daily", i) for i in self.daily]

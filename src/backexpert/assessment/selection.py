@@ -1,0 +1,159 @@
+"""Selection: which exercises the program holds, after exclusions, substitutions and requirements.
+
+Exclusions beat additions. An excluded exercise, or one whose equipment is missing, is replaced
+by the first usable exercise reachable through its regression and substitutes (breadth first),
+and the reason is kept. A loaded stand-in only fills a gap in its movement pattern, so an
+exclusion never adds load. An exercise that must follow another is dropped when nothing of that
+other is prescribed.
+"""
+
+from __future__ import annotations
+
+from ..clinical.catalogue import Exercise, Selector
+from ..clinical.words import PHASE_ORDER, SessionKind
+from .actions import Add
+from .context import Context, Planned
+from .prescription import Limitation, Substitution
+
+Exclusions = dict[str, list[str]]
+
+
+def exclusions(ctx: Context, limitations: list[Limitation]) -> Exclusions:
+    """Exercise id → the rules that exclude it (a limitation excludes all loaded work)."""
+    out: dict[str, list[str]] = {}
+    for rule_id, ex in ctx.c.excludes:
+        for e in ctx.cat.select(ex):
+            out.setdefault(e.id, []).append(rule_id)
+    for lim in limitations:
+        for e in ctx.cat:
+            if e.loaded:
+                out.setdefault(e.id, []).extend(lim.because)
+    return {k: ctx.sorted_rules(v) for k, v in out.items()}
+
+
+def available(ctx: Context, e: Exercise) -> bool:
+    """Whether the client has every piece of equipment the exercise needs."""
+    return all(ctx.facts.get(f"equipment.{q.value}") is True for q in e.equipment)
+
+
+def why_not(
+    ctx: Context, e: Exercise, excl: Exclusions, limitations: list[Limitation]
+) -> tuple[str, list[str]] | None:
+    """Why an exercise cannot be prescribed as itself (None when it can), and the rules."""
+    if e.id in excl:
+        names = ", ".join(excl[e.id])
+        limited = e.loaded and any(set(lim.because) & set(excl[e.id]) for lim in limitations)
+        if limited:
+            return f"loaded work withheld ({names})", excl[e.id]
+        return f"excluded by {names}", excl[e.id]
+    if not available(ctx, e):
+        missing = [
+            q.value for q in e.equipment if ctx.facts.get(f"equipment.{q.value}") is not True
+        ]
+        return f"needs {', '.join(missing)}, not available", []
+    return None
+
+
+def resolve(
+    ctx: Context, e: Exercise, excl: Exclusions, limitations: list[Limitation]
+) -> Exercise | None:
+    """The first usable exercise reachable by substitutes and regressions, breadth first."""
+    queue, seen = [e], {e.id}
+    while queue:
+        cur = queue.pop(0)
+        if why_not(ctx, cur, excl, limitations) is None:
+            return cur
+        # An excluded exercise steps down to its regression first; one lacking equipment
+        # tries the same movement with other equipment first. Either way both are tried,
+        # and every candidate is itself checked against the exclusions.
+        down = [cur.regression] if cur.regression is not None else []
+        nexts = [*down, *cur.substitutes] if cur.id in excl else [*cur.substitutes, *down]
+        for n in nexts:
+            if n not in seen:
+                seen.add(n)
+                queue.append(ctx.cat[n])
+    return None
+
+
+def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
+    """Resolve every added exercise; loaded stand-ins only fill a gap in their movement.
+
+    Exercises prescribed as themselves go in first. A loaded substitute then joins only when
+    no loaded exercise of its pattern already covers its sessions: otherwise an exclusion
+    could turn one merged stand-in into two items and give a worse client more load.
+    """
+    excl = exclusions(ctx, limitations)
+    by_exercise: dict[str, list[tuple[str, Add]]] = {}
+    for rule_id, add in ctx.c.adds:
+        by_exercise.setdefault(add.exercise, []).append((rule_id, add))
+    resolved = [
+        (ctx.cat[ex_id], resolve(ctx, ctx.cat[ex_id], excl, limitations), adds)
+        for ex_id, adds in sorted(by_exercise.items(), key=lambda kv: ctx.cat.rank(kv[0]))
+    ]
+    planned: dict[str, Planned] = {}
+    for original, final, adds in sorted(resolved, key=lambda t: t[1] is not t[0]):
+        because = ctx.sorted_rules(r for r, _ in adds)
+        phase = min((a.phase for _, a in adds), key=PHASE_ORDER.__getitem__)
+        sessions = {s for _, a in adds for s in a.sessions}
+        sub: Substitution | None = None
+        if final is not original:
+            why = why_not(ctx, original, excl, limitations)
+            reason, rules = why if why is not None else ("not available", [])
+            covering = None if final is None else _covering(planned, final, sessions)
+            if final is None or covering is not None:
+                gone = (
+                    "no safe alternative is available"
+                    if covering is None
+                    else f"its movement is already covered by {covering.exercise.name}"
+                )
+                full = f"{reason}; {gone}" if final is not None else reason
+                ctx.exclude(original, full, rules)
+                continue
+            ctx.exclude(original, f"{reason}; replaced by {final.name}", rules, by=final.id)
+            sub = Substitution(
+                exercise=original.id, name=original.name, reason=reason, because=rules
+            )
+        if final.id in planned:
+            p = planned[final.id]
+            p.phase = min(p.phase, phase, key=PHASE_ORDER.__getitem__)
+            p.sessions |= sessions
+            p.because = ctx.sorted_rules([*p.because, *because])
+            p.substitutes_for = p.substitutes_for or sub
+        else:
+            planned[final.id] = Planned(final, phase, sessions, because, sub)
+    return planned
+
+
+def _covering(
+    planned: dict[str, Planned], stand_in: Exercise, sessions: set[SessionKind]
+) -> Planned | None:
+    """A planned loaded exercise of the stand-in's pattern that covers its sessions."""
+    if not stand_in.loaded or stand_in.id in planned:
+        return None
+    for p in planned.values():
+        same = p.exercise.loaded and p.exercise.pattern is stand_in.pattern
+        if same and sessions <= p.sessions:
+            return p
+    return None
+
+
+def stands_for(ctx: Context, p: Planned, sel: Selector) -> bool:
+    """Whether a planned item is, or stands in for, an exercise the selector picks."""
+    ids = ctx.cat.selected_ids(sel)
+    sub = p.substitutes_for
+    return p.exercise.id in ids or (sub is not None and sub.exercise in ids)
+
+
+def drop_unmet_requirements(ctx: Context, planned: dict[str, Planned]) -> None:
+    """`then` items need a `first` item in the program; drop them until that holds."""
+    changed = True
+    while changed:
+        changed = False
+        for rule_id, b in ctx.c.befores:
+            if any(stands_for(ctx, p, b.first) for p in planned.values()):
+                continue
+            for ex_id in [k for k in planned if k in ctx.cat.selected_ids(b.then)]:
+                p = planned.pop(ex_id)
+                reason = f"requires {b.first.describe()} first, and none is prescribed"
+                ctx.exclude(p.exercise, reason, [rule_id])
+                changed = True

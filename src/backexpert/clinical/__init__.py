@@ -1,0 +1,1 @@
+"""Clinical words and records: codes, the intake, the questionnaires and the exercise catalogue."""

@@ -1,0 +1,190 @@
+"""The exercise catalogue: every exercise the rules may prescribe, as data (`rules/exercises.yaml`).
+
+An exercise has a movement pattern, a default dose (sets × reps, tempo, effort cap as RPE, rest),
+coaching cues, the equipment it needs, tags that say what it loads (contraindications are stated
+in those tags), and links: its *regression* (the easier or safer step, used when it is excluded),
+its *progression* (the harder step), and *substitutes* (the same movement with other equipment).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import Field, StrictBool, StrictInt, field_validator, model_validator
+
+from .. import documents
+from ..errors import InputError, RuleSetError
+from ..model import Model, Sparse
+from .words import Equipment, Pattern, Tag
+
+_REPS = re.compile(r"^(\d+)(?:-(\d+))?$")
+_ID = r"^[a-z][a-z0-9_]*$"
+
+
+def rep_bounds(reps: str) -> tuple[int, int]:
+    """The low and high ends of a rep prescription such as '4-6' or '10'."""
+    m = _REPS.match(reps)
+    if m is None:
+        raise ValueError(f"reps must look like '8' or '4-6', got {reps!r}")
+    low, high = int(m[1]), int(m[2] or m[1])
+    return low, high
+
+
+class Dose(Model):
+    """Sets × reps, with tempo (eccentric-pause-concentric-pause, s), RPE cap and rest."""
+
+    sets: StrictInt = Field(ge=1, le=10)
+    reps: str
+    hold_s: StrictInt | None = Field(default=None, ge=1, le=120)
+    per_side: StrictBool = False
+    tempo: str | None = Field(default=None, pattern=r"^\d-\d-\d-\d$")
+    effort: StrictInt = Field(ge=1, le=10, description="RPE cap")
+    rest_s: StrictInt = Field(ge=0, le=600)
+
+    @field_validator("reps")
+    @classmethod
+    def _reps_shape(cls, v: str) -> str:
+        low, high = rep_bounds(v)
+        if not 1 <= low <= high <= 50:
+            raise ValueError(f"reps {v!r} must be a range 1..50 with low <= high")
+        return v
+
+
+class Exercise(Model):
+    id: str = Field(pattern=_ID)
+    name: str = Field(min_length=1)
+    pattern: Pattern
+    loaded: StrictBool
+    purpose: str = Field(min_length=1)
+    equipment: list[Equipment] = Field(default_factory=list)
+    tags: list[Tag] = Field(default_factory=list)
+    dose: Dose
+    cues: list[str] = Field(min_length=1)
+    regression: str | None = None
+    progression: str | None = None
+    substitutes: list[str] = Field(default_factory=list)
+
+
+class CatalogueFile(Model):
+    exercises: list[Exercise] = Field(min_length=1)
+
+
+class Selector(Sparse):
+    """Which exercises a conclusion speaks of: all the given fields must match."""
+
+    exercise: str | None = None
+    pattern: Pattern | None = None
+    tag: Tag | None = None
+    loaded: StrictBool | None = None
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Selector:
+        if (
+            self.exercise is None
+            and self.pattern is None
+            and self.tag is None
+            and not (self.loaded is not None)
+        ):
+            raise ValueError("a selector needs exercise, pattern, tag or loaded")
+        return self
+
+    def matches(self, ex: Exercise) -> bool:
+        return (
+            (self.exercise is None or ex.id == self.exercise)
+            and (self.pattern is None or ex.pattern is self.pattern)
+            and (self.tag is None or self.tag in ex.tags)
+            and (self.loaded is None or ex.loaded is self.loaded)
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.loaded is not None:
+            parts.append("loaded" if self.loaded else "unloaded")
+        if self.pattern is not None:
+            parts.append(self.pattern.value.replace("_", " "))
+        if self.tag is not None:
+            parts.append(f"[{self.tag.value}]")
+        if self.exercise is not None:
+            parts.append(self.exercise)
+        return " ".join(parts) + ("" if self.exercise else " exercises")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The validated catalogue, in file order (the order is the stable tie-break for sorting)."""
+
+    exercises: tuple[Exercise, ...]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.exercises})
+        object.__setattr__(self, "_rank", {e.id: i for i, e in enumerate(self.exercises)})
+        object.__setattr__(self, "_selected", {})
+
+    def __getitem__(self, exercise_id: str) -> Exercise:
+        return self._by_id[exercise_id]  # type: ignore[attr-defined,no-any-return]
+
+    def __contains__(self, exercise_id: object) -> bool:
+        return exercise_id in self._by_id  # type: ignore[attr-defined]
+
+    def __iter__(self) -> Iterator[Exercise]:
+        return iter(self.exercises)
+
+    def fingerprint(self) -> str:
+        """A short hash of every exercise as validated: rule checks depend on all of it."""
+        blob = json.dumps([e.model_dump(mode="json") for e in self.exercises], sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def rank(self, exercise_id: str) -> int:
+        return self._rank[exercise_id]  # type: ignore[attr-defined,no-any-return]
+
+    def select(self, selector: Selector) -> list[Exercise]:
+        """The exercises a selector matches, in catalogue order."""
+        return sorted((self[i] for i in self.selected_ids(selector)), key=lambda e: self.rank(e.id))
+
+    def selected_ids(self, selector: Selector) -> frozenset[str]:
+        """The ids a selector matches (memoised on the selector's fields: they are few)."""
+        key = (selector.exercise, selector.pattern, selector.tag, selector.loaded)
+        cache: dict[object, frozenset[str]] = self._selected  # type: ignore[attr-defined]
+        if key not in cache:
+            cache[key] = frozenset(e.id for e in self.exercises if selector.matches(e))
+        return cache[key]
+
+
+def load(path: Path) -> Catalogue:
+    """Load and check the catalogue: unique ids, existing links, no regression cycles."""
+    doc = documents.read(path)
+    try:
+        parsed = documents.validate(CatalogueFile, doc)
+    except InputError as exc:
+        raise RuleSetError([f"{path}: {p}" for p in exc.problems]) from None
+    problems: list[str] = []
+    seen: set[str] = set()
+    ids = {e.id for e in parsed.exercises}
+    for i, ex in enumerate(parsed.exercises):
+        where = f"{path}:{doc.line_of(['exercises', i])}: exercise {ex.id}"
+        if ex.id in seen:
+            problems.append(f"{where}: duplicate id")
+        seen.add(ex.id)
+        for link in [ex.regression, ex.progression, *ex.substitutes]:
+            if link is not None and link not in ids:
+                problems.append(f"{where}: links to unknown exercise {link!r}")
+            if link == ex.id:
+                problems.append(f"{where}: links to itself")
+    if not problems:
+        by_id = {e.id: e for e in parsed.exercises}
+        for ex in parsed.exercises:
+            chain, cur = [ex.id], by_id[ex.id].regression
+            while cur is not None:
+                if cur in chain:
+                    problems.append(f"{path}: exercise {ex.id}: regression cycle {[*chain, cur]}")
+                    break
+                chain.append(cur)
+                cur = by_id[cur].regression
+    if problems:
+        raise RuleSetError(problems)
+    return Catalogue(tuple(parsed.exercises))

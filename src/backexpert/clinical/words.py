@@ -1,0 +1,257 @@
+"""Clinical words: the codes an intake, the catalogue and the rules share.
+
+Each enumeration is a closed list: an intake, a catalogue entry or a rule naming anything else is
+refused. The values are the public contract of the intake and the prescription documents.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Sex(StrEnum):
+    female = "female"
+    male = "male"
+    other = "other"
+
+
+class Occupation(StrEnum):
+    desk = "desk"
+    manual = "manual"
+    athlete = "athlete"
+    other = "other"
+
+
+class Experience(StrEnum):
+    novice = "novice"
+    intermediate = "intermediate"
+    advanced = "advanced"
+
+
+class Goal(StrEnum):
+    posture = "posture"
+    pain_management = "pain_management"
+    strength = "strength"
+    hypertrophy = "hypertrophy"
+    endurance = "endurance"
+    general_fitness = "general_fitness"
+
+
+class Equipment(StrEnum):
+    barbell = "barbell"
+    trap_bar = "trap_bar"
+    dumbbells = "dumbbells"
+    kettlebell = "kettlebell"
+    pull_up_bar = "pull_up_bar"
+    cable_station = "cable_station"
+    resistance_band = "resistance_band"
+    medicine_ball = "medicine_ball"
+    hyperextension_bench = "hyperextension_bench"
+    bench = "bench"
+    foam_roller = "foam_roller"
+
+
+class Finding(StrEnum):
+    """Physical-examination findings."""
+
+    rounded_shoulders = "rounded_shoulders"
+    forward_head_posture = "forward_head_posture"
+    scapular_dyskinesis = "scapular_dyskinesis"
+    thoracic_stiffness = "thoracic_stiffness"
+    poor_extensor_endurance = "poor_extensor_endurance"
+    aberrant_movement = "aberrant_movement"
+    positive_prone_instability_test = "positive_prone_instability_test"
+    straight_leg_raise_over_91 = "straight_leg_raise_over_91"
+    poor_hip_hinge_pattern = "poor_hip_hinge_pattern"
+    trunk_rotation_asymmetry = "trunk_rotation_asymmetry"
+    limited_shoulder_flexion = "limited_shoulder_flexion"
+
+
+class ConditionCode(StrEnum):
+    """Injuries and conditions a client may bring."""
+
+    lumbar_instability = "lumbar_instability"
+    chronic_low_back_pain = "chronic_low_back_pain"
+    lumbar_disc_herniation = "lumbar_disc_herniation"
+    spondylolisthesis = "spondylolisthesis"
+    osteoporosis = "osteoporosis"
+    rotator_cuff_repair = "rotator_cuff_repair"
+    rotator_cuff_tendinopathy = "rotator_cuff_tendinopathy"
+    shoulder_impingement = "shoulder_impingement"
+    hypertension = "hypertension"
+
+
+class Severity(StrEnum):
+    mild = "mild"
+    moderate = "moderate"
+    severe = "severe"
+
+
+class ConditionSeverity(StrEnum):
+    """A condition's severity as a closed-world fact."""
+
+    absent = "absent"
+    unspecified = "unspecified"
+    mild = "mild"
+    moderate = "moderate"
+    severe = "severe"
+
+
+class Side(StrEnum):
+    left = "left"
+    right = "right"
+    both = "both"
+
+
+class PainRegion(StrEnum):
+    none = "none"
+    low_back = "low_back"
+    low_back_and_leg = "low_back_and_leg"
+    thoracic = "thoracic"
+    neck = "neck"
+    shoulder = "shoulder"
+    multiple = "multiple"
+
+
+class RedFlagQuestion(StrEnum):
+    """The red-flag screen: each question is answered yes or no, or was not asked.
+
+    The first ten are the core spinal screen: a screen is complete when all ten are answered.
+    The others refine it (cauda equina, metastasis, fracture, inflammatory and shoulder flags)
+    and are asked when the presentation calls for them; a yes to any of them acts at once.
+    """
+
+    saddle_anaesthesia = "saddle_anaesthesia"
+    bladder_or_bowel_dysfunction = "bladder_or_bowel_dysfunction"
+    bilateral_or_progressive_neurological_deficit = "bilateral_or_progressive_neurological_deficit"
+    history_of_cancer = "history_of_cancer"
+    unexplained_weight_loss = "unexplained_weight_loss"
+    constant_night_pain = "constant_night_pain"
+    fever_or_recent_infection = "fever_or_recent_infection"
+    iv_drug_use_or_immunosuppression = "iv_drug_use_or_immunosuppression"
+    significant_trauma_or_osteoporotic_fracture_risk = (
+        "significant_trauma_or_osteoporotic_fracture_risk"
+    )
+    long_term_steroid_use = "long_term_steroid_use"
+    # refinements, asked when relevant
+    bilateral_leg_pain = "bilateral_leg_pain"
+    new_sexual_dysfunction = "new_sexual_dysfunction"
+    new_neurological_deficit = "new_neurological_deficit"
+    pain_worse_on_straining = "pain_worse_on_straining"
+    no_improvement_after_one_month = "no_improvement_after_one_month"
+    recent_minor_trauma = "recent_minor_trauma"
+    inflammatory_back_pain_pattern = "inflammatory_back_pain_pattern"
+    shoulder_unreduced_dislocation = "shoulder_unreduced_dislocation"
+    hot_swollen_joint = "hot_swollen_joint"
+    sudden_arm_weakness_or_numbness = "sudden_arm_weakness_or_numbness"
+    acute_traumatic_cuff_tear_signs = "acute_traumatic_cuff_tear_signs"
+
+
+CORE_RED_FLAG_SCREEN: tuple[RedFlagQuestion, ...] = tuple(RedFlagQuestion)[:10]
+
+
+class Answer(StrEnum):
+    """A red-flag answer as a closed-world fact."""
+
+    yes = "yes"
+    no = "no"
+    not_asked = "not_asked"
+
+
+class Pattern(StrEnum):
+    """Movement patterns of the catalogue."""
+
+    scapular_activation = "scapular_activation"
+    vertical_pull = "vertical_pull"
+    horizontal_pull = "horizontal_pull"
+    hinge = "hinge"
+    back_extension = "back_extension"
+    rotation = "rotation"
+    anti_rotation = "anti_rotation"
+    anti_extension = "anti_extension"
+    lateral_stability = "lateral_stability"
+    mobility = "mobility"
+
+
+class Tag(StrEnum):
+    """What an exercise loads or demands; contraindications are stated in these words."""
+
+    spinal_compression = "spinal_compression"
+    spinal_extension_load = "spinal_extension_load"
+    spinal_rotation_load = "spinal_rotation_load"
+    loaded_pull = "loaded_pull"
+    overhead = "overhead"
+    overhead_reach = "overhead_reach"
+    resisted_shoulder = "resisted_shoulder"
+    shoulder_weight_bearing = "shoulder_weight_bearing"
+    active_shoulder = "active_shoulder"
+    technical_lift = "technical_lift"
+
+
+class Phase(StrEnum):
+    """Where an item sits in a session: priming always comes before loading."""
+
+    priming = "priming"
+    main = "main"
+    accessory = "accessory"
+
+
+PHASE_ORDER: dict[Phase, int] = {Phase.priming: 0, Phase.main: 1, Phase.accessory: 2}
+
+
+class SessionKind(StrEnum):
+    intense = "intense"
+    light = "light"
+    daily = "daily"
+
+
+class Urgency(StrEnum):
+    emergency = "emergency"
+    urgent = "urgent"
+    before_exercise = "before_exercise"
+
+
+class Indicator(StrEnum):
+    """How loudly a flag speaks (CDS Hooks card indicators)."""
+
+    info = "info"
+    warning = "warning"
+    critical = "critical"
+
+
+class Day(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+
+WEEK: tuple[Day, ...] = tuple(Day)
+
+
+class FlagCode(StrEnum):
+    """Flags a rule may raise for the clinician; the message comes from the rule."""
+
+    technique_focus = "technique_focus"
+    recheck_extensor_endurance = "recheck_extensor_endurance"
+    lumbar_load_monitor = "lumbar_load_monitor"
+    cuff_repair_protected = "cuff_repair_protected"
+    cuff_repair_milestones = "cuff_repair_milestones"
+    pain_free_range = "pain_free_range"
+    progress_deadlift_variations = "progress_deadlift_variations"
+    older_adult_dosing = "older_adult_dosing"
+    pain_monitoring = "pain_monitoring"
+    blood_pressure = "blood_pressure"
+    bone_health = "bone_health"
+    progression_principle = "progression_principle"
+    # screening
+    red_flag_screen_incomplete = "red_flag_screen_incomplete"
+    psychologically_informed_care = "psychologically_informed_care"
+    stratified_care = "stratified_care"
+    parq_clearance = "parq_clearance"
+    vigorous_effort_over_45 = "vigorous_effort_over_45"
+    disability_severe = "disability_severe"
+    shoulder_disability = "shoulder_disability"

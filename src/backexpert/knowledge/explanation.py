@@ -1,0 +1,104 @@
+"""The explanation: what inference concluded, and why, in a form a stored document keeps.
+
+A *firing* is one rule matching one combination of facts; an *inference* is every firing for
+one fact base, in a canonical order (the rulebook's, never firing order) with the facts derived.
+The explanation written into a document names each rule with its rationale and source and, for
+each derived fact, the rule and the facts it came from, so a stored document explains itself
+without the rulebook that produced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from ..model import Model
+from .rules import Derive, Rule, Rulebook
+from .vocabulary import FactValue
+
+Matched = tuple[tuple[str, FactValue], ...]
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One rule firing: which rule, on which facts, concluding what."""
+
+    rule: str
+    matched: Matched
+    conclusions: tuple[BaseModel, ...]
+
+
+@dataclass(frozen=True)
+class Inference:
+    """What inference concluded for one fact base, in a canonical order (never firing order)."""
+
+    firings: tuple[Firing, ...]
+    derived: tuple[tuple[str, FactValue], ...]
+
+    @classmethod
+    def of(
+        cls, rulebook: Rulebook, firings: list[Firing], derived: list[tuple[str, FactValue]]
+    ) -> Inference:
+        def key(f: Firing) -> tuple[int, str]:
+            return rulebook.index(f.rule), repr(f.matched)
+
+        unique = {(f.rule, f.matched): f for f in firings}
+        return cls(tuple(sorted(unique.values(), key=key)), tuple(sorted(set(derived), key=repr)))
+
+    def conclusions(self) -> Iterator[tuple[str, BaseModel]]:
+        """Every conclusion with the id of the rule that drew it."""
+        for f in self.firings:
+            for c in f.conclusions:
+                yield f.rule, c
+
+    def fired(self) -> list[str]:
+        """The ids of the rules that fired, each once, in rulebook order."""
+        return list(dict.fromkeys(f.rule for f in self.firings))
+
+
+class RuleInfo(Model):
+    """A rule as a document cites it: enough to explain it without the rulebook."""
+
+    id: str
+    area: str
+    file: str
+    rationale: str
+    source: str
+
+    @classmethod
+    def of(cls, rule: Rule) -> RuleInfo:
+        return cls(
+            id=rule.id, area=rule.area, file=rule.file, rationale=rule.rationale, source=rule.source
+        )
+
+    @property
+    def summary(self) -> str:
+        """The rationale's first sentence."""
+        return self.rationale.strip().split(". ")[0].rstrip(".") + "."
+
+
+class Derivation(Model):
+    """A derived fact, the rule that concluded it, and the facts that rule matched."""
+
+    fact: str
+    value: FactValue
+    rule: str
+    basis: dict[str, FactValue]
+
+
+def derivations(inference: Inference) -> list[Derivation]:
+    """Each derived fact with every firing that concluded it, in the inference's order."""
+    out: list[Derivation] = []
+    seen: set[tuple[str, str, str]] = set()
+    for f in inference.firings:
+        for c in f.conclusions:
+            if isinstance(c, Derive):
+                key = (c.fact, repr(c.value), f.rule + repr(f.matched))
+                if key not in seen:
+                    seen.add(key)
+                    out.append(
+                        Derivation(fact=c.fact, value=c.value, rule=f.rule, basis=dict(f.matched))
+                    )
+    return out

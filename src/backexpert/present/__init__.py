@@ -1,0 +1,1 @@
+"""Presenting results to people: views, wording, charts, the terminal, HTML and PDF."""

@@ -1,0 +1,43 @@
+"""What ships with BackExpert: its version, the rule base and the report templates.
+
+From a source checkout they are the repository's `rules/` and the package's templates; from an
+installed wheel, the copies inside the package (`_data/`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .errors import RuleSetError
+
+CATALOGUE_FILE = "exercises.yaml"
+PROGRESSION_DIR = "progression"
+_HERE = Path(__file__).resolve().parent
+
+try:
+    VERSION = version("backexpert")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    VERSION = "0.0.0"
+
+
+@lru_cache(maxsize=1)
+def rules_directory() -> Path:
+    """The rule base shipped with BackExpert: the repository's `rules/`, or the wheel's copy."""
+    for candidate in (_HERE.parents[1] / "rules", _HERE / "_data" / "rules"):
+        if (candidate / CATALOGUE_FILE).is_file():
+            return candidate
+    raise RuleSetError([f"no rule base found next to {_HERE} (looked for rules/{CATALOGUE_FILE})"])
+
+
+def is_shipped(directory: str | Path | None) -> bool:
+    """Whether a rule directory is the shipped one (None means the shipped one)."""
+    if directory is None:
+        return True
+    return Path(directory).resolve() == rules_directory().resolve()
+
+
+def templates_directory() -> Path:
+    """The report templates inside the package."""
+    return _HERE / "present" / "templates"
