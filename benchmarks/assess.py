@@ -21,10 +21,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from backexpert import assessment, facts
+from backexpert import assessment
+from backexpert.assessment import facts
+from backexpert.clinical.intake import Intake
 from backexpert.errors import BackExpertError
-from backexpert.intake import Intake
-from backexpert.vocabulary import (
+from backexpert.clinical.words import (
     CORE_RED_FLAG_SCREEN,
     ConditionCode,
     Equipment,
@@ -127,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rng = random.Random(args.seed)
     intakes = [make_intake(rng, i) for i in range(args.intakes)]
-    engine = assessment.default_engine()
+    rules = assessment.rule_base()
+    engine = rules.evaluator
     fact_bases = [facts.from_intake(x) for x in intakes]
     # Warm-up (caches, the allocator), which also proves every intake assesses cleanly.
     outcomes: Counter[str] = Counter()
@@ -138,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             outcomes[type(exc).__name__] += 1
 
     print(f"BackExpert benchmark: Python {platform.python_version()}, {platform.machine()}")
-    print(f"rule base {engine.rulebook.version}: {len(engine.rulebook.rules)} rules")
+    print(f"rule base {rules.rulebook.version}: {len(rules.rulebook.rules)} rules")
     print(f"{len(intakes)} varied intakes (seed {args.seed}): {dict(sorted(outcomes.items()))}")
     if set(outcomes) - {"program", "limited", "clearance_required", "referral"}:
         print("some intakes failed to assess: fix that before timing")

@@ -20,8 +20,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import store_workers
-from backexpert import progress
-from backexpert.logbook import SessionLog
+from backexpert.progression import evaluate as progress
+from backexpert.progression.logbook import SessionLog
 from backexpert.store import Store
 
 WORKERS, EACH = 4, 50
@@ -75,13 +75,13 @@ def history(weeks: int) -> list[SessionLog]:
 
 
 def evaluation_ms(weeks: int, runs: int = 30) -> float:
-    ev = progress.default_engine()
+    ev = progress.rule_base()
     sessions = history(weeks)
-    progress.evaluate(sessions, evaluator=ev)
+    progress.evaluate(sessions, rules=ev)
     times = []
     for _ in range(runs):
         began = time.perf_counter()
-        progress.evaluate(sessions, evaluator=ev)
+        progress.evaluate(sessions, rules=ev)
         times.append((time.perf_counter() - began) * 1000)
     return statistics.median(times)
 

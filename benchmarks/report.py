@@ -1,6 +1,6 @@
 """Report rendering time per report, in process: HTML (Jinja2) and PDF (WeasyPrint), median of N.
 
-HTML time covers building the ReportContext and rendering the template; PDF time is WeasyPrint
+HTML time covers building the view and rendering the template; PDF time is WeasyPrint
 turning that HTML into a PDF. CPU time is shown too: on a busy machine it is the fairer number.
 
 Targets on the 2-core reference machine: HTML <= 20 ms, PDF <= 1 s for the example reports.
@@ -19,8 +19,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from backexpert import assessment, intake, report
-from backexpert.prescription import Prescription
+from backexpert import assessment
+from backexpert.assessment.prescription import Prescription
+from backexpert.clinical import intake
+from backexpert.present import html as report
+from backexpert.present.prescription_view import PrescriptionView
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML_TARGET_MS = 20.0
@@ -45,18 +48,16 @@ def main() -> int:
     parser.add_argument("--pdf-runs", type=int, default=5)
     args = parser.parse_args()
     files = args.intakes or sorted((ROOT / "examples").glob("*.yaml"))
-    ev = assessment.default_engine()
     kinds: tuple[report.Kind, ...] = ("clinician", "handout")
     worst_html = worst_pdf = 0.0
     print(f"{'report':44} {'HTML ms':>9} {'PDF ms':>8} {'PDF cpu':>8} {'pages':>6}")
     for path in files:
-        prescription = assessment.assess(intake.load(str(path)), ev)
+        prescription = assessment.assess(intake.load(str(path)))
         for kind in kinds:
 
             def html_of(k: report.Kind = kind, p: Prescription = prescription) -> str:
                 """Context and HTML: everything between a prescription and its report page."""
-                ctx = report.ReportContext.build(p, ev.rulebook, k, dt.date.today())
-                return report.render_html(ctx)
+                return report.render_html(PrescriptionView(p, k, dt.date.today()))
 
             html = html_of()
             pdf = report.render_pdf(html)  # warm-up: fonts, caches and template compilation

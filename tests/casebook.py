@@ -46,12 +46,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
-from backexpert import documents, intake
+from backexpert import documents
+from backexpert.assessment import RuleBase
+from backexpert.assessment.prescription import Item, Prescription
+from backexpert.assessment.week import gaps_hours
+from backexpert.clinical import intake
+from backexpert.clinical.words import WEEK, Day, FlagCode
 from backexpert.errors import InputError
-from backexpert.prescription import Item, Prescription
-from backexpert.rulebook import Rulebook
-from backexpert.schedule import gaps_hours
-from backexpert.vocabulary import WEEK, Day, FlagCode
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -153,12 +154,13 @@ def _intake_node(doc: documents.Document) -> yaml.Node:
     raise AssertionError(f"{doc.source}: no intake")
 
 
-def unknown_names(expect: Expect, rulebook: Rulebook) -> list[str]:
+def unknown_names(expect: Expect, rules: RuleBase) -> list[str]:
     """Names an expectation uses that do not exist (a typo would make a check vacuous)."""
+    rulebook = rules.rulebook
     out = [
         f"unknown exercise id {x!r}"
         for x in sorted(expect.exercise_ids())
-        if x not in rulebook.catalogue
+        if x not in rules.catalogue
     ]
     out += [
         f"unknown rule id {r!r}" for r in [*expect.fired, *expect.not_fired] if r not in rulebook

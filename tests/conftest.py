@@ -1,7 +1,9 @@
 """Shared test setup: hypothesis profiles and a private database for every test.
 
-Hypothesis: 2,000 examples per property by default, `quick` 200, `soak` (make soak) 100,000;
-choose with HYPOTHESIS_PROFILE.
+Hypothesis profiles: `default` (about 200 examples per property, for a quick local run), `ci`
+(2,000; chosen when the CI environment variable is set, as it is in CI) and `soak` (100,000;
+`make soak`); HYPOTHESIS_PROFILE names one explicitly. Every `@given` test is marked `property`
+(a test checks it), so `make soak` deepens all of them.
 
 # --- the store (issue 5) ---
 Every test runs with BACKEXPERT_DATABASE_URL pointing into its own temporary directory, so no
@@ -31,10 +33,12 @@ _COMMON = {
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
     "print_blob": True,
 }
-settings.register_profile("default", max_examples=2_000, **_COMMON)
-settings.register_profile("quick", max_examples=200, **_COMMON)
+settings.register_profile("default", max_examples=200, **_COMMON)
+settings.register_profile("ci", max_examples=2_000, **_COMMON)
 settings.register_profile("soak", max_examples=100_000, **_COMMON)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+)
 
 _databases = itertools.count()
 
@@ -143,3 +147,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "store.sqlite3")
     return _fresh_pg_database(request.getfixturevalue("pg_server"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every hypothesis test carries the `property` marker, so `make soak` deepens it."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        and item.get_closest_marker("property") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "hypothesis tests without @pytest.mark.property: " + ", ".join(unmarked)
+        )

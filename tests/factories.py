@@ -8,11 +8,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from backexpert import catalogue, documents, rulebook
-from backexpert.catalogue import Catalogue
-from backexpert.intake import Intake
-from backexpert.rulebook import Rulebook
-from backexpert.vocabulary import CORE_RED_FLAG_SCREEN
+from backexpert import documents, shipped
+from backexpert.assessment import actions
+from backexpert.clinical import catalogue
+from backexpert.clinical.catalogue import Catalogue
+from backexpert.clinical.intake import Intake
+from backexpert.clinical.words import CORE_RED_FLAG_SCREEN
+from backexpert.knowledge import compiler
+from backexpert.knowledge.rules import Rulebook
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "desk-worker.yaml"
 
@@ -59,10 +62,10 @@ def make_intake(**changes: Any) -> Intake:
 
 @lru_cache(maxsize=1)
 def shipped_catalogue() -> Catalogue:
-    return catalogue.load(rulebook.default_directory() / rulebook.CATALOGUE_FILE)
+    return catalogue.load(shipped.rules_directory() / shipped.CATALOGUE_FILE)
 
 
 def compile_rules(text: str, source: str = "tiny.yaml") -> Rulebook:
     """A rule base from one inline rule file, with the shipped catalogue."""
     doc = documents.parse(textwrap.dedent(text), source)
-    return rulebook.compile_documents([doc], shipped_catalogue(), "<test>")
+    return compiler.compile_documents([doc], actions.vocabulary(shipped_catalogue()), "<test>")

@@ -7,8 +7,9 @@ import sys
 import time
 from typing import Any
 
-from backexpert.logbook import SessionLog
-from backexpert.store import SessionRecord, Store, _session_row
+from backexpert.progression.logbook import SessionLog
+from backexpert.store import SessionRecord, Store
+from backexpert.store.store import _session_row
 
 
 def session(worker: int, n: int) -> SessionLog:

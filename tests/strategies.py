@@ -12,8 +12,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from backexpert.intake import Intake
-from backexpert.vocabulary import (
+from backexpert.clinical.intake import Intake
+from backexpert.clinical.words import (
     CORE_RED_FLAG_SCREEN,
     ConditionCode,
     Equipment,

@@ -170,15 +170,23 @@ def open_store(database: str | None = None) -> Iterator[Store]:
         db.close()
 
 
-def log_session(db: Store, client_id: int, log: SessionLog, rules_dir: str | None = None) -> int:
+def log_session(
+    db: Store | str | None, client_id: int, log: SessionLog, rules_dir: str | None = None
+) -> int:
     """Store one session, its exercises checked against the catalogue.
 
-    When the database fails, what the user entered is kept in a file, and the error says how
-    to log it again.
+    `db` is an open store, or a database URL to open (None: the default database). When the
+    database fails, even to open, what the user entered is kept in a file, and the error says
+    how to log it again.
     """
+    from .store import Store
+
     check_session(log, rules_dir)
     try:
-        return db.add_session(client_id, log)
+        if isinstance(db, Store):
+            return db.add_session(client_id, log)
+        with open_store(db) as opened:
+            return opened.add_session(client_id, log)
     except StoreError as exc:
         kept = keep_unsaved(client_id, log)
         if kept is None:
@@ -254,13 +262,14 @@ def session_from_fields(
 def progress_for_client(db: Store, client_id: int, rules_dir: str | None = None) -> ProgressReport:
     """A stored client's logs evaluated against their latest assessment's plan."""
     from .progression import evaluate as progression
+    from .progression.recommendation import Plan
     from .progression.report import AssessmentRef, ClientRef
 
     client = db.client(client_id)
     latest = db.latest_assessment(client_id)
     result = progression.evaluate(
         db.sessions(client_id),
-        prescription=latest.prescription if latest else None,
+        plan=Plan.of(latest.prescription if latest else None),
         client_increment_kg=client.load_increment_kg,
         rules=progression.rule_base(rules_dir),
     )

@@ -64,9 +64,9 @@ def rules_list(rules_dir: str | None) -> None:
 @options.RULES
 def exercises(fmt: str, rules_dir: str | None) -> None:
     """The exercise catalogue."""
-    from .. import services
+    from ..assessment import rule_base
 
-    cat = services.catalogue(rules_dir)
+    cat = rule_base(rules_dir).catalogue  # a catalogue is shown only with a valid rule base
     if fmt == "json":
         click.echo(json.dumps([e.model_dump(mode="json") for e in cat], indent=2))
     else:

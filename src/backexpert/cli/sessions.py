@@ -113,8 +113,7 @@ def log(
         except InputError as exc:
             problems = [_option_problem(p, sets) for p in exc.problems]
             raise InputError("command line", problems) from None
-    with services.open_store(database) as db:
-        stored = services.log_session(db, client_id, session, rules_dir)
+    stored = services.log_session(database, client_id, session, rules_dir)
     n_sets = sum(len(e.sets) for e in session.exercises)
     click.echo(
         f"logged session {stored} for client {client_id}: {session.when()}, "

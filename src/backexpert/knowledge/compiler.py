@@ -84,14 +84,17 @@ def compile_documents(docs: Iterable[documents.Document], words: Vocabulary, roo
     """Validate parsed rule files against the vocabulary and compile them into a rulebook."""
     problems = _Problems()
     rules: list[Rule] = []
+    where: dict[int, str] = {}  # a rule's location for errors: its file as read, and its line
     for doc in docs:
-        rules.extend(_compile_file(doc, words, problems, _relative(doc.source, root)))
+        for r in _compile_file(doc, words, problems, _relative(doc.source, root)):
+            rules.append(r)
+            where[id(r)] = f"{doc.source}:{r.line}"
     seen: dict[str, str] = {}
     for r in rules:
         if r.id in seen:
-            problems.add(_where(r, root), f"duplicate id (also in {seen[r.id]})")
-        seen.setdefault(r.id, _where(r, root).rsplit(": rule", 1)[0])
-    _check_derivations(rules, words, problems, root)
+            problems.add(f"{where[id(r)]}: rule {r.id}", f"duplicate id (also in {seen[r.id]})")
+        seen.setdefault(r.id, where[id(r)])
+    _check_derivations(rules, words, problems, where)
     if problems.items:
         raise RuleSetError(problems.items)
     tested = {c.fact for r in rules for cl in r.clauses for c in cl}
@@ -196,14 +199,8 @@ def _check_derive(d: Derive, words: Vocabulary) -> list[tuple[list[str | int], s
     return []
 
 
-def _where(r: Rule, root: str) -> str:
-    """`rules/lumbar.yaml:12: rule lumbar.x`, for an error about a compiled rule."""
-    path = r.file if Path(r.file).is_absolute() else str(Path(root) / r.file)
-    return f"{path}:{r.line}: rule {r.id}"
-
-
 def _check_derivations(
-    rules: list[Rule], words: Vocabulary, problems: _Problems, root: str
+    rules: list[Rule], words: Vocabulary, problems: _Problems, where: dict[int, str]
 ) -> None:
     """A condition on a derived fact must be satisfiable by some rule's derive."""
     derivable: dict[str, set[Any]] = {}
@@ -216,7 +213,10 @@ def _check_derivations(
                 if words.facts[cond.fact].derived and not any(
                     cond.holds(v) for v in derivable.get(cond.fact, set())
                 ):
-                    problems.add(_where(r, root), f"can never fire: no rule derives {cond.text()}")
+                    problems.add(
+                        f"{where[id(r)]}: rule {r.id}",
+                        f"can never fire: no rule derives {cond.text()}",
+                    )
 
 
 def version(rules: Iterable[Rule], words: Vocabulary) -> str:

@@ -18,7 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import shipped
-from ..assessment.prescription import Prescription
 from ..clinical import catalogue as catalogue_mod
 from ..clinical.catalogue import Catalogue
 from ..clinical.words import Indicator
@@ -32,7 +31,7 @@ from .facts import check_facts, exercise_facts, gap_hours, is_intense
 from .loading import increment_for
 from .logbook import SessionLog, check_exercises
 from .measures import Measured
-from .recommendation import Targets, never_more_sets, prescribed_targets, recommend
+from .recommendation import Plan, Targets, never_more_sets, recommend
 from .report import (
     AssessmentRef,
     ClientRef,
@@ -95,16 +94,14 @@ class Progress:
 def evaluate(
     sessions: Sequence[SessionLog],
     *,
-    prescription: Prescription | None = None,
+    plan: Plan | None = None,
     client_increment_kg: float | None = None,
     rules: RuleBase | None = None,
 ) -> Progress:
     """Run the progression rulebook over a client's sessions (in training order)."""
     base = rules if rules is not None else rule_base()
     ev = base.evaluator
-    ctx = Targets(
-        base.catalogue, base.rulebook, prescribed_targets(prescription), client_increment_kg
-    )
+    ctx = Targets(base.catalogue, base.rulebook, plan or Plan(), client_increment_kg)
     ordered = sorted(sessions, key=lambda s: (s.date, s.time or dt.time.min))
     # Logged against an older catalogue, or imported from elsewhere: refuse, naming each.
     check_exercises(ordered, ctx.cat, "session logs")

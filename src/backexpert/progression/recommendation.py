@@ -11,7 +11,7 @@ target is a bug, and `SafetyError` withholds the report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..assessment.prescription import Prescription
 from ..clinical.catalogue import Catalogue, Exercise, rep_bounds
@@ -28,16 +28,23 @@ from .vocabulary import ProgressAction
 CONSERVATIVE_FIRST: tuple[ProgressAction, ...] = tuple(ProgressAction)
 
 
-def prescribed_targets(prescription: Prescription | None) -> dict[str, tuple[str, int]]:
-    """Exercise id -> (reps, sets) from a prescription: intense sessions first."""
-    out: dict[str, tuple[str, int]] = {}
-    if prescription is None:
-        return out
-    sessions = sorted(prescription.sessions, key=lambda s: s.intensity != "intense")
-    items = [i for s in sessions for i in s.items]
-    for item in [*items, *prescription.daily]:
-        out.setdefault(item.exercise, (item.reps, item.sets))
-    return out
+@dataclass(frozen=True)
+class Plan:
+    """What the client's latest assessment prescribed: each exercise's reps and sets."""
+
+    targets: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, prescription: Prescription | None) -> Plan:
+        """The plan of a prescription: intense sessions first, then light days and drills."""
+        out: dict[str, tuple[str, int]] = {}
+        if prescription is None:
+            return cls(out)
+        sessions = sorted(prescription.sessions, key=lambda s: s.intensity != "intense")
+        items = [i for s in sessions for i in s.items]
+        for item in [*items, *prescription.daily]:
+            out.setdefault(item.exercise, (item.reps, item.sets))
+        return cls(out)
 
 
 @dataclass
@@ -46,12 +53,12 @@ class Targets:
 
     cat: Catalogue
     rulebook: Rulebook
-    prescribed: dict[str, tuple[str, int]]
+    plan: Plan
     client_increment: float | None
 
     def goal(self, ex: Exercise, entry: ExerciseLog | None) -> Goal:
-        reps, sets = self.prescribed.get(ex.id, (ex.dose.reps, ex.dose.sets))
-        source: TargetSource = "assessment" if ex.id in self.prescribed else "catalogue"
+        reps, sets = self.plan.targets.get(ex.id, (ex.dose.reps, ex.dose.sets))
+        source: TargetSource = "assessment" if ex.id in self.plan.targets else "catalogue"
         if entry is not None and entry.target_reps is not None:
             return Goal(entry.target_reps, sets, "log")
         return Goal(reps, sets, source)

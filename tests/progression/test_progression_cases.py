@@ -15,31 +15,31 @@ from typing import Any
 import pytest
 import yaml
 
-from backexpert import progress
-from backexpert.logbook import SessionLog
+from backexpert.progression import evaluate as progress
+from backexpert.progression.logbook import SessionLog
+from backexpert.progression.recommendation import Plan
 
-CASES = sorted((Path(__file__).parent / "cases" / "progression").glob("*.yaml"))
+CASES = sorted((Path(__file__).parents[1] / "cases" / "progression").glob("*.yaml"))
 
 
-def _prescription(targets: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    items = [{"exercise": k, "reps": v["reps"], "sets": v["sets"]} for k, v in targets.items()]
-    return {"sessions": [{"intensity": "intense", "items": items}], "daily": []}
+def _plan(targets: dict[str, dict[str, Any]]) -> Plan:
+    return Plan({k: (v["reps"], v["sets"]) for k, v in targets.items()})
 
 
 @pytest.fixture(scope="module")
-def engine() -> progress.DurableEngine:
-    return progress.default_engine()
+def rules() -> progress.RuleBase:
+    return progress.rule_base()
 
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_case(path: Path, engine: progress.DurableEngine) -> None:
+def test_case(path: Path, rules: progress.RuleBase) -> None:
     case = yaml.safe_load(path.read_text(encoding="utf-8"))
     sessions = [SessionLog.model_validate(s) for s in case["sessions"]]
     result = progress.evaluate(
         sessions,
-        prescription=_prescription(case.get("targets", {})),
+        plan=_plan(case.get("targets", {})),
         client_increment_kg=case.get("client", {}).get("load_increment_kg"),
-        evaluator=engine,
+        rules=rules,
     )
     expect = case["expect"]
     recs = {r.exercise: r for r in result.recommendations}
@@ -69,5 +69,5 @@ def test_every_progression_rule_has_a_case() -> None:
         for want in case["expect"].get("recommendations", {}).values():
             named |= set(want.get("because", []))
     flagged = {"progression.recovery_window"}  # tested through its flag and gaps
-    rules = {r.id for r in progress.default_engine().rulebook}
+    rules = {r.id for r in progress.rule_base().rulebook}
     assert rules - named - flagged == set()

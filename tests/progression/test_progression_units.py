@@ -8,10 +8,15 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from backexpert import progress, rulebook
+from backexpert import assessment
 from backexpert.errors import InputError, RuleSetError, SafetyError
-from backexpert.logbook import SessionLog, SetLog, parse_set
-from backexpert.rulebook import Recommend
+from backexpert.knowledge import compiler
+from backexpert.progression import evaluate as progress
+from backexpert.progression import loading, recommendation, vocabulary
+from backexpert.progression.actions import Recommend
+from backexpert.progression.logbook import SessionLog, SetLog, parse_set
+from backexpert.progression.report import Recommendation, Target
+from factories import shipped_catalogue
 
 
 @pytest.mark.parametrize(
@@ -76,13 +81,13 @@ def test_session_time_from_yaml_sexagesimal_and_duplicates() -> None:
 def test_load_steps(base: float, lo: float, hi: float, inc: float, want: float | None) -> None:
     action = "increase_load" if lo > 0 else "deload"
     rec = Recommend(action=action, load_step_pct_min=lo, load_step_pct_max=hi)
-    step = progress.step_up if lo > 0 else progress.step_down
+    step = loading.step_up if lo > 0 else loading.step_down
     assert step(base, rec, inc)[0] == want
 
 
 def test_reps_shift() -> None:
-    assert progress.shift_reps("8-12", 1) == "9-13"
-    assert progress.shift_reps("10", 2) == "12"
+    assert loading.shift_reps("8-12", 1) == "9-13"
+    assert loading.shift_reps("10", 2) == "12"
 
 
 @pytest.mark.parametrize(
@@ -102,7 +107,6 @@ def test_recommend_is_checked(fields: dict[str, object], says: str) -> None:
 
 def test_a_rule_that_adds_sets_is_refused(tmp_path: Path) -> None:
     """Never by adding sets: the compiler refuses a positive sets_step, naming rule and line."""
-    shipped = rulebook.default_directory()
     (tmp_path / "x.yaml").write_text(
         "area: x\ndescription: d\nrules:\n  - id: x.more_sets\n"
         "    when: {all: [{progress.sessions: {gte: 1}}]}\n"
@@ -110,15 +114,15 @@ def test_a_rule_that_adds_sets_is_refused(tmp_path: Path) -> None:
         "    rationale: adding sets is volume\n    source: none here\n"
     )
     with pytest.raises(RuleSetError, match=r"x\.yaml:6: rule x\.more_sets: then\[0\]"):
-        rulebook.load(tmp_path, catalogue_path=shipped / "exercises.yaml")
+        compiler.load_directory(tmp_path, vocabulary.vocabulary(shipped_catalogue()))
 
 
 def test_more_sets_than_the_target_is_withheld() -> None:
-    rec = progress.Recommendation(
+    rec = Recommendation(
         exercise="deadlift",
         name="Deadlift",
         action="hold",
-        target=progress.Target(exercise="deadlift", name="D", load_kg=60.0, reps="5", sets=4),
+        target=Target(exercise="deadlift", name="D", load_kg=60.0, reps="5", sets=4),
         because=[],
         overruled=[],
         reason="r",
@@ -132,34 +136,34 @@ def test_more_sets_than_the_target_is_withheld() -> None:
         ]
     ).exercises
     with pytest.raises(SafetyError, match="asks for 4 sets, more than the current 3"):
-        progress._never_more_sets([rec], history)
+        recommendation.never_more_sets([rec], history)
 
 
 def test_the_prescription_rulebook_is_untouched() -> None:
-    main = rulebook.load()
+    main = assessment.rule_base().rulebook
     assert not any(r.id.startswith("progression.") for r in main)
     assert not any(f.startswith("progress.") for f in main.facts_used())
-    assert all(r.id.startswith("progression.") for r in rulebook.load_progression())
+    assert all(r.id.startswith("progression.") for r in progress.rule_base().rulebook)
 
 
 def test_increments_by_equipment_client_and_log() -> None:
-    cat = rulebook.load().catalogue
-    assert progress.increment_for(cat["deadlift"], None, None) == 2.5
-    assert progress.increment_for(cat["one_arm_dumbbell_row"], None, None) == 1.0
-    assert progress.increment_for(cat["kettlebell_deadlift"], None, None) == 4.0
-    assert progress.increment_for(cat["deadlift"], None, 1.25) == 1.25
+    cat = shipped_catalogue()
+    assert loading.increment_for(cat["deadlift"], None, None) == 2.5
+    assert loading.increment_for(cat["one_arm_dumbbell_row"], None, None) == 1.0
+    assert loading.increment_for(cat["kettlebell_deadlift"], None, None) == 4.0
+    assert loading.increment_for(cat["deadlift"], None, 1.25) == 1.25
     entry = SessionLog.model_validate(
         {
             "date": "2026-11-02",
             "exercises": [{"exercise": "deadlift", "sets": ["5x"], "load_increment_kg": 0.5}],
         }
     ).exercises[0]
-    assert progress.increment_for(cat["deadlift"], entry, 1.25) == 0.5
+    assert loading.increment_for(cat["deadlift"], entry, 1.25) == 0.5
 
 
 def test_an_exercise_missing_from_the_catalogue_is_named() -> None:
     log = SessionLog.model_validate(
         {"date": "2026-11-02", "exercises": [{"exercise": "zercher_squat", "sets": ["5x60kg"]}]}
     )
-    with pytest.raises(InputError, match="zercher_squat: not in the exercise catalogue"):
+    with pytest.raises(InputError, match="unknown exercise 'zercher_squat'"):
         progress.evaluate([log])

@@ -11,20 +11,21 @@ from typing import Any
 
 import pytest
 
-from backexpert import assessment, facts
-from backexpert.catalogue import Catalogue
-from backexpert.engine import (
+from backexpert import assessment
+from backexpert.assessment import facts
+from backexpert.assessment.actions import Flag
+from backexpert.errors import EngineError, RuleSetError
+from backexpert.knowledge.engine import (
     MAX_FACT_NAMES,
     MAX_TESTS_PER_FACT,
     DurableEngine,
     Evaluator,
-    Inference,
     check_limits,
 )
-from backexpert.errors import EngineError, RuleSetError
-from backexpert.rulebook import Condition, Flag, Rule, Rulebook
-from backexpert.vocabulary import FactValue
-from factories import EXAMPLE, compile_rules, make_intake, shipped_catalogue
+from backexpert.knowledge.explanation import Inference
+from backexpert.knowledge.rules import Condition, Rule, Rulebook
+from backexpert.knowledge.vocabulary import FactValue
+from factories import EXAMPLE, compile_rules, make_intake
 
 NEVER_MATCHES = """\
 area: tiny
@@ -81,7 +82,7 @@ rules:
 
 @pytest.fixture(scope="module")
 def shipped() -> Rulebook:
-    return assessment.default_engine().rulebook
+    return assessment.rule_base().rulebook
 
 
 @pytest.fixture(scope="module")
@@ -114,9 +115,10 @@ def test_more_than_1024_clients_in_one_process() -> None:
     out = _run_child(
         """
         import sys
-        from backexpert import facts, intake, rulebook
-        from backexpert.engine import DurableEngine
-        engine = DurableEngine(rulebook.load())
+        from backexpert.assessment import facts, rule_base
+        from backexpert.clinical import intake
+        from backexpert.knowledge.engine import DurableEngine
+        engine = DurableEngine(rule_base().rulebook)
         base = facts.from_intake(intake.load(sys.argv[1]))
         for i in range(1_100):
             client = {**base, "client.age": 18 + i % 90, "finding.aberrant_movement": i % 2 == 0}
@@ -134,11 +136,14 @@ def test_client_matching_nothing_does_not_crash() -> None:
     """Point 2: delete_state on a sid where no action ran segfaults without the finalize rule."""
     out = _run_child(
         f"""
-        from backexpert import documents, rulebook
-        from backexpert.engine import DurableEngine, Inference
-        cat = rulebook.load().catalogue
+        from backexpert import documents
+        from backexpert.assessment import actions, rule_base
+        from backexpert.knowledge.compiler import compile_documents
+        from backexpert.knowledge.engine import DurableEngine
+        from backexpert.knowledge.explanation import Inference
+        words = actions.vocabulary(rule_base().catalogue)
         doc = documents.parse({NEVER_MATCHES!r}, "tiny.yaml")
-        engine = DurableEngine(rulebook.compile_documents([doc], cat, "<test>"))
+        engine = DurableEngine(compile_documents([doc], words, "<test>"))
         for age in range(20, 80):
             assert engine.evaluate({{"client.age": age}}) == Inference((), ()), age
         print("survived")
@@ -251,8 +256,7 @@ def _synthetic(clauses: list[tuple[Condition, ...]]) -> Rulebook:
         rationale="a rule that tests too much",
         source="test",
     )
-    cat: Catalogue = shipped_catalogue()
-    return Rulebook((rule,), cat, "synthetic", "<test>")
+    return Rulebook((rule,), "synthetic", "<test>")
 
 
 def _one_fact_tested(n: int) -> Rulebook:

@@ -18,17 +18,20 @@ from click.testing import CliRunner
 from markupsafe import escape
 from pypdf import PdfReader
 
-from backexpert import assessment, documents, report, wording
-from backexpert import intake as intake_mod
-from backexpert import rulebook as rulebook_mod
+from backexpert import assessment, documents, shipped
+from backexpert.assessment import RuleBase, actions
+from backexpert.assessment.prescription import Limitation, Prescription
 from backexpert.cli import cli
-from backexpert.engine import DurableEngine
+from backexpert.clinical import intake as intake_mod
+from backexpert.clinical.intake import Intake
+from backexpert.clinical.words import RedFlagQuestion
 from backexpert.errors import ReportError
-from backexpert.intake import Intake
-from backexpert.prescription import Limitation, Prescription
-from backexpert.vocabulary import RedFlagQuestion
+from backexpert.knowledge.compiler import compile_documents
+from backexpert.present import html as report
+from backexpert.present import wording
+from backexpert.present.prescription_view import PrescriptionView
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 DAY = dt.date(2025, 3, 14)
@@ -142,14 +145,14 @@ def _intake(source: str) -> Intake:
 
 @cache
 def _prescription(source: str) -> Prescription:
-    return assessment.assess(_intake(source), assessment.default_engine())
+    return assessment.assess(_intake(source))
 
 
 @cache
-def _referral_engine() -> DurableEngine:
-    rb = assessment.default_engine().rulebook
+def _referral_engine() -> RuleBase:
+    base = assessment.rule_base()
     doc = documents.parse(REFERRAL_RULES, "x.yaml")
-    return DurableEngine(rulebook_mod.compile_documents([doc], rb.catalogue, "x"))
+    return base.with_rulebook(compile_documents([doc], actions.vocabulary(base.catalogue), "x"))
 
 
 @cache
@@ -157,9 +160,8 @@ def _referral() -> Prescription:
     return assessment.assess(_intake("example:desk-worker"), _referral_engine())
 
 
-def _context(p: Prescription, kind: report.Kind, engine: DurableEngine | None = None) -> Any:
-    ev = engine or assessment.default_engine()
-    return report.ReportContext.build(p, ev.rulebook, kind, DAY, "Sam Physio")
+def _context(p: Prescription, kind: report.Kind, engine: RuleBase | None = None) -> Any:
+    return PrescriptionView(p, kind, DAY, "Sam Physio")
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -219,8 +221,8 @@ def _check_html(html: str) -> _Checker:
     return checker
 
 
-def _rule_ids(engine: DurableEngine | None = None) -> list[str]:
-    ev = engine or assessment.default_engine()
+def _rule_ids(engine: RuleBase | None = None) -> list[str]:
+    ev = engine or assessment.rule_base()
     return [r.id for r in ev.rulebook]
 
 
@@ -310,7 +312,7 @@ def test_every_item_is_explained_with_rationale_facts_and_source() -> None:
     for s in p.sessions:
         for i in s.items:
             for rule_id in i.because:
-                rule = ctx.rules[rule_id]
+                rule = ctx.rule(rule_id)
                 assert f"[{rule_id}]" in html
                 assert str(escape(rule.summary)) in html
                 assert str(escape(rule.source)) in html
@@ -509,7 +511,7 @@ def test_cli_refuses_a_bad_date(tmp_path: Path) -> None:
 def test_templates_are_found_and_the_environment_is_strict() -> None:
     env = report.environment()
     assert env is report.environment()
-    assert (report.templates_directory() / "clinician.html.j2").is_file()
+    assert (shipped.templates_directory() / "clinician.html.j2").is_file()
     assert env.from_string("{{ name }}").render(name="<b>") == "&lt;b&gt;"
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ missing }}").render()

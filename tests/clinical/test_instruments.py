@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from backexpert import instruments
+from backexpert.clinical import instruments
+from backexpert.clinical.intake import Pain, ParqPlus, StartBack
+from backexpert.clinical.intake import parse as parse_intake
 from backexpert.errors import IntakeError
-from backexpert.intake import Pain, ParqPlus, StartBack
-from backexpert.intake import parse as parse_intake
 
 A, D = "agree", "disagree"
 

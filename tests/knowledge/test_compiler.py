@@ -11,9 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from backexpert import documents, rulebook
+from backexpert import documents, shipped
+from backexpert.assessment import actions
+from backexpert.assessment.assess import compile_rulebook
 from backexpert.errors import DocumentError, RuleSetError
+from backexpert.knowledge import compiler
+from backexpert.knowledge.rules import Rulebook
 from factories import compile_rules, shipped_catalogue
+
+
+def load(root: Path | None = None) -> Rulebook:
+    """The assessment rulebook of a rule directory (the shipped one by default)."""
+    return compile_rulebook(root if root is not None else shipped.rules_directory())[0]
+
 
 HEADER = "area: tiny\ndescription: rules written wrongly on purpose\nrules:\n"
 
@@ -63,7 +73,9 @@ def test_unknown_field_in_a_rule() -> None:
 
 def test_unknown_fact_with_did_you_mean() -> None:
     text = HEADER + _rule("      all:\n        - client.agee: {gte: 40}\n", ALWAYS_FLAG)
-    _assert_problem(text, 7, "unknown fact 'client.agee' (did you mean 'client.age'?)")
+    _assert_problem(
+        text, 7, "unknown fact 'client.agee' for the assessment rules (did you mean 'client.age'?)"
+    )
 
 
 def test_unknown_operator() -> None:
@@ -120,7 +132,9 @@ def test_condition_on_a_derived_value_no_rule_derives() -> None:
 def test_unknown_action() -> None:
     then = "      - prescribe: {exercise: deadlift}\n"
     _assert_problem(
-        HEADER + _rule(AGE_40, then), 9, "unknown action 'prescribe'; use one of add, dose"
+        HEADER + _rule(AGE_40, then),
+        9,
+        "unknown action 'prescribe' for the assessment rules; use one of derive, add, dose",
     )
 
 
@@ -166,7 +180,11 @@ def test_cap_naming_no_dose_field() -> None:
 
 def test_deriving_a_fact_that_is_not_derived() -> None:
     then = "      - derive: {fact: client.age, value: 50}\n"
-    _assert_problem(HEADER + _rule(AGE_40, then), 9, "'client.age' is not a registered derived")
+    _assert_problem(
+        HEADER + _rule(AGE_40, then),
+        9,
+        "'client.age' is not a derived fact of the assessment rules",
+    )
 
 
 def test_bad_rep_range_in_a_dose() -> None:
@@ -193,7 +211,9 @@ def test_duplicate_rule_ids_across_files() -> None:
     first = documents.parse(HEADER + _rule(AGE_40, ALWAYS_FLAG, "tiny.same"), "one.yaml")
     second = documents.parse(HEADER + _rule(AGE_40, ALWAYS_FLAG, "tiny.same"), "two.yaml")
     with pytest.raises(RuleSetError) as info:
-        rulebook.compile_documents([first, second], shipped_catalogue(), "<test>")
+        compiler.compile_documents(
+            [first, second], actions.vocabulary(shipped_catalogue()), "<test>"
+        )
     assert list(info.value.problems) == [
         "two.yaml:4: rule tiny.same: duplicate id (also in one.yaml:4)"
     ]
@@ -239,7 +259,7 @@ def test_every_problem_is_reported_at_once() -> None:
 def _rule_dir(tmp_path: Path, name: str, text: str) -> Path:
     root = tmp_path / "rules"
     root.mkdir()
-    shutil.copy(rulebook.default_directory() / rulebook.CATALOGUE_FILE, root)
+    shutil.copy(shipped.rules_directory() / shipped.CATALOGUE_FILE, root)
     (root / name).write_text(text)
     return root
 
@@ -248,7 +268,7 @@ def test_bad_yaml_names_file_and_line(tmp_path: Path) -> None:
     text = HEADER + _rule(AGE_40, ALWAYS_FLAG).replace("source: test", "source: [unclosed")
     root = _rule_dir(tmp_path, "broken.yaml", text)
     with pytest.raises(DocumentError) as info:
-        rulebook.load(root)
+        load(root)
     message = str(info.value)
     assert str(root / "broken.yaml") in message
     assert "not valid YAML or JSON" in message
@@ -259,7 +279,7 @@ def test_duplicate_yaml_key_names_file_and_line(tmp_path: Path) -> None:
     text = HEADER + _rule(AGE_40, ALWAYS_FLAG, tail="    source: twice\n")
     root = _rule_dir(tmp_path, "twice.yaml", text)
     with pytest.raises(DocumentError) as info:
-        rulebook.load(root)
+        load(root)
     assert str(root / "twice.yaml") in str(info.value)
     assert "duplicate key 'source'" in str(info.value)
     assert info.value.problems[0].line == 12
@@ -267,14 +287,14 @@ def test_duplicate_yaml_key_names_file_and_line(tmp_path: Path) -> None:
 
 def test_a_directory_without_catalogue_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RuleSetError, match=r"no exercises\.yaml"):
-        rulebook.load(tmp_path)
+        load(tmp_path)
 
 
 # --- the shipped rule base ------------------------------------------------------------------
 
 
 def test_shipped_rule_base_loads() -> None:
-    rb = rulebook.load()
+    rb = load()
     areas = {r.area for r in rb}
     assert areas == {
         "priming",
@@ -294,7 +314,7 @@ def test_shipped_rule_base_loads() -> None:
 
 
 def test_every_shipped_rule_has_rationale_and_source() -> None:
-    for r in rulebook.load():
+    for r in load():
         assert len(r.rationale) >= 30, r.id
         assert r.rationale == " ".join(r.rationale.split()), r.id
         assert len(r.source) >= 10, r.id
@@ -302,24 +322,25 @@ def test_every_shipped_rule_has_rationale_and_source() -> None:
 
 
 def test_every_shipped_rule_is_located(tmp_path: Path) -> None:
-    for r in rulebook.load():
-        lines = Path(r.file).read_text().split("\n")
+    rb = load()
+    for r in rb:
+        lines = (Path(rb.directory) / r.file).read_text().split("\n")
         assert lines[r.line - 1].strip() == f"- id: {r.id}", (r.file, r.line)
 
 
 def test_version_is_stable_across_loads() -> None:
-    assert rulebook.load().version == rulebook.load().version
+    assert load().version == load().version
 
 
 def _copy_rules(tmp_path: Path) -> Path:
     root = tmp_path / "rules"
-    shutil.copytree(rulebook.default_directory(), root)
+    shutil.copytree(shipped.rules_directory(), root)
     return root
 
 
 def test_version_changes_when_a_rule_changes(tmp_path: Path) -> None:
     root = _copy_rules(tmp_path)
-    original = rulebook.load(root).version
+    original = load(root).version
     path = root / "lumbar.yaml"
     text = path.read_text()
     changed = text.replace(
@@ -328,23 +349,23 @@ def test_version_changes_when_a_rule_changes(tmp_path: Path) -> None:
     )
     assert changed != text
     path.write_text(changed)
-    assert rulebook.load(root).version != original
+    assert load(root).version != original
 
 
 def test_version_changes_when_the_catalogue_changes(tmp_path: Path) -> None:
     root = _copy_rules(tmp_path)
-    original = rulebook.load(root).version
-    path = root / rulebook.CATALOGUE_FILE
+    original = load(root).version
+    path = root / shipped.CATALOGUE_FILE
     path.write_text(
         path.read_text().replace('reps: "4-6", tempo: "3-0-1-1"', 'reps: "5", tempo: "3-0-1-1"')
     )
-    assert rulebook.load(root).version != original
+    assert load(root).version != original
 
 
 def test_version_ignores_layout(tmp_path: Path) -> None:
     """Comments and blank lines are not rules: the hash stays."""
     root = _copy_rules(tmp_path)
-    original = rulebook.load(root).version
+    original = load(root).version
     path = root / "priming.yaml"
     path.write_text("# a comment\n\n" + path.read_text())
-    assert rulebook.load(root).version == original
+    assert load(root).version == original

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from backexpert.cli import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 INTAKE = str(ROOT / "examples" / "desk-worker.yaml")
 SESSION = str(ROOT / "examples" / "logs" / "session-log.yaml")
 

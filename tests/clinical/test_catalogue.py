@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from backexpert import catalogue
-from backexpert.catalogue import Catalogue, Selector, rep_bounds
+from backexpert.assessment.safety import MAX_EFFORT, MAX_SETS
+from backexpert.clinical import catalogue
+from backexpert.clinical.catalogue import Catalogue, Selector, rep_bounds
+from backexpert.clinical.words import Pattern, Tag
 from backexpert.errors import RuleSetError
-from backexpert.safety import MAX_EFFORT, MAX_SETS
-from backexpert.vocabulary import Pattern, Tag
 from factories import shipped_catalogue
 
 SEED_EXERCISES = {

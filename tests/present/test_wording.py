@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import TypeAdapter
 
-from backexpert import wording
-from backexpert.prescription import Item
-from backexpert.vocabulary import Pattern, Phase
+from backexpert.assessment.actions import Conclusion
+from backexpert.assessment.prescription import Item
+from backexpert.clinical import instruments
+from backexpert.clinical.words import Pattern, Phase
+from backexpert.present import wording
 
 
 def _item(**dose: object) -> Item:
@@ -87,7 +90,7 @@ def test_facts_in_plain_words() -> None:
 
 
 def test_pain_bands_follow_mccaffery() -> None:
-    assert [wording.pain_band(n) for n in (0, 1, 3, 4, 6, 7, 10)] == [
+    assert [instruments.pain_band(n) for n in (0, 1, 3, 4, 6, 7, 10)] == [
         "none",
         "mild",
         "mild",
@@ -98,19 +101,19 @@ def test_pain_bands_follow_mccaffery() -> None:
     ]
 
 
+def _c(data: dict[str, object]) -> object:
+    return TypeAdapter(Conclusion).validate_python(data)
+
+
 def test_trace_conclusions_read_as_one_line() -> None:
-    assert wording.conclusion_text(
-        {"kind": "cap", "pattern": "hinge", "loaded": True, "sets": 2}
-    ) == ("cap loaded hinge: sets 2")
-    assert wording.conclusion_text(
-        {"kind": "add", "exercise": "bird_dog", "phase": "priming", "sessions": ["intense"]}
-    ) == ("add bird_dog (priming; intense)")
-    assert wording.conclusion_text({"kind": "derive", "fact": "pain.severe", "value": True}) == (
-        "derive pain.severe = true"
-    )
-    assert wording.conclusion_text(
-        {"kind": "before", "first": {"exercise": "bird_dog"}, "then": {"pattern": "hinge"}}
-    ) == ("bird_dog before hinge")
+    cap = _c({"kind": "cap", "pattern": "hinge", "loaded": True, "sets": 2})
+    assert wording.conclusion_text(cap) == "cap loaded hinge: sets 2"  # type: ignore[arg-type]
+    add = _c({"kind": "add", "exercise": "bird_dog", "phase": "priming", "sessions": ["intense"]})
+    assert wording.conclusion_text(add) == "add bird_dog (priming; intense)"  # type: ignore[arg-type]
+    derive = _c({"kind": "derive", "fact": "pain.severe", "value": True})
+    assert wording.conclusion_text(derive) == "derive pain.severe = true"  # type: ignore[arg-type]
+    before = _c({"kind": "before", "first": {"exercise": "bird_dog"}, "then": {"pattern": "hinge"}})
+    assert wording.conclusion_text(before) == "bird_dog before hinge"  # type: ignore[arg-type]
 
 
 def test_a_sentence_becomes_a_clause() -> None:

@@ -6,12 +6,13 @@ import ast
 import re
 from pathlib import Path
 
-from backexpert import rulebook
+from backexpert import assessment
+from backexpert.progression import evaluate as progression
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG = (ROOT / "docs" / "safety" / "hazard-log.md").read_text(encoding="utf-8")
-RULEBOOK = rulebook.load()
-PROGRESSION = rulebook.load_progression()
+RULEBOOK = assessment.rule_base().rulebook
+PROGRESSION = progression.rule_base().rulebook
 ROWS = [line for line in LOG.splitlines() if re.match(r"\| H\d+ \|", line)]
 
 

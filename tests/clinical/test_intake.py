@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from backexpert import facts, intake
-from backexpert.errors import DocumentError, IntakeError, Problem
-from backexpert.vocabulary import (
+from backexpert.assessment import facts
+from backexpert.assessment.vocabulary import FACTS as VOCABULARY_FACTS
+from backexpert.clinical import intake
+from backexpert.clinical.words import (
     CORE_RED_FLAG_SCREEN,
-    FACTS,
     ConditionCode,
     Equipment,
     Experience,
@@ -24,7 +24,10 @@ from backexpert.vocabulary import (
     Sex,
     Side,
 )
+from backexpert.errors import DocumentError, IntakeError, Problem
 from factories import EXAMPLE, intake_data, make_intake
+
+FACTS = {spec.name: spec for spec in VOCABULARY_FACTS}
 
 EXAMPLE_TEXT = EXAMPLE.read_text()
 

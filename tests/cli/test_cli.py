@@ -13,8 +13,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from backexpert import assessment, intake, rulebook
+from backexpert import assessment, services, shipped
 from backexpert.cli import cli
+from backexpert.clinical import intake
 from backexpert.errors import EngineError
 from factories import EXAMPLE
 
@@ -119,7 +120,7 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
 
 def _rules_without(tmp_path: Path, file: str, rule_id: str) -> Path:
     root = tmp_path / "rules"
-    shutil.copytree(rulebook.default_directory(), root)
+    shutil.copytree(shipped.rules_directory(), root)
     path = root / file
     kept, skipping = [], False
     for line in path.read_text().split("\n"):
@@ -145,7 +146,7 @@ def test_engine_failure_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise EngineError("durable-rules failed: test")
 
-    monkeypatch.setattr(assessment, "assess", broken)
+    monkeypatch.setattr(services, "assess", broken)
     result = _run("assess", str(EXAMPLE))
     assert result.exit_code == 1
     assert result.stderr == "error: durable-rules failed: test\n"
@@ -153,7 +154,7 @@ def test_engine_failure_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_bad_rule_base_exits_2(tmp_path: Path) -> None:
     root = tmp_path / "rules"
-    shutil.copytree(rulebook.default_directory(), root)
+    shutil.copytree(shipped.rules_directory(), root)
     path = root / "priming.yaml"
     path.write_text(path.read_text().replace("exercise: scapular_push_up", "exercise: scap_push"))
     for args in (["rules", "check"], ["rules", "list"], ["exercises"], ["assess", str(EXAMPLE)]):
@@ -169,11 +170,14 @@ def test_bad_rule_base_exits_2(tmp_path: Path) -> None:
 def test_rules_check() -> None:
     result = _run("rules", "check")
     assert result.exit_code == 0, result.output
-    rb = assessment.default_engine().rulebook
+    rb = assessment.rule_base().rulebook
     lines = result.stdout.splitlines()
     assert lines[0] == f"rule base {rb.version}: OK"
     assert lines[1].startswith(f"  {len(rb.rules)} rules in {len({r.file for r in rb})} files")
-    assert lines[2] == f"  {len(rb.catalogue.exercises)} exercises in the catalogue"
+    assert (
+        lines[2]
+        == f"  {len(assessment.rule_base().catalogue.exercises)} exercises in the catalogue"
+    )
     assert "conclusions: add" in lines[3]
 
 
@@ -197,7 +201,7 @@ def test_exercises_json() -> None:
     result = _run("exercises", "--format", "json")
     assert result.exit_code == 0, result.output
     ids = [e["id"] for e in json.loads(result.stdout)]
-    assert ids == [e.id for e in assessment.default_engine().rulebook.catalogue]
+    assert ids == [e.id for e in assessment.rule_base().catalogue]
 
 
 @pytest.mark.parametrize("document", ["intake", "prescription"])

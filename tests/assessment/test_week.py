@@ -6,9 +6,10 @@ import itertools
 
 import pytest
 
-from backexpert import assessment, safety
-from backexpert.schedule import Week, gaps_hours, max_intense, plan
-from backexpert.vocabulary import WEEK, Day
+from backexpert import assessment
+from backexpert.assessment import safety
+from backexpert.assessment.week import Week, gaps_hours, max_intense, plan
+from backexpert.clinical.words import WEEK, Day
 from factories import make_intake
 
 mon, tue, wed, thu, fri, sat, sun = WEEK
@@ -92,7 +93,8 @@ def test_vignette_11_back_to_back_days_are_rejected(
             "schedule": None,
         }
     )
-    found = safety.violations(moved, client, assessment.default_engine().rulebook)
+    rules = assessment.rule_base()
+    found = [v.message for v in safety.violations(moved, client, rules.rulebook, rules.catalogue)]
     assert (found == []) is accepted, found
     if not accepted:
         assert "intense sessions only 24 h apart (minimum 48 h)" in found

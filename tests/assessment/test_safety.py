@@ -1,0 +1,127 @@
+"""The safety monitor: each invariant refuses a program that breaks it (every check can fail)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from backexpert import assessment
+from backexpert.assessment import safety
+from backexpert.assessment.prescription import Item, Prescription, Referral, ReferralReason
+from backexpert.clinical.intake import Intake
+from backexpert.clinical.words import Day, Phase, RedFlagQuestion, Urgency
+from backexpert.errors import SafetyError
+from factories import make_intake
+
+RULES = assessment.rule_base()
+
+
+def _violations(p: Prescription, intake: Intake) -> set[str]:
+    return {v.invariant for v in safety.violations(p, intake, RULES.rulebook, RULES.catalogue)}
+
+
+def _plain() -> tuple[Intake, Prescription]:
+    intake = make_intake()
+    return intake, assessment.assess(intake)
+
+
+def _with_items(p: Prescription, change: dict[str, Any], where: str = "intense") -> Prescription:
+    """The program with every item of the first session of a kind changed."""
+    sessions = list(p.sessions)
+    k = next(i for i, s in enumerate(sessions) if s.intensity == where)
+    items = [i.model_copy(update=change) for i in sessions[k].items]
+    sessions[k] = sessions[k].model_copy(update={"items": items})
+    return p.model_copy(update={"sessions": sessions})
+
+
+def _loaded(p: Prescription) -> Item:
+    return next(i for s in p.sessions for i in s.items if i.loaded)
+
+
+def test_a_safe_program_breaks_no_invariant() -> None:
+    intake, p = _plain()
+    assert _violations(p, intake) == set()
+
+
+def test_every_red_flag_question_is_classified() -> None:
+    groups = [safety.MUST_REFER, safety.MUST_NOT_LOAD, safety.CONTEXT_ONLY]
+    assert set().union(*groups) == set(RedFlagQuestion)
+    assert sum(len(g) for g in groups) == len(RedFlagQuestion)
+
+
+def _referred(p: Prescription, urgency: Urgency) -> Prescription:
+    reason = ReferralReason(reason="test", action="test", because=["red_flags.cauda_equina"])
+    return p.model_copy(update={"referral": Referral(urgency=urgency, reasons=[reason])})
+
+
+# Each case breaks one invariant of a safe program and names the invariant that must refuse it.
+BROKEN = {
+    "referral.no_program": lambda i, p: (i, _referred(p, Urgency.emergency)),
+    "referral.red_flag": lambda i, p: (
+        i.model_copy(update={"red_flag_screen": {RedFlagQuestion.saddle_anaesthesia: True}}),
+        p,
+    ),
+    "load.withheld": lambda i, p: (i, p.model_copy(update={"status": "limited"})),
+    "clearance.effort": lambda i, p: (i, p.model_copy(update={"status": "clearance_required"})),
+    "priming.first": lambda i, p: (i, _with_items(p, {"phase": Phase.main})),
+    "light_day.effort": lambda i, p: (i, _with_items(p, {"loaded": True, "effort": 7}, "light")),
+    "recovery.minimum": lambda i, p: (
+        i,
+        p.model_copy(
+            update={
+                "sessions": [
+                    s.model_copy(update={"day": d})
+                    for s, d in zip(
+                        [s for s in p.sessions if s.intensity == "intense"],
+                        (Day.mon, Day.tue),
+                        strict=False,
+                    )
+                ]
+            }
+        ),
+    ),
+    "dose.max_sets": lambda i, p: (i, _with_items(p, {"sets": 5})),
+    "dose.max_effort": lambda i, p: (i, _with_items(p, {"effort": 9})),
+    "explained.because": lambda i, p: (i, _with_items(p, {"because": []})),
+    "explained.known_rule": lambda i, p: (i, _with_items(p, {"because": ["no.such_rule"]})),
+    "catalogue.known": lambda i, p: (i, _with_items(p, {"exercise": "zercher_squat"})),
+}
+
+
+@pytest.mark.parametrize("invariant", sorted(BROKEN))
+def test_each_invariant_refuses_a_broken_program(invariant: str) -> None:
+    intake, p = _plain()
+    broken_intake, broken = BROKEN[invariant](intake, p)
+    found = _violations(broken, broken_intake)
+    assert invariant in found, found
+    with pytest.raises(SafetyError, match=rf"\[{re.escape(invariant)}\]"):
+        safety.check(broken, broken_intake, RULES.rulebook, RULES.catalogue)
+
+
+def test_a_novice_is_refused_four_sets_and_hard_loaded_work() -> None:
+    intake = make_intake(training={"experience": "novice"})
+    p = assessment.assess(intake)
+    found = _violations(_with_items(p, {"sets": 4, "effort": 8}), intake)
+    assert {"dose.novice_sets", "dose.novice_effort"} <= found
+
+
+def test_a_contraindicated_exercise_is_refused() -> None:
+    intake = make_intake(conditions=[{"code": "rotator_cuff_repair", "weeks_since": 8}])
+    p = assessment.assess(intake)
+    item = p.sessions[0].items[0].model_copy(update={"exercise": "lat_pulldown", "loaded": True})
+    first = p.sessions[0].model_copy(update={"items": [*p.sessions[0].items, item]})
+    broken = p.model_copy(update={"sessions": [first, *p.sessions[1:]]})
+    assert "contraindication" in _violations(broken, intake)
+
+
+def test_loaded_work_is_refused_when_a_red_flag_says_no_loading() -> None:
+    intake, p = _plain()
+    flagged = intake.model_copy(
+        update={
+            "red_flag_screen": {**intake.red_flag_screen, RedFlagQuestion.history_of_cancer: True}
+        }
+    )
+    assert _loaded(p).loaded
+    assert "load.withheld" in _violations(p, flagged)
