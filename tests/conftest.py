@@ -28,14 +28,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-_COMMON = {
-    "deadline": None,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-    "print_blob": True,
-}
-settings.register_profile("default", max_examples=200, **_COMMON)
-settings.register_profile("ci", max_examples=2_000, **_COMMON)
-settings.register_profile("soak", max_examples=100_000, **_COMMON)
+_COMMON = settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.register_profile("default", _COMMON, max_examples=200)
+settings.register_profile("ci", _COMMON, max_examples=2_000)
+settings.register_profile("soak", _COMMON, max_examples=100_000)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
 )
@@ -67,11 +67,12 @@ class PostgresServer:
     """A throwaway PostgreSQL cluster in a temporary directory."""
 
     def __init__(self) -> None:
-        self.bin = _pg_bin()
-        if self.bin is None:
+        found = _pg_bin()
+        if found is None:
             pytest.skip(
                 "PostgreSQL is not installed (make system-deps installs Debian's postgresql)"
             )
+        self.bin: Path = found
         self.root = Path(tempfile.mkdtemp(prefix="backexpert-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()

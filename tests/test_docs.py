@@ -56,3 +56,30 @@ def test_every_red_flag_rule_controls_a_hazard() -> None:
     red = [r.id for r in RULEBOOK if r.area == "red_flags"]
     assert red
     assert [r for r in red if f"`{r}`" not in LOG] == []
+
+
+def test_every_error_class_is_documented_with_its_code_and_exit() -> None:
+    from backexpert import errors
+    from backexpert.cli import exit_code
+
+    doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    classes = [
+        c
+        for c in vars(errors).values()
+        if isinstance(c, type) and issubclass(c, errors.BackExpertError)
+    ]
+    codes = [c.code for c in classes]
+    assert len(codes) == len(set(codes)), "every error class has its own code"
+    rows = {
+        cells[1].strip("`"): cells
+        for line in doc.splitlines()
+        if line.startswith("| `")
+        for cells in [[c.strip() for c in line.strip("|").split("|")]]
+    }
+    for cls in classes:
+        row = rows.get(cls.__name__)
+        assert row is not None, f"{cls.__name__} is not in docs/errors.md"
+        assert row[0] == f"`{cls.code}`", cls.__name__
+        if cls is not errors.ReportError and cls is not errors.BackExpertError:
+            sample = cls.__new__(cls)
+            assert row[2] == str(exit_code(sample)), cls.__name__

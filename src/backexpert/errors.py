@@ -11,13 +11,16 @@
     └── ReportError           a report could not be rendered, or its file not written
 
 Author errors (RuleSetError) are kept apart from data errors (InputError), as pydantic keeps
-`PydanticUserError` apart from `ValidationError`.
+`PydanticUserError` apart from `ValidationError`. Every class has a stable `code` (kebab-case,
+documented in docs/errors.md) that integrators and the web API can rely on; the command line
+maps each to an exit code (`backexpert.cli.exit_code`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,13 @@ class Problem:
 class BackExpertError(Exception):
     """Root of every error BackExpert raises on purpose."""
 
+    code: ClassVar[str] = "backexpert-error"
+
 
 class InputError(BackExpertError):
     """Data a user supplied is wrong; the message names each field and problem."""
+
+    code: ClassVar[str] = "invalid-input"
 
     def __init__(self, source: str, problems: Sequence[Problem]) -> None:
         self.source = source
@@ -51,13 +58,19 @@ class InputError(BackExpertError):
 class IntakeError(InputError):
     """An intake that does not validate."""
 
+    code: ClassVar[str] = "invalid-intake"
+
 
 class DocumentError(InputError):
     """A file that cannot be read, or is not valid YAML or JSON."""
 
+    code: ClassVar[str] = "unreadable-document"
+
 
 class RuleSetError(BackExpertError):
     """A rule or catalogue file is wrong; each problem names the file, the rule id and the line."""
+
+    code: ClassVar[str] = "invalid-rule-base"
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = tuple(problems)
@@ -67,9 +80,13 @@ class RuleSetError(BackExpertError):
 class EngineError(BackExpertError):
     """The inference engine failed, or an action inside it raised."""
 
+    code: ClassVar[str] = "engine-failure"
+
 
 class SafetyError(BackExpertError):
     """A prescription violated a safety invariant; it is withheld, never printed."""
+
+    code: ClassVar[str] = "safety-withheld"
 
     def __init__(self, violations: Sequence[str]) -> None:
         self.violations = tuple(violations)
@@ -87,9 +104,13 @@ class StoreError(BackExpertError):
     (`InputError`), not a `StoreError`.
     """
 
+    code: ClassVar[str] = "store-failure"
+
 
 class ReportError(BackExpertError):
     """A report could not be rendered or written; `path` is set when an output file is at fault."""
+
+    code: ClassVar[str] = "report-failure"
 
     def __init__(self, message: str, path: str | None = None) -> None:
         self.path = path

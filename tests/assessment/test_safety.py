@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -57,7 +58,8 @@ def _referred(p: Prescription, urgency: Urgency) -> Prescription:
 
 
 # Each case breaks one invariant of a safe program and names the invariant that must refuse it.
-BROKEN = {
+Breaker = Callable[[Intake, Prescription], tuple[Intake, Prescription]]
+BROKEN: dict[str, Breaker] = {
     "referral.no_program": lambda i, p: (i, _referred(p, Urgency.emergency)),
     "referral.red_flag": lambda i, p: (
         i.model_copy(update={"red_flag_screen": {RedFlagQuestion.saddle_anaesthesia: True}}),

@@ -29,7 +29,7 @@ from backexpert.errors import ReportError
 from backexpert.knowledge.compiler import compile_documents
 from backexpert.present import html as report
 from backexpert.present import wording
-from backexpert.present.prescription_view import PrescriptionView
+from backexpert.present.prescription_view import Kind, PrescriptionView
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted((ROOT / "tests" / "cases").glob("*.yaml"))
@@ -160,7 +160,7 @@ def _referral() -> Prescription:
     return assessment.assess(_intake("example:desk-worker"), _referral_engine())
 
 
-def _context(p: Prescription, kind: report.Kind, engine: RuleBase | None = None) -> Any:
+def _context(p: Prescription, kind: Kind, engine: RuleBase | None = None) -> Any:
     return PrescriptionView(p, kind, DAY, "Sam Physio")
 
 
@@ -411,7 +411,7 @@ def test_scores_limitations_and_clearance_are_rendered() -> None:
 
 def test_a_client_name_is_shown_as_text_never_run() -> None:
     p = _prescription("built:script-name")
-    kinds: tuple[report.Kind, ...] = ("clinician", "handout")
+    kinds: tuple[Kind, ...] = ("clinician", "handout")
     for kind in kinds:
         html = report.render_html(_context(p, kind))
         _check_html(html)
@@ -522,7 +522,7 @@ def test_a_session_without_exercises_still_renders() -> None:
     empty = p.model_copy(
         update={"sessions": [s.model_copy(update={"items": []}) for s in p.sessions], "daily": []}
     )
-    kinds: tuple[report.Kind, ...] = ("clinician", "handout")
+    kinds: tuple[Kind, ...] = ("clinician", "handout")
     for kind in kinds:
         html = report.render_html(_context(empty, kind))
         _check_html(html)

@@ -101,19 +101,19 @@ def test_pain_bands_follow_mccaffery() -> None:
     ]
 
 
-def _c(data: dict[str, object]) -> object:
+def _c(data: dict[str, object]) -> Conclusion:
     return TypeAdapter(Conclusion).validate_python(data)
 
 
 def test_trace_conclusions_read_as_one_line() -> None:
     cap = _c({"kind": "cap", "pattern": "hinge", "loaded": True, "sets": 2})
-    assert wording.conclusion_text(cap) == "cap loaded hinge: sets 2"  # type: ignore[arg-type]
+    assert wording.conclusion_text(cap) == "cap loaded hinge: sets 2"
     add = _c({"kind": "add", "exercise": "bird_dog", "phase": "priming", "sessions": ["intense"]})
-    assert wording.conclusion_text(add) == "add bird_dog (priming; intense)"  # type: ignore[arg-type]
+    assert wording.conclusion_text(add) == "add bird_dog (priming; intense)"
     derive = _c({"kind": "derive", "fact": "pain.severe", "value": True})
-    assert wording.conclusion_text(derive) == "derive pain.severe = true"  # type: ignore[arg-type]
+    assert wording.conclusion_text(derive) == "derive pain.severe = true"
     before = _c({"kind": "before", "first": {"exercise": "bird_dog"}, "then": {"pattern": "hinge"}})
-    assert wording.conclusion_text(before) == "bird_dog before hinge"  # type: ignore[arg-type]
+    assert wording.conclusion_text(before) == "bird_dog before hinge"
 
 
 def test_a_sentence_becomes_a_clause() -> None:

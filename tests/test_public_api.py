@@ -1,0 +1,58 @@
+"""The public API: what `import backexpert` offers, pinned so a change is deliberate."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import backexpert
+
+PUBLIC = [
+    "VERSION",
+    "BackExpertError",
+    "DocumentError",
+    "EngineError",
+    "InputError",
+    "Intake",
+    "IntakeError",
+    "Prescription",
+    "ProgressReport",
+    "ReportError",
+    "RuleBase",
+    "RuleSetError",
+    "SafetyError",
+    "StoreError",
+    "assess",
+    "rule_base",
+    "to_json",
+]
+
+
+def test_the_public_names_are_pinned() -> None:
+    assert backexpert.__all__ == PUBLIC
+    for name in PUBLIC:
+        assert getattr(backexpert, name) is not None, name
+
+
+def test_the_public_api_assesses_an_intake() -> None:
+    from factories import intake_data
+
+    p = backexpert.assess(backexpert.Intake.model_validate(intake_data()))
+    assert isinstance(p, backexpert.Prescription)
+    assert backexpert.to_json(p).startswith("{")
+
+
+def test_importing_the_package_loads_neither_the_engine_nor_the_store() -> None:
+    code = (
+        "import sys, backexpert, backexpert.cli; "
+        "print(sorted(m for m in sys.modules if m.startswith(('durable', 'sqlalchemy', "
+        "'weasyprint', 'backexpert.store', 'backexpert.progression'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_package_is_typed() -> None:
+    from pathlib import Path
+
+    assert (Path(backexpert.__file__).parent / "py.typed").is_file()
