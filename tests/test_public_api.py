@@ -56,3 +56,11 @@ def test_the_package_is_typed() -> None:
     from pathlib import Path
 
     assert (Path(backexpert.__file__).parent / "py.typed").is_file()
+
+
+def test_the_version_is_the_project_s() -> None:
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert backexpert.VERSION == project["project"]["version"]

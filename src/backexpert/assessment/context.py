@@ -78,8 +78,15 @@ class Context:
     c: Conclusions = field(init=False)
     excluded: dict[str, Excluded] = field(default_factory=dict)
 
+    befores: list[tuple[frozenset[str], frozenset[str]]] = field(init=False)
+
     def __post_init__(self) -> None:
         self.c = Conclusions.of(self.inference)
+        # Each before constraint as the exercise ids of its two sides, resolved once.
+        self.befores = [
+            (self.cat.selected_ids(b.first), self.cat.selected_ids(b.then))
+            for _, b in self.c.befores
+        ]
 
     def order(self, rule_id: str) -> int:
         return self.rulebook.index(rule_id)

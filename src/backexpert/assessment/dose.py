@@ -80,7 +80,7 @@ class Dosing:
                 values[name] = value
 
         doses = self._doses.get(e.id, [])
-        for name, conservative in CONSERVATIVE.items():
+        for name, conservative in CONSERVATIVE.items() if doses else ():
             options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
             if not options:
                 continue
@@ -90,10 +90,10 @@ class Dosing:
                 change(name, value, rule)
         caps = [
             (r, x)
-            for r, x in self._caps.get(e.id, [])
+            for r, x in self._caps.get(e.id, ())
             if x.sessions is None or session in x.sessions
         ]
-        for name in ("sets", "effort"):
+        for name in ("sets", "effort") if caps else ():
             limits = [(getattr(x, name), order(r), r) for r, x in caps if getattr(x, name)]
             if limits:
                 limit, _, rule = min(limits)

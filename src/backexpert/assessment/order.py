@@ -12,16 +12,21 @@ import heapq
 
 from ..clinical.words import PHASE_ORDER
 from .context import Context, Planned
-from .selection import stands_for
+
+
+def _is_or_replaces(p: Planned, ids: frozenset[str]) -> bool:
+    """Whether a planned item is, or stands in for, one of these exercises."""
+    sub = p.substitutes_for
+    return p.exercise.id in ids or (sub is not None and sub.exercise in ids)
 
 
 def ordered(ctx: Context, planned: list[Planned]) -> list[Planned]:
     """Topological order: phase first, then before/after constraints, then catalogue order."""
     ids = {p.exercise.id: p for p in planned}
     edges: dict[str, set[str]] = {i: set() for i in ids}
-    for _, b in ctx.c.befores:
-        firsts = [i for i, p in ids.items() if stands_for(ctx, p, b.first)]
-        thens = [i for i in ids if i in ctx.cat.selected_ids(b.then)]
+    for first_ids, then_ids in ctx.befores:
+        firsts = [i for i, p in ids.items() if _is_or_replaces(p, first_ids)]
+        thens = [i for i in ids if i in then_ids]
         for f in firsts:
             for t in thens:
                 if f != t and PHASE_ORDER[ids[f].phase] >= PHASE_ORDER[ids[t].phase]:
