@@ -24,7 +24,6 @@ from typing import Any
 from backexpert import assessment
 from backexpert.assessment import facts
 from backexpert.clinical.intake import Intake
-from backexpert.errors import BackExpertError
 from backexpert.clinical.words import (
     CORE_RED_FLAG_SCREEN,
     ConditionCode,
@@ -39,6 +38,7 @@ from backexpert.clinical.words import (
     Sex,
     Side,
 )
+from backexpert.errors import BackExpertError
 
 P50_TARGET_MS = 5.0
 GROWTH_TARGET_MB = 20.0

@@ -63,4 +63,4 @@ def test_the_version_is_the_project_s() -> None:
     from pathlib import Path
 
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
-    assert backexpert.VERSION == project["project"]["version"]
+    assert project["project"]["version"] == backexpert.VERSION
