@@ -13,7 +13,7 @@ import pytest
 
 from backexpert import documents, shipped
 from backexpert.assessment import actions
-from backexpert.assessment.assess import compile_rulebook
+from backexpert.assessment.pipeline import compile_rulebook
 from backexpert.errors import DocumentError, RuleSetError
 from backexpert.knowledge import compiler
 from backexpert.knowledge.rules import Rulebook

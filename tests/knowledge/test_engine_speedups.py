@@ -58,7 +58,9 @@ def _edges(spec: FactSpec, rulebook: Rulebook) -> list[FactValue]:
                 if c.fact == spec.name:
                     vs = c.value if isinstance(c.value, tuple) else (c.value,)
                     for v in vs:
-                        near = (v - 1, v, v + 1) if spec.kind == "int" else (v,)
+                        near = (
+                            (v - 1, v, v + 1) if isinstance(v, int) and spec.kind == "int" else (v,)
+                        )
                         out.update(x for x in near if spec.contains(x))
     return sorted(out, key=repr)
 
@@ -282,8 +284,18 @@ rules:
     source: test
 """
 
-EVERYTHING = {"tiny.age": 70, "tiny.smoker": True, "tiny.level": "high", "tiny.region": "back"}
-NOTHING = {"tiny.age": 20, "tiny.smoker": False, "tiny.level": "low", "tiny.region": "none"}
+EVERYTHING: dict[str, FactValue] = {
+    "tiny.age": 70,
+    "tiny.smoker": True,
+    "tiny.level": "high",
+    "tiny.region": "back",
+}
+NOTHING: dict[str, FactValue] = {
+    "tiny.age": 20,
+    "tiny.smoker": False,
+    "tiny.level": "low",
+    "tiny.region": "none",
+}
 
 
 @pytest.fixture(scope="module")
@@ -444,9 +456,14 @@ def test_engine_failures_before_any_action_leave_no_state() -> None:
 
 
 def test_version_is_checked(shipped: Rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine_mod.importlib.metadata, "version", lambda name: "2.0.29")
-    with pytest.raises(EngineError, match=r"durable-rules 2\.0\.29 is installed"):
-        DurableEngine(shipped)
+    """The adapter drives durable's internal C API: any other version than the pin is refused."""
+    monkeypatch.setattr(engine_mod, "DURABLE_VERSION", "2.0.29")
+    engine_mod._check_version.cache_clear()
+    try:
+        with pytest.raises(EngineError, match=r"durable-rules 2\.0\.28 is installed"):
+            DurableEngine(shipped)
+    finally:
+        engine_mod._check_version.cache_clear()
 
 
 # --- points 1 and 12: no threads of its own, and safe to share between threads -------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .assess import RuleBase, assess, rule_base, to_json
+from .pipeline import RuleBase, assess, rule_base, to_json
 from .prescription import Prescription
 
 __all__ = ["Prescription", "RuleBase", "assess", "rule_base", "to_json"]
