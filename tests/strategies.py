@@ -38,6 +38,14 @@ def _edge_or_range(edges: list[int], low: int, high: int) -> st.SearchStrategy[i
 ages = _edge_or_range([10, 19, 20, 39, 40, 45, 46, 50, 51, 64, 65, 110], 10, 110)
 nprs = _edge_or_range([0, 1, 3, 4, 6, 7, 10], 0, 10)
 cuff_weeks = _edge_or_range([0, 5, 6, 11, 12, 13, 14, 52], 0, 1040)
+# The boundaries each dated condition's rules turn on.
+DATED_WEEKS = {
+    ConditionCode.rotator_cuff_repair: cuff_weeks,
+    ConditionCode.pregnancy: _edge_or_range([8, 19, 20, 27, 28, 36], 0, 42),
+    ConditionCode.postpartum: _edge_or_range([2, 6, 11, 12, 20], 0, 104),
+    ConditionCode.lumbar_discectomy: _edge_or_range([1, 2, 5, 6, 11, 12, 30], 0, 520),
+    ConditionCode.lumbar_fusion: _edge_or_range([4, 11, 12, 25, 26, 40], 0, 520),
+}
 
 
 def _subset(values: list[Any], max_size: int | None = None) -> st.SearchStrategy[list[Any]]:
@@ -63,13 +71,11 @@ def conditions(draw: st.DrawFn) -> list[dict[str, Any]]:
     for code in draw(_codes):
         entry: dict[str, Any] = {"code": code.value}
         for key, strategy in (("severity", _severity), ("side", _side), ("weeks_since", _weeks)):
-            value = draw(
-                cuff_weeks
-                if code is ConditionCode.rotator_cuff_repair and key == "weeks_since"
-                else strategy
-            )
+            value = draw(DATED_WEEKS.get(code, strategy) if key == "weeks_since" else strategy)
             if value is not None:
                 entry[key] = value
+        if code is ConditionCode.other:
+            entry["note"] = "an old ankle sprain"
         out.append(entry)
     return out
 

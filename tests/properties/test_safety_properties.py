@@ -20,6 +20,7 @@ from backexpert.assessment.week import gaps_hours
 from backexpert.clinical.intake import Intake
 from backexpert.clinical.words import (
     CORE_RED_FLAG_SCREEN,
+    DATED_CONDITIONS,
     ConditionCode,
     Pattern,
     Phase,
@@ -204,8 +205,10 @@ def _worsen(data: dict[str, Any], how: str, pick: int) -> dict[str, Any] | None:
             return None
         code = free[pick % len(free)]
         entry: dict[str, Any] = {"code": code.value}
-        if code is ConditionCode.rotator_cuff_repair:
+        if code in DATED_CONDITIONS:
             entry["weeks_since"] = [4, 8, 12, 20][pick % 4]
+        if code is ConditionCode.other:
+            entry["note"] = "an old ankle sprain"
         d["conditions"].append(entry)
     elif how == "red_flag":
         d["red_flag_screen"][list(RedFlagQuestion)[pick % len(RedFlagQuestion)].value] = True

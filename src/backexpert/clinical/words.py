@@ -65,6 +65,16 @@ class Finding(StrEnum):
     poor_hip_hinge_pattern = "poor_hip_hinge_pattern"
     trunk_rotation_asymmetry = "trunk_rotation_asymmetry"
     limited_shoulder_flexion = "limited_shoulder_flexion"
+    positive_straight_leg_raise = "positive_straight_leg_raise"
+    directional_preference_extension = "directional_preference_extension"
+    directional_preference_flexion = "directional_preference_flexion"
+    history_of_falls = "history_of_falls"
+    balance_impairment = "balance_impairment"
+    frailty = "frailty"
+    pelvic_floor_symptoms = "pelvic_floor_symptoms"
+    supine_tolerated = "supine_tolerated"
+    extension_sport = "extension_sport"
+    extension_provoked_pain = "extension_provoked_pain"
 
 
 class ConditionCode(StrEnum):
@@ -79,6 +89,36 @@ class ConditionCode(StrEnum):
     rotator_cuff_tendinopathy = "rotator_cuff_tendinopathy"
     shoulder_impingement = "shoulder_impingement"
     hypertension = "hypertension"
+    pregnancy = "pregnancy"
+    postpartum = "postpartum"
+    lumbar_discectomy = "lumbar_discectomy"
+    lumbar_fusion = "lumbar_fusion"
+    spondylolysis = "spondylolysis"
+    radiculopathy = "radiculopathy"
+    vertebral_fracture = "vertebral_fracture"
+    hyperkyphosis = "hyperkyphosis"
+    scoliosis = "scoliosis"
+    hypermobility = "hypermobility"
+    hip_osteoarthritis = "hip_osteoarthritis"
+    knee_osteoarthritis = "knee_osteoarthritis"
+    neck_pain = "neck_pain"
+    other = "other"
+
+
+# Conditions whose timeline drives loading: `weeks_since` is required for them.
+DATED_CONDITIONS: frozenset[ConditionCode] = frozenset(
+    {
+        ConditionCode.rotator_cuff_repair,
+        ConditionCode.pregnancy,
+        ConditionCode.postpartum,
+        ConditionCode.lumbar_discectomy,
+        ConditionCode.lumbar_fusion,
+    }
+)
+# Conditions that are one-sided or both: a missing `side` means both.
+SIDED_CONDITIONS: frozenset[ConditionCode] = frozenset(
+    {ConditionCode.rotator_cuff_repair, ConditionCode.radiculopathy}
+)
 
 
 class Severity(StrEnum):
@@ -101,6 +141,18 @@ class Side(StrEnum):
     left = "left"
     right = "right"
     both = "both"
+
+
+class Irritability(StrEnum):
+    """How easily pain is provoked and how long it takes to settle (Maitland; explicit fields).
+
+    high: light activity provokes pain lasting over 2 h or to the next day, or night pain that
+    wakes; moderate: settles within 1-2 h; low: settles within minutes.
+    """
+
+    low = "low"
+    moderate = "moderate"
+    high = "high"
 
 
 class PainRegion(StrEnum):
@@ -174,18 +226,42 @@ class Pattern(StrEnum):
 
 
 class Tag(StrEnum):
-    """What an exercise loads or demands; contraindications are stated in these words."""
+    """What an exercise does to the body; contraindications are stated in these words.
 
-    spinal_compression = "spinal_compression"
-    spinal_extension_load = "spinal_extension_load"
-    spinal_rotation_load = "spinal_rotation_load"
+    Spine (domain reference 2, section 15): axial load in three grades, loaded and end-range
+    flexion, loaded and end-range rotation, loaded, end-range and isometric extension, breath-hold
+    when heavy, impact. Positions: supine, prone, quadruped, balance demand. Arms: weight through
+    the hands, a load gripped, resisted pulling, overhead, one arm at a time.
+    """
+
+    axial_light = "axial_light"  # light load through the spine: goblet, kettlebell, suitcase
+    axial_moderate = "axial_moderate"  # trap-bar deadlift, farmer's carry
+    axial_heavy = "axial_heavy"  # barbell lifts from the floor, bent-over barbell row
+    loaded_flexion = "loaded_flexion"  # the trunk held in a flexion moment under load
+    end_range_flexion = "end_range_flexion"  # the lumbar spine to end-range flexion
+    spinal_rotation_load = "spinal_rotation_load"  # rotation under load: chops
+    rotation_light = "rotation_light"  # a light asymmetric pull the trunk resists
+    end_range_rotation = "end_range_rotation"  # unloaded rotation to end range
+    spinal_extension_load = "spinal_extension_load"  # dynamic extension under load
+    end_range_extension = "end_range_extension"  # unloaded repeated extension (press-up)
+    extension_isometric = "extension_isometric"  # extensors held to neutral
+    breath_hold = "breath_hold"  # heavy enough that people hold their breath
+    impact = "impact"  # impact above walking: jumping, running
+    impact_low = "impact_low"  # walking
+    supine = "supine"
+    prone = "prone"
+    quadruped = "quadruped"
+    balance_medium = "balance_medium"
+    balance_high = "balance_high"
+    shoulder_weight_bearing = "shoulder_weight_bearing"  # weight through hands or forearms
+    grip_load = "grip_load"  # a load held in the hand
     loaded_pull = "loaded_pull"
-    overhead = "overhead"
-    overhead_reach = "overhead_reach"
-    resisted_shoulder = "resisted_shoulder"
-    shoulder_weight_bearing = "shoulder_weight_bearing"
-    active_shoulder = "active_shoulder"
-    technical_lift = "technical_lift"
+    overhead = "overhead"  # loaded work with the arms overhead
+    overhead_reach = "overhead_reach"  # reaching overhead, unloaded
+    resisted_shoulder = "resisted_shoulder"  # the shoulder moves or holds against resistance
+    active_shoulder = "active_shoulder"  # the shoulder moves actively, unloaded
+    one_arm = "one_arm"  # one arm works at a time; a prescription says which
+    technical_lift = "technical_lift"  # needs an established technique
 
 
 class Phase(StrEnum):
