@@ -1,0 +1,1 @@
+"""Presentation helpers for reports: generated exercise figures."""
