@@ -128,8 +128,13 @@ def draw_prop(cv: Canvas, prop: Prop, body: Body, start: Body) -> None:
         disc(cv, (point[0], r, 16), (0, 0, 1), r, 0, PROP_FILL)
     elif k is PropKind.mat:
         every = [p for limb in body.limbs for p in limb.points] + [body.head]
-        xs, zs = [p[0] for p in every], [p[2] for p in every]
-        box(cv, (min(xs) - 5, 0.0, min(zs) - 5), (max(xs) + 5, 1.6, max(zs) + 5))
+        # Across the body the mat covers the trunk and legs only: arms spread wide (a T) or
+        # reaching forward would otherwise stretch it into a backdrop.
+        core = [s.centre for s in body.torso] + [
+            p for limb in body.limbs if limb.name.endswith("leg") for p in limb.points
+        ]
+        xs, zs = [p[0] for p in every], [p[2] for p in core]
+        box(cv, (min(xs) - 5, 0.0, min(zs) - 12), (max(xs) + 5, 1.6, max(zs) + 12))
     elif k is PropKind.dowel:
         hip = body.torso[0]
         low = add(hip.centre, hip.anterior, -(hip.half_depth + 1.6))

@@ -1,10 +1,14 @@
-"""Exercise poses (`rules/poses.yaml`) and the joint model that turns a pose into body points.
+"""The pose format of `rules/poses.yaml`: how each exercise's start and end position look.
 
-Conventions (angles in degrees, lengths in units of 1 % of standing height):
+Each exercise id maps to a `view`, an `anchor` (the body point that stays put between the two
+pictures), `props` (equipment) and a `start` and `end` position of joint angles. Conventions
+(angles in degrees, lengths in units of 1 % of standing height):
 
 * World axes: x forward (the way a standing figure faces), y up, z toward the viewer of a `side`
   view, which is the figure's right side. The floor is y = 0. In `side` view the figure faces
-  right and its left limbs are the far ones, drawn lighter.
+  right and its left limbs are the far ones, drawn lighter. `front` looks at the figure's front,
+  `oblique` from 65 degrees round toward the front, `above` from the front and 50 degrees up
+  (floor exercises), `top` straight down.
 * `trunk` pitches the whole body about its left-right axis: 0 upright, 90 face down (prone,
   quadruped, plank), -90 face up (supine). `roll` first turns the body about its long axis:
   -90 shows its front to a side view, so `roll: -90, trunk: -90` lies on the right side facing
@@ -17,13 +21,17 @@ Conventions (angles in degrees, lengths in units of 1 % of standing height):
   `shoulder_abd`: abduction, 90 out to the side; it acts after flexion, so with `shoulder: 90` it
   is horizontal abduction. `shoulder_rot`: external rotation of the upper arm (with the elbow
   bent, the forearm turns outward). `elbow`: flexion. `wrist`: tips the hand toward the palm side
-  of the forearm (90 puts a hand flat on the floor under a vertical arm).
+  of the forearm.
 * `hip`: flexion, 0 thigh along the trunk, 90 sitting. `hip_abd`: abduction. `knee`: flexion
   (heel toward buttock). `ankle`: dorsiflexion, toes up; negative points the toes.
-* A limb angle is one number for both sides or `{right: a, left: b}`.
+* A limb angle is one number for both sides or `{right: a, left: b}`; `ankle` and `wrist` may
+  be `flat`, solved so that the sole or the hand lies level with the floor.
 
-A position is placed so that the body's lowest point, or a held weight's, rests on the floor,
-raised by `lift` (a foot on a box); `ground: hang` instead puts the hands on a bar.
+A position is placed so that the body's lowest point, or a held weight's, rests on the floor
+(on a mat when there is one), raised by `lift` (standing on a box); `ground: hang` instead puts
+the hands on a bar. Furniture named with `under` reaches from the floor up to that body point;
+`fixed` keeps it where the start position put it. `cues` add small arrows for what a still
+picture cannot show (shoulder blades squeezing, a gentle lift).
 """
 
 from __future__ import annotations
