@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from ..clinical.catalogue import Catalogue, Selector, rep_bounds
-from ..clinical.words import FlagCode, Indicator, Phase, SessionKind, Urgency
+from ..clinical.words import AdviceTopic, FlagCode, Indicator, Phase, SessionKind, Urgency
 from ..knowledge.conditions import did_you_mean
 from ..knowledge.rules import Derive
 from ..knowledge.vocabulary import ConclusionProblem, Vocabulary
@@ -87,6 +87,25 @@ class Refer(Action):
     action: Prose
 
 
+class Advise(Action):
+    """Give the client a precaution in plain words: something to do and/or something to avoid.
+
+    `urgent` marks safety-net advice (when to seek care at once), shown first and boxed.
+    """
+
+    kind: Literal["advise"] = "advise"
+    topic: AdviceTopic
+    do: Prose | None = None
+    dont: Prose | None = None
+    urgent: StrictBool = False
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Advise:
+        if self.do is None and self.dont is None:
+            raise ValueError("advise needs do, dont or both")
+        return self
+
+
 class Limit(Action):
     """Limit the whole program: unloaded work only, optionally an effort cap."""
 
@@ -114,12 +133,13 @@ ACTIONS: dict[str, type[BaseModel]] = {
     "flag": Flag,
     "refer": Refer,
     "limit": Limit,
+    "advise": Advise,
     "schedule": Schedule,
 }
 
 # The typed conclusion of an assessment rule, as the trace of a prescription document keeps it.
 Conclusion = Annotated[
-    Add | Dose | Cap | Exclude | Before | Flag | Refer | Limit | Schedule | Derive,
+    Add | Dose | Cap | Exclude | Before | Flag | Refer | Limit | Schedule | Advise | Derive,
     Field(discriminator="kind"),
 ]
 

@@ -65,6 +65,7 @@ def compose(
         daily=daily,
         excluded=sorted(ctx.excluded.values(), key=lambda x: cat.rank(x.exercise)),
         flags=[f for f in flags if not stops or f.indicator is not Indicator.info],
+        precautions=notices.precautions(ctx),
         coverage=[] if stops else notices.coverage(ctx, week),
         facts=dict(sorted({**facts, **dict(inference.derived)}.items())),
         trace=[

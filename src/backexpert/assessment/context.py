@@ -16,7 +16,7 @@ from ..clinical.words import Phase, SessionKind
 from ..knowledge.explanation import Inference
 from ..knowledge.rules import Rulebook
 from ..knowledge.vocabulary import FactValue
-from .actions import Add, Before, Cap, Dose, Exclude, Flag, Limit, Refer, Schedule
+from .actions import Add, Advise, Before, Cap, Dose, Exclude, Flag, Limit, Refer, Schedule
 from .prescription import Excluded, Substitution
 
 
@@ -33,6 +33,7 @@ class Conclusions:
     refers: list[tuple[str, Refer]] = field(default_factory=list)
     limits: list[tuple[str, Limit]] = field(default_factory=list)
     schedules: list[tuple[str, Schedule]] = field(default_factory=list)
+    advice: list[tuple[str, Advise]] = field(default_factory=list)
 
     @classmethod
     def of(cls, inference: Inference) -> Conclusions:
@@ -47,6 +48,7 @@ class Conclusions:
             Refer: out.refers,
             Limit: out.limits,
             Schedule: out.schedules,
+            Advise: out.advice,
         }
         for rule_id, c in inference.conclusions():
             bucket = buckets.get(type(c))

@@ -9,12 +9,13 @@ train, and why a plane is missing.
 
 from __future__ import annotations
 
-from ..clinical.words import Indicator, Pattern, Urgency
+from ..clinical.words import AdviceTopic, Indicator, Pattern, Urgency
 from .context import Context
 from .prescription import (
     Coverage,
     FlagOut,
     Limitation,
+    Precaution,
     Referral,
     ReferralReason,
     Session,
@@ -96,6 +97,27 @@ def flags(ctx: Context) -> list[FlagOut]:
     out = [f.model_copy(update={"because": ctx.sorted_rules(merged[k])}) for k, f in first.items()]
     return sorted(
         out, key=lambda f: (INDICATOR_RANK[f.indicator], ctx.order(f.because[0]), f.message)
+    )
+
+
+def precautions(ctx: Context) -> list[Precaution]:
+    """The client's precautions, each once (merging the rules that give it): urgent first."""
+    merged: dict[tuple[str, str, str, bool], list[str]] = {}
+    for rule_id, a in ctx.c.advice:
+        key = (a.topic.value, a.do or "", a.dont or "", a.urgent)
+        merged.setdefault(key, []).append(rule_id)
+    out = [
+        Precaution(
+            topic=AdviceTopic(topic),
+            do=do or None,
+            dont=dont or None,
+            urgent=urgent,
+            because=ctx.sorted_rules(rules),
+        )
+        for (topic, do, dont, urgent), rules in merged.items()
+    ]
+    return sorted(
+        out, key=lambda p: (not p.urgent, ctx.order(p.because[0]), p.do or "", p.dont or "")
     )
 
 

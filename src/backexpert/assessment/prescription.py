@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import Field
 
 from ..clinical.instruments import Scores
-from ..clinical.words import Day, FlagCode, Indicator, Pattern, Phase, Urgency
+from ..clinical.words import AdviceTopic, Day, FlagCode, Indicator, Pattern, Phase, Urgency
 from ..knowledge.explanation import Derivation, RuleInfo
 from ..knowledge.vocabulary import FactValue
 from ..model import Model
@@ -87,6 +87,16 @@ class FlagOut(Model):
     because: list[str]
 
 
+class Precaution(Model):
+    """Advice for the client in plain words, from the client's own conditions and findings."""
+
+    topic: AdviceTopic
+    do: str | None
+    dont: str | None
+    urgent: bool
+    because: list[str]
+
+
 class ReferralReason(Model):
     reason: str
     action: str
@@ -151,6 +161,9 @@ class Prescription(Model):
     daily: list[Item]
     excluded: list[Excluded]
     flags: list[FlagOut]
+    precautions: list[Precaution] = Field(
+        default_factory=list, description="advice for the client: do and don't, safety-net first"
+    )
     coverage: list[Coverage]
     facts: dict[str, FactValue]
     trace: list[TraceEntry]

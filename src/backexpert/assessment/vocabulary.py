@@ -27,6 +27,7 @@ from ..clinical.words import (
     PainRegion,
     RedFlagQuestion,
     Sex,
+    Side,
 )
 from ..knowledge.vocabulary import FactSpec, FactValue, derived_fact, enum_fact
 
@@ -83,11 +84,25 @@ def _weeks(s: Subject, code: ConditionCode) -> int | None:
     return None if cond is None else cond.weeks_since
 
 
+def _side(s: Subject, code: ConditionCode) -> str:
+    cond = s.condition(code)
+    if cond is None:
+        return "absent"
+    return (cond.side or Side.both).value
+
+
 def _condition_facts() -> list[FactSpec]:
     out: list[FactSpec] = []
     for code in ConditionCode:
         name = code.value
         out += [
+            FactSpec(
+                f"condition.{name}.side",
+                "enum",
+                f"the side of {name.replace('_', ' ')} (a missing side means both)",
+                values=("absent", *(v.value for v in Side)),
+                extract=_of(_side, code),
+            ),
             FactSpec(
                 f"condition.{name}",
                 "bool",

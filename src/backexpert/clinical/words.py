@@ -308,6 +308,23 @@ class Day(StrEnum):
 WEEK: tuple[Day, ...] = tuple(Day)
 
 
+class AdviceTopic(StrEnum):
+    """What a precaution for the client is about (the handout groups them by topic)."""
+
+    safety_net = "safety_net"  # when to seek care at once
+    keep_active = "keep_active"
+    pain_monitoring = "pain_monitoring"
+    breathing = "breathing"
+    bone_health = "bone_health"
+    operated_arm = "operated_arm"
+    after_surgery = "after_surgery"
+    nerve_pain = "nerve_pain"
+    pregnancy = "pregnancy"
+    balance = "balance"
+    blood_pressure = "blood_pressure"
+    movement = "movement"
+
+
 class FlagCode(StrEnum):
     """Flags a rule may raise for the clinician; the message comes from the rule."""
 
