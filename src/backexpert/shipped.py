@@ -12,6 +12,9 @@ from pathlib import Path
 from .errors import RuleSetError
 
 CATALOGUE_FILE = "exercises.yaml"
+POSE_FILE = "poses.yaml"
+# Data files beside the rule files: the rule compiler reads every other *.yaml as rules.
+DATA_FILES = frozenset({CATALOGUE_FILE, POSE_FILE})
 PROGRESSION_DIR = "progression"
 _HERE = Path(__file__).resolve().parent
 

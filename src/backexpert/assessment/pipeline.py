@@ -55,7 +55,7 @@ def compile_rulebook(directory: str | Path) -> tuple[Rulebook, Catalogue]:
         raise RuleSetError([f"{root}: no {shipped.CATALOGUE_FILE} (the exercise catalogue)"])
     cat = catalogue_mod.load(cat_file)
     words = actions.vocabulary(cat)
-    return compiler.load_directory(root, words, skip={shipped.CATALOGUE_FILE}), cat
+    return compiler.load_directory(root, words, skip=shipped.DATA_FILES), cat
 
 
 _lock = threading.Lock()
