@@ -59,6 +59,7 @@ def compose(
         status=status,
         referral=referral,
         limitations=[] if stops else limits,
+        load_level=notices.load_level(ctx),
         scores=scores,
         schedule=week_out,
         sessions=week,

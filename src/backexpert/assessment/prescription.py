@@ -14,7 +14,17 @@ from typing import Literal
 from pydantic import Field
 
 from ..clinical.instruments import Scores
-from ..clinical.words import AdviceTopic, Day, FlagCode, Indicator, Pattern, Phase, Urgency
+from ..clinical.words import (
+    AdviceTopic,
+    Day,
+    FlagCode,
+    Indicator,
+    LoadLevel,
+    Pattern,
+    Phase,
+    Side,
+    Urgency,
+)
 from ..knowledge.explanation import Derivation, RuleInfo
 from ..knowledge.vocabulary import FactValue
 from ..model import Model
@@ -64,6 +74,9 @@ class Item(Model):
     adjustments: list[Adjustment]
     substitutes_for: Substitution | None
     purpose: str = Field(default="", description="what the exercise does, from the catalogue")
+    side: Side | None = Field(
+        default=None, description="the arm that does a one-armed exercise, when only one may"
+    )
 
 
 class Session(Model):
@@ -133,6 +146,13 @@ class TraceEntry(Model):
     source: str = ""
 
 
+class LoadLevelOut(Model):
+    """How much the spine may be loaded, and the rules (and so the facts) that set it."""
+
+    level: LoadLevel
+    because: list[str]
+
+
 class Limitation(Model):
     """Why the program is limited, and to what."""
 
@@ -155,6 +175,10 @@ class Prescription(Model):
     status: Status
     referral: Referral | None
     limitations: list[Limitation]
+    load_level: LoadLevelOut = Field(
+        default_factory=lambda: LoadLevelOut(level=LoadLevel.full, because=[]),
+        description="the spinal load level (none, low, moderate, full) and the rules that set it",
+    )
     scores: Scores
     schedule: WeekOut | None
     sessions: list[Session]

@@ -275,6 +275,18 @@ class Phase(StrEnum):
 PHASE_ORDER: dict[Phase, int] = {Phase.priming: 0, Phase.main: 1, Phase.accessory: 2}
 
 
+class LoadLevel(StrEnum):
+    """How much the spine may be loaded now, most restrictive first (domain reference 2, §1)."""
+
+    none = "none"
+    low = "low"
+    moderate = "moderate"
+    full = "full"
+
+
+LOAD_LEVELS: tuple[LoadLevel, ...] = tuple(LoadLevel)
+
+
 class SessionKind(StrEnum):
     intense = "intense"
     light = "light"
@@ -348,3 +360,27 @@ class FlagCode(StrEnum):
     vigorous_effort_over_45 = "vigorous_effort_over_45"
     disability_severe = "disability_severe"
     shoulder_disability = "shoulder_disability"
+    # clinical depth: load level and the presentations of domain reference 2
+    load_level = "load_level"
+    keep_active = "keep_active"
+    radicular_pain = "radicular_pain"
+    safety_netting = "safety_netting"
+    after_surgery = "after_surgery"
+    surgeon_clearance = "surgeon_clearance"
+    pars_stress_injury = "pars_stress_injury"
+    spondylolisthesis = "spondylolisthesis"
+    fracture = "fracture"
+    pregnancy = "pregnancy"
+    obstetric_clearance = "obstetric_clearance"
+    postpartum = "postpartum"
+    pelvic_health = "pelvic_health"
+    falls_risk = "falls_risk"
+    frailty = "frailty"
+    youth_supervision = "youth_supervision"
+    directional_preference = "directional_preference"
+    review_other_condition = "review_other_condition"
+    hyperkyphosis = "hyperkyphosis"
+    scoliosis = "scoliosis"
+    hypermobility = "hypermobility"
+    osteoarthritis = "osteoarthritis"
+    neck_pain = "neck_pain"
