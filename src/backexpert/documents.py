@@ -1,4 +1,8 @@
-"""Reading YAML and JSON documents while keeping where each value stood, for error messages."""
+"""Reading YAML and JSON documents while keeping where each value stood, for error messages.
+
+Messages stay one line: an echoed value is cut at `ECHO_CHARS` = 60 characters (a 50 MB value
+would otherwise be printed whole), and `problems_from` gives at most `MAX_PROBLEMS` = 100 problems.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,9 @@ from .errors import DocumentError, InputError, Problem
 
 PathPart = str | int
 M = TypeVar("M", bound=BaseModel)
+
+ECHO_CHARS = 60
+MAX_PROBLEMS = 100
 
 
 class _Loader(yaml.SafeLoader):
@@ -103,14 +110,28 @@ def read(path: str | Path) -> Document:
 
 
 def format_path(loc: Sequence[PathPart]) -> str:
-    """Render a location as `conditions[1].weeks_since`."""
+    """Render a location as `conditions[1].weeks_since` (a key's control characters escaped)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            part = part if part.isprintable() else repr(part)[1:-1]
+            out += f".{part}" if out else part
     return out
+
+
+def _cut(text: str, limit: int = ECHO_CHARS) -> str:
+    """`text` cut to `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _echo(value: Any) -> str:
+    """`repr` of a value a user gave, cut short so a huge input is never echoed whole."""
+    try:  # cut a long string before repr, which would copy all of it
+        return _cut(repr(value[: ECHO_CHARS + 1] if isinstance(value, str | bytes) else value))
+    except ValueError:  # an int beyond Python's digit limit (0x... has 4,300 hex digits)
+        return "a number too long to show"
 
 
 def validate(model: type[M], doc: Document, error: type[InputError] = InputError) -> M:
@@ -122,17 +143,21 @@ def validate(model: type[M], doc: Document, error: type[InputError] = InputError
 
 
 def problems_from(
-    exc: ValidationError, doc: Document, prefix: Sequence[PathPart] = ()
+    exc: ValidationError, doc: Document, prefix: Sequence[PathPart] = (), limit: int = MAX_PROBLEMS
 ) -> list[Problem]:
-    """One Problem per pydantic error, with a readable path, message and line."""
+    """One Problem per pydantic error (at most `limit`), with a readable path, message and line."""
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors[:limit]:
         loc = [*prefix, *(p for p in err["loc"] if p != "[key]")]
         problems.append(Problem(format_path(loc), _message(err), doc.line_of(loc)))
+    if len(errors) > limit:
+        problems.append(Problem("", f"and {len(errors) - limit:,} more problems not shown"))
     return problems
 
 
 def _message(err: ErrorDetails) -> str:
+    """A pydantic error as a short message; the value the user gave is echoed cut short."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
     got = err.get("input")
@@ -145,11 +170,11 @@ def _message(err: ErrorDetails) -> str:
             kind, "<"
         )
         bound = next(iter(ctx.values()), "?")
-        return f"must be {sign} {bound} (got {got!r})"
+        return f"must be {sign} {bound} (got {_echo(got)})"
     msg = str(err["msg"])
     msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if msg.startswith("Input should be "):
         msg = "must be " + msg.removeprefix("Input should be ")
         if not isinstance(got, dict | list):
-            msg += f" (got {got!r})"
-    return msg
+            msg += f" (got {_echo(got)})"
+    return _cut(msg, 1000)  # a validator's own message may quote a huge input
