@@ -1,16 +1,28 @@
 """Reading YAML and JSON documents while keeping where each value stood, for error messages.
 
-Messages stay one line: an echoed value is cut at `ECHO_CHARS` = 60 characters (a 50 MB value
-would otherwise be printed whole), and `problems_from` gives at most `MAX_PROBLEMS` = 100 problems.
+Every document is untrusted: a hostile one is refused with a one-line `DocumentError` (exit 2)
+before it costs much time or memory. The limits, and why:
+
+- `MAX_BYTES` = 2 MiB, checked before parsing; `read` reads at most one byte more. Intakes, logs
+  and rule files are a few kB (the largest, exercises.yaml, 19 kB). An exported client record
+  takes ~80 kB an assessment and ~3 kB a session: 2 MiB holds 10 and 300; a caller expecting
+  more passes `max_bytes`.
+- No control character (C0 but tab, LF, CR; DEL; C1), lone surrogate, or bidirectional
+  embedding, override or isolate (U+202A-202E, U+2066-2069: a name would display other than it is
+  stored).
+- Messages stay one line: an echoed value is cut at `ECHO_CHARS` = 60 characters (a 50 MB value
+  would otherwise be printed whole), and `problems_from` gives at most `MAX_PROBLEMS` = 100
+  problems.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -21,8 +33,11 @@ from .errors import DocumentError, InputError, Problem
 PathPart = str | int
 M = TypeVar("M", bound=BaseModel)
 
+MAX_BYTES = 2 * 1024 * 1024
 ECHO_CHARS = 60
 MAX_PROBLEMS = 100
+
+_BAD_CHAR = re.compile("[\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 class _Loader(yaml.SafeLoader):
@@ -73,8 +88,9 @@ def _child(node: yaml.Node, part: PathPart) -> yaml.Node | None:
     return None
 
 
-def parse(text: str, source: str) -> Document:
+def parse(text: str, source: str, max_bytes: int = MAX_BYTES) -> Document:
     """Parse YAML or JSON text (JSON is read as YAML, which keeps line numbers)."""
+    _check_text(text, source, max_bytes)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -91,22 +107,52 @@ def parse(text: str, source: str) -> Document:
     return Document(source, data, node)
 
 
-def read(path: str | Path) -> Document:
+def _check_text(text: str, source: str, max_bytes: int) -> None:
+    """Refuse text that is too big or holds a forbidden character."""
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise DocumentError(source, [Problem("", f"too large: more than {max_bytes:,} bytes")])
+    if bad := _BAD_CHAR.search(text):
+        before = text[: bad.start()]
+        line = before.count("\n") + before.count("\r") - before.count("\r\n") + 1
+        column = bad.start() - max(before.rfind("\n"), before.rfind("\r"))
+        message = f"{_char_kind(bad.group())} at column {column}"
+        raise DocumentError(source, [Problem("", message, line)])
+
+
+def _char_kind(char: str) -> str:
+    """Name a forbidden character for a message."""
+    code = ord(char)
+    kind = "control" if code < 0x202A else "bidirectional control" if code < 0xD800 else "surrogate"
+    return f"{kind} character U+{code:04X}"
+
+
+def read(path: str | Path, max_bytes: int = MAX_BYTES) -> Document:
     """Read a document from a file, or from standard input when the path is '-'."""
-    if str(path) == "-":
-        return parse(sys.stdin.read(), "<stdin>")
-    p = Path(path)
+    source = "<stdin>" if str(path) == "-" else str(Path(path))
+    if source == "<stdin>":
+        stream: BinaryIO | None = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream stands in for stdin (tests, embedding)
+            return parse(sys.stdin.read(max_bytes + 1), source, max_bytes)
+        raw = stream.read(max_bytes + 1)
+    else:
+        try:
+            with Path(path).open("rb") as f:
+                raw = f.read(max_bytes + 1)
+        except FileNotFoundError:
+            raise DocumentError(source, [Problem("", "no such file")]) from None
+        except IsADirectoryError:
+            raise DocumentError(source, [Problem("", "is a directory, not a file")]) from None
+        except OSError as exc:
+            raise DocumentError(source, [Problem("", exc.strerror or str(exc))]) from None
+    if len(raw) > max_bytes:
+        raise DocumentError(source, [Problem("", f"too large: more than {max_bytes:,} bytes")])
     try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DocumentError(str(p), [Problem("", "no such file")]) from None
-    except IsADirectoryError:
-        raise DocumentError(str(p), [Problem("", "is a directory, not a file")]) from None
-    except UnicodeDecodeError:
-        raise DocumentError(str(p), [Problem("", "not UTF-8 text")]) from None
-    except OSError as exc:
-        raise DocumentError(str(p), [Problem("", exc.strerror or str(exc))]) from None
-    return parse(text, str(p))
+        text = raw.decode("utf-8-sig")  # strict; a byte-order mark is dropped
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problem = Problem("", f"not UTF-8 text (byte 0x{raw[exc.start]:02X})", line)
+        raise DocumentError(source, [problem]) from None
+    return parse(text, source, max_bytes)
 
 
 def format_path(loc: Sequence[PathPart]) -> str:
