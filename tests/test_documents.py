@@ -23,8 +23,9 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backexpert import documents, intake
+from backexpert import documents
 from backexpert.cli import cli
+from backexpert.clinical import intake
 from backexpert.errors import DocumentError, InputError, Problem
 from factories import EXAMPLE
 
