@@ -196,6 +196,13 @@ def test_a_load_held_in_the_hand_is_a_grip_load(cat: Catalogue) -> None:
         assert Tag.grip_load not in cat[ex].tags, ex
 
 
+def test_a_grip_load_is_also_shoulder_work(cat: Catalogue) -> None:
+    """The cuff-repair exclusions name resisted_shoulder and loaded_pull, not grip_load yet."""
+    for e in cat:
+        if Tag.grip_load in e.tags:
+            assert {Tag.resisted_shoulder, Tag.loaded_pull} & set(e.tags), e.id
+
+
 def test_one_arm_exercises_are_dosed_per_side(cat: Catalogue) -> None:
     for e in cat:
         if Tag.one_arm in e.tags:
