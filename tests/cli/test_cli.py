@@ -192,7 +192,7 @@ def test_rules_list() -> None:
 def test_exercises() -> None:
     result = _run("exercises")
     assert result.exit_code == 0, result.output
-    assert "Exercise catalogue (34 exercises)" in result.stdout
+    assert "Exercise catalogue (59 exercises)" in result.stdout
     rows = {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
     assert {"wall_slide", "deadlift", "bird_dog", "face_pull", "curl_up"} <= rows
 
