@@ -262,7 +262,7 @@ def session_from_fields(
 def progress_for_client(db: Store, client_id: int, rules_dir: str | None = None) -> ProgressReport:
     """A stored client's logs evaluated against their latest assessment's plan."""
     from .progression import evaluate as progression
-    from .progression.recommendation import Plan
+    from .progression.plan import Plan
     from .progression.report import AssessmentRef, ClientRef
 
     client = db.client(client_id)

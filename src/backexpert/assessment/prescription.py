@@ -189,6 +189,11 @@ class Prescription(Model):
         default_factory=list, description="advice for the client: do and don't, safety-net first"
     )
     coverage: list[Coverage]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="free text from the intake (client notes, conditions recorded as other): "
+        "shown to the clinician, never interpreted",
+    )
     facts: dict[str, FactValue]
     trace: list[TraceEntry]
     rules: list[RuleInfo]
