@@ -305,10 +305,16 @@ class RulesCheck:
 
 def check_rules(rules_dir: str | None = None) -> RulesCheck:
     """Compile the assessment and progression rulebooks and prove the engine accepts them."""
+    from . import safety
+    from .errors import RuleSetError
     from .progression import evaluate as progression
 
     base = rule_base(rules_dir)
     rb = base.rulebook
+    disagree = safety.disagreements(base.catalogue)
+    if disagree:
+        cat_file = Path(rb.directory) / shipped.CATALOGUE_FILE
+        raise RuleSetError([f"{cat_file}: {d}" for d in disagree])
     actions = Counter(c.kind for r in rb for c in r.conclusions)  # type: ignore[attr-defined]
     files = sorted({r.file for r in rb})
     out = RulesCheck()

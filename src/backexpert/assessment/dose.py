@@ -22,9 +22,9 @@ _S = TypeVar("_S", Dose, Cap)
 
 
 def _lighter_first(reps: str) -> tuple[int, int]:
-    """Sorts rep ranges lightest load first: a higher low end means a lighter load."""
+    """Sorts rep ranges lightest load first: more reps (low end, then high end), lighter load."""
     low, high = rep_bounds(reps)
-    return -low, high
+    return -low, -high
 
 
 def _slower_first(tempo: str) -> int:

@@ -9,7 +9,15 @@ train, and why a plane is missing.
 
 from __future__ import annotations
 
-from ..clinical.words import LOAD_LEVELS, AdviceTopic, Indicator, LoadLevel, Pattern, Urgency
+from ..clinical.words import (
+    LOAD_LEVEL_MEANING,
+    LOAD_LEVELS,
+    AdviceTopic,
+    Indicator,
+    LoadLevel,
+    Pattern,
+    Urgency,
+)
 from ..knowledge.rules import Derive
 from .context import Context
 from .prescription import (
@@ -42,7 +50,9 @@ def load_level(ctx: Context) -> LoadLevelOut:
     """The most restrictive load level any rule derived (full when none did), and its rules."""
     levels = [LoadLevel(str(v)) for v in ctx.derived("load.level")]
     if not levels:
-        return LoadLevelOut(level=LoadLevel.full, because=[])
+        return LoadLevelOut(
+            level=LoadLevel.full, because=[], meaning=LOAD_LEVEL_MEANING[LoadLevel.full]
+        )
     level = min(levels, key=LOAD_LEVELS.index)
     setters = [
         f.rule
@@ -50,7 +60,9 @@ def load_level(ctx: Context) -> LoadLevelOut:
         for c in f.conclusions
         if isinstance(c, Derive) and c.fact == "load.level" and c.value == level.value
     ]
-    return LoadLevelOut(level=level, because=ctx.sorted_rules(setters))
+    return LoadLevelOut(
+        level=level, because=ctx.sorted_rules(setters), meaning=LOAD_LEVEL_MEANING[level]
+    )
 
 
 def referral(ctx: Context) -> Referral | None:

@@ -93,6 +93,8 @@ def assess(
         scores,
         intake_notes(intake),
     )
+    if not base.shipped:
+        result = result.model_copy(update={"rulebook_shipped": False})
     safety.check(result, intake)
     return result
 

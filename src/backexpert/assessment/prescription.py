@@ -151,6 +151,7 @@ class LoadLevelOut(Model):
 
     level: LoadLevel
     because: list[str]
+    meaning: str = Field(default="", description="what the level allows, in plain words")
 
 
 class Limitation(Model):
@@ -171,6 +172,11 @@ class Prescription(Model):
 
     backexpert: str
     rulebook: str
+    rulebook_shipped: bool = Field(
+        default=True,
+        description="false when the rule base is not the one shipped with this version "
+        "(--rules or BACKEXPERT_RULES): its results are not the released clinical rules",
+    )
     client: ClientOut
     status: Status
     referral: Referral | None

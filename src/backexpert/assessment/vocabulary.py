@@ -101,8 +101,13 @@ def _cleared(s: Subject, code: ConditionCode) -> str:
 
 
 def _course(s: Subject) -> str:
-    """acute under 6 weeks, subacute 6-12, persistent over 12; unknown when not recorded."""
+    """acute under 6 weeks, subacute 6-12, persistent over 12; unknown when not recorded.
+
+    Without a pain duration, a radiculopathy's weeks since onset date the symptoms [choice].
+    """
     weeks = s.intake.pain.duration_weeks
+    if weeks is None:
+        weeks = _weeks(s, ConditionCode.radiculopathy)
     if weeks is None:
         return "unknown"
     return "acute" if weeks < 6 else "subacute" if weeks <= 12 else "persistent"
@@ -126,6 +131,13 @@ def _parq_q1(s: Subject) -> str:
     if form is None:
         return "not_given"
     return "yes" if form.general[0] else "no"
+
+
+def _parq_q3(s: Subject) -> str:
+    form = s.intake.questionnaires.parq_plus
+    if form is None:
+        return "not_given"
+    return "yes" if form.general[2] else "no"
 
 
 def _parq_hypertension(s: Subject) -> str:
@@ -200,9 +212,16 @@ def _answer(s: Subject, q: RedFlagQuestion) -> str:
     return (Answer.not_asked if answer is None else Answer.yes if answer else Answer.no).value
 
 
-def _grade(s: Subject) -> int | None:
+def _slip_grade(s: Subject) -> str:
+    """Meyerding I-II low, III-V high; the recorded grade wins over the severity word."""
     cond = s.condition(ConditionCode.spondylolisthesis)
-    return None if cond is None else cond.grade
+    if cond is None:
+        return "absent"
+    if cond.grade is not None:
+        return "high" if cond.grade >= 3 else "low"
+    if cond.severity is None:
+        return "not_recorded"
+    return "high" if cond.severity.value == "severe" else "low"
 
 
 def _question(q: RedFlagQuestion) -> Read:
@@ -306,13 +325,11 @@ def _intake_facts() -> list[FactSpec]:
             extract=_bp_band,
         ),
         FactSpec(
-            "condition.spondylolisthesis.grade",
-            "int",
-            "Meyerding grade of the spondylolisthesis (known only when recorded)",
-            low=1,
-            high=5,
-            always_known=False,
-            extract=_grade,
+            "spondylolisthesis.grade",
+            "enum",
+            "Meyerding grade band: low (I-II) or high (III-V, or recorded as severe)",
+            values=("absent", "not_recorded", "low", "high"),
+            extract=_slip_grade,
         ),
         FactSpec(
             "parq.heart_or_blood_pressure",
@@ -320,6 +337,13 @@ def _intake_facts() -> list[FactSpec]:
             "PAR-Q+ question 1: a heart condition or high blood pressure",
             values=("yes", "no", "not_given"),
             extract=_parq_q1,
+        ),
+        FactSpec(
+            "parq.dizziness_or_fainting",
+            "enum",
+            "PAR-Q+ question 3: lost balance from dizziness or lost consciousness in the past year",
+            values=("yes", "no", "not_given"),
+            extract=_parq_q3,
         ),
         FactSpec(
             "parq.hypertension_follow_up",

@@ -104,28 +104,32 @@ EXERCISES: dict[str, Profile] = {
     "cable_chop": _p(
         True, P.rotation, T.spinal_rotation_load, T.resisted_shoulder, T.grip_load, T.balance_medium
     ),
-    "glute_bridge": _p(False, P.hinge, T.supine),
-    "hip_thrust": _p(True, P.hinge, T.supine, T.breath_hold),
-    "sit_to_stand": _p(False, P.hinge),
-    "step_up": _p(False, P.hinge, T.balance_medium),
-    "farmers_carry": _p(True, P.lateral_stability, T.axial_moderate, T.grip_load, T.breath_hold),
-    "suitcase_carry": _p(True, P.lateral_stability, T.axial_light, T.grip_load, T.one_arm),
-    "dead_bug": _p(False, P.anti_extension, T.supine, T.active_shoulder),
+    "glute_bridge": _p(False, P.hip_extension, T.supine),
+    "hip_thrust": _p(True, P.hip_extension, T.supine, T.breath_hold),
+    "sit_to_stand": _p(False, P.squat),
+    "step_up": _p(False, P.squat, T.balance_medium),
+    "goblet_squat": _p(True, P.squat, T.axial_light, T.grip_load, T.resisted_shoulder),
+    "seated_march": _p(False, P.squat),
+    "side_lying_hip_abduction": _p(False, P.lateral_stability),
+    "farmers_carry": _p(
+        True, P.carry, T.axial_moderate, T.grip_load, T.resisted_shoulder, T.breath_hold
+    ),
+    "suitcase_carry": _p(True, P.carry, T.axial_light, T.grip_load, T.resisted_shoulder, T.one_arm),
+    "dead_bug": _p(False, P.anti_extension, T.supine, T.active_shoulder, T.overhead_reach),
+    "pelvic_floor_training": _p(False, P.pelvic_floor),
     "prone_press_up": _p(
         False, P.back_extension, T.prone, T.end_range_extension, T.shoulder_weight_bearing
     ),
-    "sciatic_nerve_slider": _p(False, P.mobility),
-    "single_leg_stance": _p(False, P.lateral_stability, T.balance_high),
-    "tandem_stance": _p(False, P.lateral_stability, T.balance_medium),
-    "walking_program": _p(False, P.mobility, T.impact_low),
-    "goblet_squat": _p(True, P.hinge, T.axial_light, T.grip_load, T.breath_hold),
-    "prone_ytw": _p(False, P.scapular_activation, T.prone, T.overhead_reach, T.active_shoulder),
-    "band_external_rotation": _p(True, P.scapular_activation, T.resisted_shoulder, T.one_arm),
     "back_extensor_isometric": _p(False, P.back_extension, T.prone, T.extension_isometric),
     "knee_to_chest": _p(False, P.mobility, T.supine, T.end_range_flexion),
-    "pelvic_floor_training": _p(False, P.mobility),
-    "wall_push_up": _p(False, P.scapular_activation, T.shoulder_weight_bearing),
-    "incline_push_up": _p(False, P.scapular_activation, T.shoulder_weight_bearing),
+    "sciatic_nerve_slider": _p(False, P.mobility),
+    "walking_program": _p(False, P.gait, T.impact_low),
+    "single_leg_stance": _p(False, P.balance, T.balance_high),
+    "tandem_stance": _p(False, P.balance, T.balance_medium),
+    "prone_ytw": _p(False, P.scapular_activation, T.prone, T.overhead_reach, T.active_shoulder),
+    "band_external_rotation": _p(True, P.scapular_activation, T.resisted_shoulder, T.one_arm),
+    "wall_push_up": _p(False, P.push, T.shoulder_weight_bearing),
+    "incline_push_up": _p(False, P.push, T.shoulder_weight_bearing),
     "one_arm_cable_row": _p(
         True, P.horizontal_pull, T.loaded_pull, T.grip_load, T.one_arm, T.rotation_light
     ),
@@ -140,8 +144,6 @@ EXERCISES: dict[str, Profile] = {
         T.breath_hold,
         T.technical_lift,
     ),
-    "side_lying_hip_abduction": _p(False, P.lateral_stability),
-    "seated_march": _p(False, P.mobility),
 }
 
 

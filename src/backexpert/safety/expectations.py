@@ -147,6 +147,8 @@ def expectations(intake: Intake) -> Expectations:
     _shoulder(intake, out)
     _dose(intake, out)
     level = out.level
+    if level is LoadLevel.none:
+        out.unloaded_only.append("spinal load level none: body weight and walking")
     out.forbids.append(Forbid(LEVEL_FORBIDS[level], f"spinal load level {level.value}"))
     out.caps.append(Cap(f"spinal load level {level.value}", effort=LEVEL_EFFORT[level]))
     if level is LoadLevel.moderate:
@@ -217,7 +219,8 @@ def _red_flags(i: Intake, out: Expectations) -> None:
     if _yes(i, Q.new_neurological_deficit):
         out.refer(Urgency.urgent, "new neurological deficit")
     if _yes(i, Q.inflammatory_back_pain_pattern):
-        out.refer(Urgency.urgent, "inflammatory back pain")
+        out.refer(Urgency.before_exercise, "inflammatory back pain")
+        out.unloaded_only.append("inflammatory back pain awaiting rheumatology")
     if _yes(i, Q.acute_traumatic_cuff_tear_signs):
         out.refer(Urgency.urgent, "acute traumatic cuff tear")
     before = [
@@ -275,10 +278,25 @@ def _screening(i: Intake, out: Expectations) -> None:
 _SPINE_LIFTS = frozenset({Pattern.hinge, Pattern.back_extension})
 
 
+def _symptom_weeks(i: Intake) -> int | None:
+    """How long the symptoms have lasted: the pain's duration, else a radiculopathy's weeks."""
+    if i.pain.duration_weeks is not None:
+        return i.pain.duration_weeks
+    radiculopathy = i.condition(C.radiculopathy)
+    return None if radiculopathy is None else radiculopathy.weeks_since
+
+
 def _load_level(i: Intake, out: Expectations) -> None:
     """The spinal load level from pain, irritability and duration (reference 2, section 1)."""
     p = i.pain
-    now, worst, irr, weeks = p.nprs_now, p.worst, p.irritability, p.duration_weeks
+    if p.nprs_now >= 7 or p.worst >= 7:
+        out.forbids.append(
+            Forbid(frozenset({T.spinal_rotation_load}), "severe pain", patterns=_SPINE_LIFTS)
+        )
+        out.caps.append(Cap("severe pain", effort=6, loaded_only=True))
+    if p.region is PainRegion.shoulder:  # shoulder pain alone does not set the spinal level
+        return
+    now, worst, irr, weeks = p.nprs_now, p.worst, p.irritability, _symptom_weeks(i)
     course = (
         "unknown"
         if weeks is None
@@ -303,18 +321,13 @@ def _load_level(i: Intake, out: Expectations) -> None:
         out.at_most(LoadLevel.moderate, "moderately irritable pain")
     if course == "acute" and worst >= 1:
         out.at_most(LoadLevel.moderate, "acute pain")
-    if now >= 7 or worst >= 7:
-        out.forbids.append(
-            Forbid(frozenset({T.spinal_rotation_load}), "severe pain", patterns=_SPINE_LIFTS)
-        )
-        out.caps.append(Cap("severe pain", effort=6, loaded_only=True))
 
 
 def _spine(i: Intake, out: Expectations) -> None:
     """Radicular pain, surgery, pars, instability, directional preference (section 2-4)."""
     f = set(i.findings)
     p = i.pain
-    weeks = p.duration_weeks
+    weeks = _symptom_weeks(i)
     early = weeks is None or weeks <= 12
     radicular = (
         i.condition(C.radiculopathy) is not None
@@ -350,6 +363,7 @@ def _spine(i: Intake, out: Expectations) -> None:
         elif w < 12:
             out.at_most(LoadLevel.low, "fusion 6-12 weeks")
             out.forbid("fusion 6-12 weeks", *end_range)
+            out.unloaded_only.append("fusion 6-12 weeks: about 5 kg at most")
         elif w <= 26 or fusion.cleared is not True:
             out.at_most(LoadLevel.moderate, "fusion not yet solid")
             out.forbid("fusion not yet solid", *end_range, T.spinal_rotation_load)
@@ -366,14 +380,15 @@ def _spine(i: Intake, out: Expectations) -> None:
         )
     if (pars or lysis is not None) and Finding.directional_preference_extension not in f:
         out.forbid("pars injury", T.end_range_extension)
-    if lysis_unsettled or symptomatic_slip:
-        out.at_most(LoadLevel.low, "symptomatic or uncleared pars defect or slip")
+    if pars or lysis_unsettled or symptomatic_slip:
+        out.at_most(LoadLevel.low, "suspected, symptomatic or uncleared pars defect or slip")
     if lysis is not None and lysis.cleared is True and p.worst == 0:
         out.at_most(LoadLevel.moderate, "cleared pars defect")
     if listhesis is not None:
         out.forbid("spondylolisthesis", T.spinal_extension_load)
-        high = (listhesis.grade or 0) >= 3 or (
-            listhesis.severity is not None and listhesis.severity.value == "severe"
+        grade, severity = listhesis.grade, listhesis.severity
+        high = (
+            grade >= 3 if grade is not None else severity is not None and severity.value == "severe"
         )
         if high:
             out.forbid(
@@ -386,6 +401,8 @@ def _spine(i: Intake, out: Expectations) -> None:
             )
             if listhesis.cleared is not True:
                 out.clearance.append("high-grade spondylolisthesis")
+        elif radicular and listhesis.cleared is not True:
+            out.clearance.append("spondylolisthesis with nerve-root signs")
     instability = i.condition(C.lumbar_instability)
     if instability is not None and (
         i.client.age >= 40 or instability.severity is None or instability.severity.value != "mild"
@@ -435,12 +452,16 @@ def _bone(i: Intake, out: Expectations) -> None:
         out.forbid(
             "fragile bone",
             T.end_range_flexion,
-            T.loaded_flexion,
             T.spinal_rotation_load,
             T.end_range_rotation,
+            exercises=("barbell_row",),
         )
         out.caps.append(
-            Cap("fragile bone", effort=7, loads=frozenset({T.axial_light, T.axial_moderate}))
+            Cap(
+                "fragile bone",
+                effort=7,
+                loads=frozenset({T.axial_light, T.axial_moderate, T.axial_heavy}),
+            )
         )
         if i.training.experience is Experience.novice:
             out.forbid("fragile bone, novice", T.axial_heavy)
@@ -478,7 +499,10 @@ def _pregnancy(i: Intake, out: Expectations) -> None:
     ):
         out.forbid("under 12 weeks after delivery", T.impact, T.axial_heavy, T.breath_hold)
         out.caps.append(Cap("under 12 weeks after delivery", effort=6, loaded_only=True))
-    if postpartum is not None and postpartum.cleared is False:
+    caesarean = Finding.caesarean_delivery in i.findings
+    if postpartum is not None and (
+        postpartum.cleared is False or (caesarean and postpartum.cleared is None)
+    ):
         out.clearance.append("after delivery: not cleared")
     if Finding.pelvic_floor_symptoms in i.findings:
         out.forbid("pelvic-floor symptoms", T.impact, T.breath_hold)
@@ -489,8 +513,14 @@ def _age_and_balance(i: Intake, out: Expectations) -> None:
     f = set(i.findings)
     age = i.client.age
     if age >= 65 and i.training.experience is not Experience.advanced:
-        out.forbid("65 or older: machines and dumbbells before barbells", T.technical_lift)
-    if f & {Finding.history_of_falls, Finding.balance_impairment, Finding.frailty}:
+        out.forbid(
+            "65 or older: machines and dumbbells before barbells",
+            T.technical_lift,
+            exercises=("pull_up_neutral_grip",),
+        )
+    parq = i.questionnaires.parq_plus
+    dizzy = parq is not None and parq.general[2]
+    if dizzy or f & {Finding.history_of_falls, Finding.balance_impairment, Finding.frailty}:
         out.forbid("falls risk", T.balance_high, T.spinal_rotation_load)
     if Finding.frailty in f:
         out.at_most(LoadLevel.low, "frailty")
@@ -510,6 +540,8 @@ def _blood_pressure(i: Intake, out: Expectations) -> None:
     if high:
         out.forbid("high blood pressure", T.breath_hold)
         out.caps.append(Cap("high blood pressure", effort=6, loaded_only=True))
+    if sys_ >= 160 or dia >= 100:
+        out.caps.append(Cap("resting blood pressure 160/100 or more", effort=5, loaded_only=True))
     parq = i.questionnaires.parq_plus
     answered = (
         parq is not None and parq.follow_up is not None and parq.follow_up.hypertension is not None
