@@ -264,22 +264,27 @@ def progress_for_client(db: Store, client_id: int, rules_dir: str | None = None)
     from .progression import evaluate as progression
     from .progression.plan import Plan
     from .progression.report import AssessmentRef, ClientRef
+    from .safety import progress as second_opinion
 
     client = db.client(client_id)
     latest = db.latest_assessment(client_id)
+    sessions = db.sessions(client_id)
     result = progression.evaluate(
-        db.sessions(client_id),
+        sessions,
         plan=Plan.of(latest.prescription if latest else None),
         client_increment_kg=client.load_increment_kg,
         rules=progression.rule_base(rules_dir),
     )
-    return progression.report(
+    report = progression.report(
         result,
         ClientRef(id=client.id, name=client.name, born=client.born),
         AssessmentRef(created_at=latest.created_at, rulebook=latest.rulebook) if latest else None,
         progression.rule_base(rules_dir).rulebook,
         shipped.VERSION,
     )
+    # Never trust the progression rules: the monitor rechecks from the logs and the intake.
+    second_opinion.check(report, sessions, latest.intake if latest else None)
+    return report
 
 
 def read_record(path: str, rules_dir: str | None = None) -> ClientRecord:

@@ -186,3 +186,33 @@ def test_rules_check_covers_the_progression_rules() -> None:
     result = run("rules", "check")
     assert result.exit_code == 0
     assert "progression rules" in result.output
+
+
+def test_progress_on_edited_rules_is_refused_by_the_monitor(tmp_path: Path) -> None:
+    """Issue 10: without the pain rules, a 3-point pain rise would become `increase_load`."""
+    import re
+    import shutil
+
+    from backexpert import shipped
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped.rules_directory(), rules)
+    for name in ("regression.yaml", "plateau.yaml"):
+        path = rules / "progression" / name
+        text = path.read_text(encoding="utf-8")
+        for rule_id in ("progression.pain_regress", "progression.overreaching"):
+            text = re.sub(rf"^  - id: {re.escape(rule_id)}\n.*?(?=^  - id: |\Z)", "", text,
+                          flags=re.M | re.S)  # fmt: skip
+        path.write_text(text, encoding="utf-8")
+    cid = _client()
+    for day, before, after in (("02", 2, 2), ("05", 2, 2), ("09", 2, 5)):
+        result = run(
+            "log", cid, "--date", f"2026-11-{day}", "--exercise", "deadlift",
+            "--set", "6x60kg@6", "--set", "6x60kg@6", "--set", "6x60kg@6", "--form", "4",
+            "--pain-before", str(before), "--pain", str(after),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    assert run("progress", cid).exit_code == 0  # the shipped rules regress it
+    refused = CliRunner().invoke(cli, ["progress", cid, "--rules", str(rules)])
+    assert refused.exit_code == 3, refused.output
+    assert "progression.pain" in refused.output

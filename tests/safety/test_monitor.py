@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -166,3 +167,25 @@ def test_loaded_work_is_refused_when_a_red_flag_says_no_loading() -> None:
     )
     assert _loaded(p).loaded
     assert "load.withheld" in _violations(p, flagged)
+
+
+# The monitor's own classification, pinned: changing it is a deliberate, reviewed act (update
+# this hash in the same commit), never a side effect of editing the catalogue.
+CLASSIFICATION_SHA256 = "cc0e3c7ac9ff4897"
+
+
+def test_the_classification_is_pinned() -> None:
+    from backexpert.safety.classification import EXERCISES
+
+    blob = "\n".join(
+        f"{k} {v.loaded} {v.pattern.value} {sorted(t.value for t in v.loads)}"
+        for k, v in sorted(EXERCISES.items())
+    )
+    assert hashlib.sha256(blob.encode()).hexdigest()[:16] == CLASSIFICATION_SHA256
+
+
+def test_the_shipped_catalogue_agrees_with_the_classification() -> None:
+    from backexpert import assessment
+    from backexpert.safety import disagreements
+
+    assert disagreements(assessment.rule_base().catalogue) == []

@@ -29,6 +29,7 @@ from ..clinical.words import (
     Tag,
     Urgency,
 )
+from .classification import Profile
 
 Q = RedFlagQuestion
 C = ConditionCode
@@ -85,6 +86,14 @@ class Forbid:
     unless: frozenset[Tag] = frozenset()  # exercises with any of these loads stay allowed
     patterns: frozenset[Pattern] = frozenset()  # loaded exercises of these movement patterns
 
+    def rules_out(self, exercise: str, p: Profile) -> bool:
+        """Whether this forbids the exercise, as the monitor classifies it."""
+        if exercise in self.exercises:
+            return True
+        if self.patterns and p.loaded and p.pattern in self.patterns:
+            return True
+        return bool(self.loads & p.loads) and not (self.unless & p.loads)
+
 
 @dataclass(frozen=True)
 class Cap:
@@ -96,6 +105,14 @@ class Cap:
     loads: frozenset[Tag] = frozenset()
     loaded_only: bool = False
     patterns: frozenset[Pattern] = frozenset()
+
+    def applies(self, p: Profile) -> bool:
+        """Whether this cap bounds the exercise, as the monitor classifies it."""
+        if self.loaded_only and not p.loaded:
+            return False
+        if self.patterns and p.pattern not in self.patterns:
+            return False
+        return not self.loads or bool(self.loads & p.loads)
 
 
 @dataclass
@@ -360,6 +377,7 @@ def _spine(i: Intake, out: Expectations) -> None:
         end_range = (T.end_range_flexion, T.end_range_rotation, T.end_range_extension)
         if w < 6:
             out.at_most(LoadLevel.none, "fusion under 6 weeks")
+            out.forbid("fusion under 6 weeks: no bending or twisting", *end_range)
         elif w < 12:
             out.at_most(LoadLevel.low, "fusion 6-12 weeks")
             out.forbid("fusion 6-12 weeks", *end_range)

@@ -22,9 +22,7 @@ from .classification import EXERCISES, Profile
 from .expectations import (
     CLEARANCE_MAX_EFFORT,
     LIGHT_DAY_MAX_EFFORT,
-    Cap,
     Expectations,
-    Forbid,
     expectations,
 )
 
@@ -41,22 +39,6 @@ class Violation:
 
     def __str__(self) -> str:
         return f"[{self.invariant}] {self.message}"
-
-
-def _forbids(f: Forbid, exercise: str, p: Profile) -> bool:
-    if exercise in f.exercises:
-        return True
-    if f.patterns and p.loaded and p.pattern in f.patterns:
-        return True
-    return bool(f.loads & p.loads) and not (f.unless & p.loads)
-
-
-def _applies(c: Cap, p: Profile) -> bool:
-    if c.loaded_only and not p.loaded:
-        return False
-    if c.patterns and p.pattern not in c.patterns:
-        return False
-    return not c.loads or bool(c.loads & p.loads)
 
 
 def violations(p: Prescription, intake: Intake) -> list[Violation]:
@@ -95,10 +77,10 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
         if profile is None:
             continue
         for f in want.forbids:
-            if _forbids(f, i.exercise, profile):
+            if f.rules_out(i.exercise, profile):
                 bad("contraindication", f"{where}: {i.exercise} is ruled out by {f.reason}")
         for c in want.caps:
-            if not _applies(c, profile):
+            if not c.applies(profile):
                 continue
             if c.effort is not None and i.effort > c.effort:
                 bad(
