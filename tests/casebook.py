@@ -31,6 +31,9 @@ expectation names must exist, or an `absent` or `not_fired` check could never fa
       all_max_effort: n           # no item anywhere above RPE n
       max_loaded_effort: n        # no loaded item anywhere above RPE n
       scores: {odi: {percent: 35.6, band: moderate}}   # fields of prescription.scores
+      load_level: low             # prescription.load_level.level (none | low | moderate | full)
+      advice: [safety_net]        # precaution topics the handout must carry
+      sides: {id: left}           # every occurrence is done with that side only
 
 Expectations that speak of an exercise's dose or order also require the exercise to be there:
 `max_sets: {face_pull: 2}` fails when no face pull is prescribed (use `absent` for that).
@@ -51,7 +54,7 @@ from backexpert.assessment import RuleBase
 from backexpert.assessment.prescription import Item, Prescription
 from backexpert.assessment.week import gaps_hours
 from backexpert.clinical import intake
-from backexpert.clinical.words import WEEK, Day, FlagCode
+from backexpert.clinical.words import WEEK, AdviceTopic, Day, FlagCode
 from backexpert.errors import InputError
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -96,11 +99,15 @@ class Expect(_Strict):
     all_max_effort: StrictInt | None = None
     max_loaded_effort: StrictInt | None = None
     scores: dict[StrictStr, dict[StrictStr, Any]] = {}
+    load_level: Literal["none", "low", "moderate", "full"] | None = None
+    advice: list[StrictStr] = []
+    sides: dict[StrictStr, Literal["left", "right"]] = {}
 
     def exercise_ids(self) -> set[str]:
         ids = {*self.present, *self.absent, *self.excluded, *self.daily, *self.light}
         ids |= {*self.substituted, *self.substituted.values()}
         ids |= {x for pair in self.order for x in pair}
+        ids |= set(self.sides)
         for mapping in (self.max_sets, self.sets, self.reps, self.max_effort):
             ids |= set(mapping)
         return ids
@@ -167,6 +174,8 @@ def unknown_names(expect: Expect, rules: RuleBase) -> list[str]:
     ]
     codes = {f.value for f in FlagCode}
     out += [f"unknown flag code {c!r}" for c in expect.flags if c not in codes]
+    topics = {t.value for t in AdviceTopic}
+    out += [f"unknown advice topic {t!r}" for t in expect.advice if t not in topics]
     return out
 
 
@@ -288,6 +297,20 @@ def _check_screening(
             for d, i in everywhere
             if i.loaded and i.effort > expect.max_loaded_effort
         ]
+    if expect.load_level is not None and p.load_level.level.value != expect.load_level:
+        out.append(f"load_level: expected {expect.load_level}, got {p.load_level.level.value}")
+    topics = {c.topic.value for c in p.precautions}
+    out += [
+        f"advice: no {t} precaution (topics: {sorted(topics)})"
+        for t in expect.advice
+        if t not in topics
+    ]
+    for ex, side in expect.sides.items():
+        for d, i in everywhere:
+            if i.exercise == ex and (i.side is None or i.side.value != side):
+                out.append(f"sides: {ex} on {d} is done with {i.side}, expected {side} only")
+        if not any(i.exercise == ex for _, i in everywhere):
+            out.append(f"sides: {ex} is not prescribed")
     scores = p.scores.model_dump(mode="json")
     for instrument, fields in expect.scores.items():
         got = scores.get(instrument)

@@ -1,7 +1,8 @@
 """Hand-written hypothesis strategies: valid intakes across the whole vocabulary.
 
-Edge values (ages 10, 40, 45, 50, 65, 110; NPRS 0, 6, 7, 10; cuff repair weeks 5, 6, 11, 12)
-are drawn often, and so are the combinations the rules care about, so that a few thousand
+Edge values (ages 10, 17, 18, 24, 25, 40, 45, 50, 64, 65, 110; NPRS 0, 3, 4, 6, 7, 10; weeks
+either side of every phase; blood pressure either side of 160/100 and 180/110) are drawn often,
+and so are the combinations the rules care about, so that a few thousand
 examples reach every rule.
 """
 
@@ -20,6 +21,7 @@ from backexpert.clinical.words import (
     Experience,
     Finding,
     Goal,
+    Irritability,
     Occupation,
     PainRegion,
     RedFlagQuestion,
@@ -35,16 +37,22 @@ def _edge_or_range(edges: list[int], low: int, high: int) -> st.SearchStrategy[i
     return st.one_of(st.sampled_from(edges), st.integers(low, high))
 
 
-ages = _edge_or_range([10, 19, 20, 39, 40, 45, 46, 50, 51, 64, 65, 110], 10, 110)
-nprs = _edge_or_range([0, 1, 3, 4, 6, 7, 10], 0, 10)
-cuff_weeks = _edge_or_range([0, 5, 6, 11, 12, 13, 14, 52], 0, 1040)
+ages = _edge_or_range([10, 17, 18, 19, 20, 24, 25, 39, 40, 45, 46, 50, 51, 64, 65, 110], 10, 110)
+nprs = _edge_or_range([0, 1, 3, 4, 5, 6, 7, 10], 0, 10)
+cuff_weeks = _edge_or_range([0, 5, 6, 7, 8, 11, 12, 15, 16, 19, 20, 25, 26, 52], 0, 1040)
+_duration = st.none() | _edge_or_range([0, 2, 5, 6, 12, 13, 52], 0, 1040)
+_irritability = st.none() | st.sampled_from([x.value for x in Irritability])
+_systolic = st.none() | _edge_or_range([120, 159, 160, 179, 180], 60, 300)
+_diastolic = st.none() | _edge_or_range([80, 99, 100, 109, 110], 30, 200)
 # The boundaries each dated condition's rules turn on.
 DATED_WEEKS = {
     ConditionCode.rotator_cuff_repair: cuff_weeks,
     ConditionCode.pregnancy: _edge_or_range([8, 19, 20, 27, 28, 36], 0, 42),
     ConditionCode.postpartum: _edge_or_range([2, 6, 11, 12, 20], 0, 104),
     ConditionCode.lumbar_discectomy: _edge_or_range([1, 2, 5, 6, 11, 12, 30], 0, 520),
-    ConditionCode.lumbar_fusion: _edge_or_range([4, 11, 12, 25, 26, 40], 0, 520),
+    ConditionCode.lumbar_fusion: _edge_or_range([4, 5, 6, 11, 12, 26, 27, 40], 0, 520),
+    ConditionCode.vertebral_fracture: st.none() | _edge_or_range([4, 11, 12, 30], 0, 520),
+    ConditionCode.radiculopathy: st.none() | _edge_or_range([2, 12, 13, 30], 0, 520),
 }
 
 
@@ -63,6 +71,8 @@ _codes = _subset(list(ConditionCode), max_size=4)
 _severity = st.none() | st.sampled_from([s.value for s in Severity])
 _side = st.none() | st.sampled_from([s.value for s in Side])
 _weeks = st.none() | st.integers(0, 1040)
+_cleared = st.none() | st.booleans()
+_grade = st.none() | st.integers(1, 5)
 
 
 @st.composite
@@ -74,6 +84,13 @@ def conditions(draw: st.DrawFn) -> list[dict[str, Any]]:
             value = draw(DATED_WEEKS.get(code, strategy) if key == "weeks_since" else strategy)
             if value is not None:
                 entry[key] = value
+        cleared = draw(_cleared)
+        if cleared is not None:
+            entry["cleared"] = cleared
+        if code is ConditionCode.spondylolisthesis:
+            grade = draw(_grade)
+            if grade is not None:
+                entry["grade"] = grade
         if code is ConditionCode.other:
             entry["note"] = "an old ankle sprain"
         out.append(entry)
@@ -196,10 +213,29 @@ def intake_data(draw: st.DrawFn) -> dict[str, Any]:
         "findings": [f.value for f in draw(_findings)],
         "conditions": draw(_conditions),
         "pain": {"region": draw(_region), "nprs_now": now, "nprs_worst_24h": worst},
+        "vitals": {},
         "red_flag_screen": draw(_screens),
         "questionnaires": draw(_questionnaires),
         "assessment": {"date": ASSESSED_ON},
     }
+    for key, strategy in (
+        ("duration_weeks", _duration),
+        ("irritability", _irritability),
+    ):
+        value = draw(strategy)
+        if value is not None:
+            data["pain"][key] = value
+    systolic, diastolic = draw(_systolic), draw(_diastolic)
+    if systolic is not None:
+        data["vitals"]["resting_systolic"] = systolic
+    if diastolic is not None and (systolic is None or diastolic < systolic):
+        data["vitals"]["resting_diastolic"] = diastolic
+    pregnant = any(c["code"] == ConditionCode.pregnancy.value for c in data["conditions"])
+    if pregnant and draw(_one_in[4]):
+        # Mostly clear screens: a yes anywhere stops or limits the program.
+        absolute = draw(st.one_of(st.just([False] * 12), _bits(12)))
+        relative = draw(st.one_of(st.just([False] * 8), _bits(8)))
+        data["questionnaires"]["pregnancy"] = {"absolute": absolute, "relative": relative}
     vigorous = draw(_vigorous)
     if vigorous is not None:
         data["training"]["accustomed_to_vigorous_effort"] = vigorous

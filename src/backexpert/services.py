@@ -262,24 +262,29 @@ def session_from_fields(
 def progress_for_client(db: Store, client_id: int, rules_dir: str | None = None) -> ProgressReport:
     """A stored client's logs evaluated against their latest assessment's plan."""
     from .progression import evaluate as progression
-    from .progression.recommendation import Plan
+    from .progression.plan import Plan
     from .progression.report import AssessmentRef, ClientRef
+    from .safety import progress as second_opinion
 
     client = db.client(client_id)
     latest = db.latest_assessment(client_id)
+    sessions = db.sessions(client_id)
     result = progression.evaluate(
-        db.sessions(client_id),
+        sessions,
         plan=Plan.of(latest.prescription if latest else None),
         client_increment_kg=client.load_increment_kg,
         rules=progression.rule_base(rules_dir),
     )
-    return progression.report(
+    report = progression.report(
         result,
         ClientRef(id=client.id, name=client.name, born=client.born),
         AssessmentRef(created_at=latest.created_at, rulebook=latest.rulebook) if latest else None,
         progression.rule_base(rules_dir).rulebook,
         shipped.VERSION,
     )
+    # Never trust the progression rules: the monitor rechecks from the logs and the intake.
+    second_opinion.check(report, sessions, latest.intake if latest else None)
+    return report
 
 
 def read_record(path: str, rules_dir: str | None = None) -> ClientRecord:
@@ -305,10 +310,16 @@ class RulesCheck:
 
 def check_rules(rules_dir: str | None = None) -> RulesCheck:
     """Compile the assessment and progression rulebooks and prove the engine accepts them."""
+    from . import safety
+    from .errors import RuleSetError
     from .progression import evaluate as progression
 
     base = rule_base(rules_dir)
     rb = base.rulebook
+    disagree = safety.disagreements(base.catalogue)
+    if disagree:
+        cat_file = Path(rb.directory) / shipped.CATALOGUE_FILE
+        raise RuleSetError([f"{cat_file}: {d}" for d in disagree])
     actions = Counter(c.kind for r in rb for c in r.conclusions)  # type: ignore[attr-defined]
     files = sorted({r.file for r in rb})
     out = RulesCheck()

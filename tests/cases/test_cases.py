@@ -32,6 +32,18 @@ UNPROVABLE = {
         "catalogue order; its only other effect drops the face pull when no band pull-apart is "
         "prescribed, which is not behaviour to pin in a case"
     ),
+    "pars.no_press_up_without_preference": (
+        "a guard: the prone press-up (the catalogue's only end-range extension drill) is only "
+        "added by an extension directional preference, which this rule lets through"
+    ),
+    "pregnancy.third_trimester_balance": (
+        "a guard: only the 65-and-over balance block adds high-balance work (single-leg stance), "
+        "so no pregnant client's program can hold it"
+    ),
+    "shoulder.both_arms_no_arm_load": (
+        "a guard: one-armed work is only added for the free arm (shoulder.other_arm_works), "
+        "which no client with both arms protected has"
+    ),
     "schedule.intermediate_frequency": (
         "it restates the default of 2 intense sessions; only schedule.because and the trace change"
     ),

@@ -118,28 +118,36 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     assert "no such file" in result.stderr
 
 
-def _rules_without(tmp_path: Path, file: str, rule_id: str) -> Path:
+def _rules_without(tmp_path: Path, *removed: tuple[str, str]) -> Path:
+    """A copy of the shipped rules with some rules deleted: (file, rule id) pairs."""
     root = tmp_path / "rules"
     shutil.copytree(shipped.rules_directory(), root)
-    path = root / file
-    kept, skipping = [], False
-    for line in path.read_text().split("\n"):
-        if line.startswith("  - id: "):
-            skipping = line == f"  - id: {rule_id}"
-        if not skipping:
-            kept.append(line)
-    path.write_text("\n".join(kept))
+    for file, rule_id in removed:
+        path = root / file
+        kept, skipping = [], False
+        for line in path.read_text().split("\n"):
+            if line.startswith("  - id: "):
+                skipping = line == f"  - id: {rule_id}"
+            if not skipping:
+                kept.append(line)
+        path.write_text("\n".join(kept))
     return root
 
 
 def test_unsafe_prescription_is_withheld_with_exit_3(tmp_path: Path) -> None:
-    """Without the hinge regression the 45-year-old's barbell deadlift breaks an invariant."""
-    root = _rules_without(tmp_path, "lumbar.yaml", "lumbar.hinge_regression")
+    """Without the hinge regression and the load-level caps, the 45-year-old's barbell deadlift
+    breaks an invariant the monitor recomputes from the intake."""
+    root = _rules_without(
+        tmp_path,
+        ("lumbar.yaml", "lumbar.hinge_regression"),
+        ("load_level.yaml", "load_level.moderate_caps"),
+    )
     result = _run("assess", str(EXAMPLE), "--rules", str(root), "--format", "json")
     assert result.exit_code == 3
     assert result.stdout == "", "a withheld prescription is never printed"
     assert "prescription withheld: safety invariant violated" in result.stderr
-    assert "deadlift is contraindicated by lumbar instability" in result.stderr
+    assert "deadlift is ruled out by high lumbar-load risk" in result.stderr
+    assert "not the one shipped" in result.stderr
 
 
 def test_engine_failure_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -108,10 +108,10 @@ def test_a_database_failure_keeps_the_session(tmp_path: Path) -> None:
 
 def _history(cid: str) -> None:
     for day, sets, form in (
-        ("2026-11-02", ["6x60kg@8", "6x60kg@8", "8x60kg@8"], "4"),
-        ("2026-11-05", ["6x60kg@8", "6x60kg@8", "8x60kg@8"], "4"),
+        ("2026-11-02", ["12x60kg@7", "12x60kg@7", "14x60kg@7"], "4"),
+        ("2026-11-05", ["12x60kg@7", "12x60kg@7", "14x60kg@7"], "4"),
     ):
-        args = ["--date", day, "--exercise", "deadlift", "--form", form]
+        args = ["--date", day, "--exercise", "dumbbell_deadlift", "--form", form]
         assert run("log", cid, *args, *(x for s in sets for x in ("--set", s))).exit_code == 0
     for day in ("2026-11-03", "2026-11-06"):
         assert run("log", cid, "--date", day, "--exercise", "pull_up_neutral_grip",
@@ -126,9 +126,14 @@ def test_progress_json_table_html_pdf(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     recs = {r["exercise"]: r for r in report["recommendations"]}
-    assert recs["deadlift"]["action"] == "increase_load"
-    assert recs["deadlift"]["target"]["load_kg"] == 65.0
-    assert recs["deadlift"]["because"] == ["progression.two_for_two_hinge"]
+    hinge = recs["dumbbell_deadlift"]
+    assert hinge["action"] == "increase_load"
+    assert hinge["target"]["load_kg"] == 61.0
+    assert hinge["target"]["sets"] == 2, "the plan caps the loaded hinge at 2 sets"
+    assert hinge["target"]["effort"] == 7
+    assert "progression.two_for_two_hinge" in hinge["because"]
+    # The pull-up is not in the desk worker's plan (a novice with a cuff repair): never progressed.
+    assert recs["pull_up_neutral_grip"]["action"] == "review"
     assert {"exercise", "action", "target", "because"} <= set(recs["pull_up_neutral_grip"])
     assert [g["hours"] for g in report["recovery"]] == [24, 48, 24]  # Mon, Tue, Thu, Fri
     assert [f["detail"] for f in report["flags"]] == [
@@ -138,7 +143,7 @@ def test_progress_json_table_html_pdf(tmp_path: Path) -> None:
     assert {t["rule"] for t in report["trace"]} >= {"progression.two_for_two_hinge"}
     table = run("progress", cid)
     assert "increase load" in table.output
-    assert "65 kg × 4-6 × 3 sets" in table.output
+    assert "61 kg ×" in table.output and "× 2 sets" in table.output
     html, pdf = tmp_path / "p.html", tmp_path / "p.pdf"
     assert run("progress", cid, "--html", str(html), "--pdf", str(pdf)).exit_code == 0
     page = html.read_text()
@@ -181,3 +186,33 @@ def test_rules_check_covers_the_progression_rules() -> None:
     result = run("rules", "check")
     assert result.exit_code == 0
     assert "progression rules" in result.output
+
+
+def test_progress_on_edited_rules_is_refused_by_the_monitor(tmp_path: Path) -> None:
+    """Issue 10: without the pain rules, a 3-point pain rise would become `increase_load`."""
+    import re
+    import shutil
+
+    from backexpert import shipped
+
+    rules = tmp_path / "rules"
+    shutil.copytree(shipped.rules_directory(), rules)
+    for name in ("regression.yaml", "plateau.yaml"):
+        path = rules / "progression" / name
+        text = path.read_text(encoding="utf-8")
+        for rule_id in ("progression.pain_regress", "progression.overreaching"):
+            text = re.sub(rf"^  - id: {re.escape(rule_id)}\n.*?(?=^  - id: |\Z)", "", text,
+                          flags=re.M | re.S)  # fmt: skip
+        path.write_text(text, encoding="utf-8")
+    cid = _client()
+    for day, before, after in (("02", 2, 2), ("05", 2, 2), ("09", 2, 5)):
+        result = run(
+            "log", cid, "--date", f"2026-11-{day}", "--exercise", "deadlift",
+            "--set", "6x60kg@6", "--set", "6x60kg@6", "--set", "6x60kg@6", "--form", "4",
+            "--pain-before", str(before), "--pain", str(after),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    assert run("progress", cid).exit_code == 0  # the shipped rules regress it
+    refused = CliRunner().invoke(cli, ["progress", cid, "--rules", str(rules)])
+    assert refused.exit_code == 3, refused.output
+    assert "progression.pain" in refused.output

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from backexpert.assessment.safety import MAX_EFFORT, MAX_SETS
 from backexpert.clinical import catalogue
 from backexpert.clinical.catalogue import Catalogue, Selector, rep_bounds
 from backexpert.clinical.words import Pattern, Tag
 from backexpert.errors import RuleSetError
+from backexpert.safety.expectations import MAX_EFFORT, MAX_SETS
 from factories import shipped_catalogue
 
 SEED_EXERCISES = {
@@ -90,6 +90,7 @@ def test_regressions_stay_in_the_movement_family(cat: Catalogue) -> None:
         Pattern.back_extension: {Pattern.anti_rotation},  # hyperextension → bird-dog
         Pattern.rotation: {Pattern.anti_rotation},  # chop → Pallof press
         Pattern.horizontal_pull: {Pattern.scapular_activation},  # band face pull → pull-apart
+        Pattern.push: {Pattern.scapular_activation},  # wall push-up → wall push-up plus
     }
     for e in cat:
         if e.regression is not None:
@@ -123,7 +124,7 @@ def test_select(cat: Catalogue) -> None:
     hinges = [e.id for e in cat.select(Selector(pattern=Pattern.hinge, loaded=False))]
     assert hinges == ["hip_hinge_drill"]
     technical = {e.id for e in cat.select(Selector(tag=Tag.technical_lift))}
-    assert technical == {"deadlift", "paused_deadlift", "barbell_row"}
+    assert technical == {"deadlift", "paused_deadlift", "tempo_deadlift", "barbell_row"}
 
 
 def test_selector_must_say_something() -> None:

@@ -49,13 +49,13 @@ CLINIC_TAGS: dict[str, frozenset[Tag]] = {
         "incline_push_up": {T.shoulder_weight_bearing},  # QWB
         "one_arm_cable_row": {T.rotation_light, T.loaded_pull, T.grip_load, T.one_arm},  # ROT-L
         "one_arm_band_row": {T.rotation_light, T.loaded_pull, T.one_arm},  # ROT-L; a band
-        # the deadlift's tags; technical_lift waits for test_catalogue.py::test_select to admit it
-        "tempo_deadlift": {
+        "tempo_deadlift": {  # the deadlift's tags
             T.axial_heavy,
             T.loaded_flexion,
             T.grip_load,
             T.resisted_shoulder,
             T.breath_hold,
+            T.technical_lift,
         },
         "side_lying_hip_abduction": set(),
         "seated_march": set(),

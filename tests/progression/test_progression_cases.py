@@ -17,7 +17,7 @@ import yaml
 
 from backexpert.progression import evaluate as progress
 from backexpert.progression.logbook import SessionLog
-from backexpert.progression.recommendation import Plan
+from backexpert.progression.plan import Plan
 
 CASES = sorted((Path(__file__).parents[1] / "cases" / "progression").glob("*.yaml"))
 

@@ -1,9 +1,4 @@
-"""Safety invariants proven over generated clients, checked against tables of their own.
-
-Nothing here reads the safety monitor's tables: each invariant states what it forbids in its own
-words (exercise ids, red-flag questions), so a wrong table in the monitor or a wrong tag in the
-catalogue makes these properties fail instead of agreeing with it.
-"""
+"""Safety invariants proven over generated clients, judged by `judges` (tables of their own)."""
 
 from __future__ import annotations
 
@@ -15,17 +10,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backexpert import assessment
-from backexpert.assessment.prescription import Item, Prescription
-from backexpert.assessment.week import gaps_hours
+from backexpert.assessment.prescription import Prescription
 from backexpert.clinical.intake import Intake
 from backexpert.clinical.words import (
     CORE_RED_FLAG_SCREEN,
     DATED_CONDITIONS,
     ConditionCode,
     Pattern,
-    Phase,
     RedFlagQuestion,
-    Urgency,
+)
+from judges import (
+    SURGERY,
+    all_items,
+    axial_rank,
+    invariant_a_red_flag_always_stops_or_unloads_the_program,
+    invariant_doses_stay_within_caps,
+    invariant_emergency_or_urgent_referral_has_no_sessions,
+    invariant_intense_sessions_are_48_hours_apart_across_the_week,
+    invariant_loaded_items_come_after_priming,
+    invariant_no_item_is_contraindicated,
+    loaded_sets,
+    max_loaded_effort,
+    spinal_loads,
 )
 from strategies import ASSESSED_ON, intake_data, intakes
 
@@ -33,140 +39,9 @@ RULES = assessment.rule_base()
 RULEBOOK = RULES.rulebook
 pytestmark = pytest.mark.property
 
-Q = RedFlagQuestion
-# A yes to any of these always means an emergency or urgent referral (domain reference §2).
-REFER = frozenset(
-    {
-        Q.saddle_anaesthesia,
-        Q.bladder_or_bowel_dysfunction,
-        Q.bilateral_or_progressive_neurological_deficit,
-        Q.bilateral_leg_pain,
-        Q.new_sexual_dysfunction,
-        Q.fever_or_recent_infection,
-        Q.new_neurological_deficit,
-        Q.inflammatory_back_pain_pattern,
-        Q.shoulder_unreduced_dislocation,
-        Q.hot_swollen_joint,
-        Q.sudden_arm_weakness_or_numbness,
-        Q.acute_traumatic_cuff_tear_signs,
-    }
-)
-# Alone, these modify the program rather than stop or unload it.
-MODIFY_ONLY = frozenset({Q.long_term_steroid_use, Q.recent_minor_trauma, Q.pain_worse_on_straining})
-HINGES = {"kettlebell_deadlift", "dumbbell_deadlift", "trap_bar_deadlift", "deadlift"}
-HINGES |= {"paused_deadlift"}
-CHOPS = {"medicine_ball_rotational_chop", "cable_chop"}
-ROWS = {"barbell_row", "chest_supported_row", "seated_cable_row", "one_arm_dumbbell_row"}
-ROWS |= {"band_row", "face_pull", "band_face_pull"}
-PULLDOWNS = {"pull_up_neutral_grip", "lat_pulldown", "band_lat_pulldown"}
-# Exercise ids each state rules out, written out here rather than read from any tag.
-FORBIDDEN: dict[str, set[str]] = {
-    "cuff repair under 12 weeks": ROWS
-    | PULLDOWNS
-    | HINGES
-    | CHOPS
-    | {"band_pallof_press", "pallof_press", "band_pull_apart", "scapular_push_up"}
-    | {"wall_scapular_push_up", "side_plank"},
-    "cuff repair under 6 weeks": {"band_face_pull", "band_pull_apart", "bird_dog", "lawnmower"}
-    | {"wall_slide"},
-    "pain 7 or more": HINGES | CHOPS | {"controlled_hyperextension"},
-    "spondylolisthesis": {"controlled_hyperextension"},
-    "lumbar instability at high risk": {"barbell_row", "deadlift", "paused_deadlift"},
-}
-
-
-def states(intake: Intake) -> list[str]:
-    """The states of FORBIDDEN this client is in."""
-    out = []
-    cuff = next((c for c in intake.conditions if c.code is ConditionCode.rotator_cuff_repair), None)
-    if cuff is not None and cuff.weeks_since is not None and cuff.weeks_since < 12:
-        out.append("cuff repair under 12 weeks")
-    if cuff is not None and cuff.weeks_since is not None and cuff.weeks_since < 6:
-        out.append("cuff repair under 6 weeks")
-    if intake.pain.worst >= 7:
-        out.append("pain 7 or more")
-    codes = {c.code: c for c in intake.conditions}
-    if ConditionCode.spondylolisthesis in codes:
-        out.append("spondylolisthesis")
-    li = codes.get(ConditionCode.lumbar_instability)
-    if li is not None and (
-        intake.client.age >= 40 or li.severity is None or li.severity.value != "mild"
-    ):
-        out.append("lumbar instability at high risk")
-    return out
-
 
 def assess(intake: Intake) -> Prescription:
     return assessment.assess(intake, RULES, today=ASSESSED_ON)
-
-
-def all_items(p: Prescription) -> list[Item]:
-    return [i for s in p.sessions for i in s.items] + list(p.daily)
-
-
-def loaded_sets(p: Prescription) -> int:
-    return sum(i.sets for i in all_items(p) if i.loaded)
-
-
-def max_loaded_effort(p: Prescription) -> int:
-    return max((i.effort for i in all_items(p) if i.loaded), default=0)
-
-
-def invariant_emergency_or_urgent_referral_has_no_sessions(intake: Intake, p: Prescription) -> None:
-    if p.referral is not None and p.referral.urgency in (Urgency.emergency, Urgency.urgent):
-        assert p.status == "referral"
-        assert p.sessions == [] and p.daily == []
-    if p.status == "referral":
-        assert p.referral is not None and p.referral.urgency is not Urgency.before_exercise
-
-
-def invariant_a_red_flag_always_stops_or_unloads_the_program(
-    intake: Intake, p: Prescription
-) -> None:
-    yes = {q for q, a in intake.red_flag_screen.items() if a}
-    if yes & REFER:
-        assert p.status == "referral", yes
-    incomplete = any(q not in intake.red_flag_screen for q in CORE_RED_FLAG_SCREEN)
-    if incomplete or yes - MODIFY_ONLY:
-        assert not [i for i in all_items(p) if i.loaded]
-
-
-def invariant_no_item_is_contraindicated(intake: Intake, p: Prescription) -> None:
-    prescribed = {i.exercise for i in all_items(p)}
-    offending = {s: prescribed & FORBIDDEN[s] for s in states(intake) if prescribed & FORBIDDEN[s]}
-    assert not offending
-
-
-def invariant_loaded_items_come_after_priming(intake: Intake, p: Prescription) -> None:
-    for s in p.sessions:
-        phases = [i.phase for i in s.items]
-        for k, i in enumerate(s.items):
-            if i.loaded:
-                assert Phase.priming in phases[:k], (s.day, i.exercise)
-
-
-def invariant_intense_sessions_are_48_hours_apart_across_the_week(
-    intake: Intake, p: Prescription
-) -> None:
-    intense = [s.day for s in p.sessions if s.intensity == "intense"]
-    if len(intense) > 1:
-        assert min(gaps_hours(intense)) >= 48
-        assert p.schedule is not None and min(gaps_hours(intense)) >= p.schedule.recovery_hours
-    assert len(p.sessions) <= intake.training.sessions_per_week
-
-
-def invariant_doses_stay_within_caps(intake: Intake, p: Prescription) -> None:
-    novice = intake.training.experience.value == "novice"
-    for i in all_items(p):
-        assert 1 <= i.sets <= 4 and 1 <= i.effort <= 8
-        if novice:
-            assert i.sets <= 3
-            assert not i.loaded or i.effort <= 7
-    if p.status == "clearance_required":
-        assert all(i.effort <= 5 and not i.loaded for i in all_items(p))
-    for s in p.sessions:
-        if s.intensity == "light":
-            assert all(i.effort <= 6 for i in s.items if i.loaded)
 
 
 def _hinge_sets(p: Prescription) -> int:
@@ -233,6 +108,22 @@ def _worsen(data: dict[str, Any], how: str, pick: int) -> dict[str, Any] | None:
         if not idx:
             return None
         q["start_back"]["items"][idx[pick % len(idx)]] = "agree"
+    elif how == "irritability":
+        levels = [None, "low", "moderate", "high"]
+        now = levels.index(d["pain"].get("irritability"))
+        if now == len(levels) - 1:
+            return None
+        d["pain"]["irritability"] = levels[now + 1 + pick % (len(levels) - 1 - now)]
+    elif how == "recent_operation":
+        operated = [
+            c
+            for c in d["conditions"]
+            if c["code"] in SURGERY and c.get("weeks_since") is not None and c["weeks_since"] > 0
+        ]
+        if not operated:
+            return None
+        op = operated[pick % len(operated)]
+        op["weeks_since"] = pick % op["weeks_since"]
     elif how == "parq" and "parq_plus" in q:
         idx = [i for i, v in enumerate(q["parq_plus"]["general"]) if not v]
         if not idx:
@@ -243,11 +134,11 @@ def _worsen(data: dict[str, Any], how: str, pick: int) -> dict[str, Any] | None:
     return d
 
 
-@given(
-    intake_data(),
-    st.sampled_from(["condition", "red_flag", "pain", "odi", "quickdash", "start_back", "parq"]),
-    st.integers(0, 1000),
-)
+WORSE = ["condition", "red_flag", "pain", "irritability", "recent_operation"]
+WORSE += ["odi", "quickdash", "start_back", "parq"]
+
+
+@given(intake_data(), st.sampled_from(WORSE), st.integers(0, 1000))
 def test_worse_never_adds_load(data: dict[str, Any], how: str, pick: int) -> None:
     worse = _worsen(data, how, pick)
     if worse is None:
@@ -256,6 +147,8 @@ def test_worse_never_adds_load(data: dict[str, Any], how: str, pick: int) -> Non
     after = assess(Intake.model_validate(worse))
     assert loaded_sets(after) <= loaded_sets(before), how
     assert max_loaded_effort(after) <= max_loaded_effort(before), how
+    assert axial_rank(after) <= axial_rank(before), how
+    assert spinal_loads(after) <= spinal_loads(before), how
 
 
 def invariant_every_item_is_explained_by_existing_rules(intake: Intake, p: Prescription) -> None:

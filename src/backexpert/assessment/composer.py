@@ -30,6 +30,7 @@ def compose(
     client: ClientOut,
     version: str,
     scores: Scores,
+    notes: list[str] | None = None,
 ) -> Prescription:
     """The prescription document for one client's conclusions."""
     ctx = Context(rulebook, cat, facts, inference)
@@ -59,6 +60,7 @@ def compose(
         status=status,
         referral=referral,
         limitations=[] if stops else limits,
+        load_level=notices.load_level(ctx),
         scores=scores,
         schedule=week_out,
         sessions=week,
@@ -67,6 +69,7 @@ def compose(
         flags=[f for f in flags if not stops or f.indicator is not Indicator.info],
         precautions=notices.precautions(ctx),
         coverage=[] if stops else notices.coverage(ctx, week),
+        notes=list(notes or []),
         facts=dict(sorted({**facts, **dict(inference.derived)}.items())),
         trace=[
             TraceEntry(

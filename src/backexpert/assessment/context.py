@@ -90,6 +90,10 @@ class Context:
             for _, b in self.c.befores
         ]
 
+    def derived(self, fact: str) -> list[FactValue]:
+        """Every value the rules derived for a fact, in a stable order."""
+        return sorted((v for f, v in self.inference.derived if f == fact), key=repr)
+
     def order(self, rule_id: str) -> int:
         return self.rulebook.index(rule_id)
 

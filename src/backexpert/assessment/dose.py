@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..clinical.catalogue import rep_bounds
-from ..clinical.words import SessionKind
+from ..clinical.words import SessionKind, Side, Tag
 from .actions import Cap, Dose
 from .context import Context, Planned
 from .prescription import Adjustment, Item
@@ -22,9 +22,9 @@ _S = TypeVar("_S", Dose, Cap)
 
 
 def _lighter_first(reps: str) -> tuple[int, int]:
-    """Sorts rep ranges lightest load first: a higher low end means a lighter load."""
+    """Sorts rep ranges lightest load first: more reps (low end, then high end), lighter load."""
     low, high = rep_bounds(reps)
-    return -low, high
+    return -low, -high
 
 
 def _slower_first(tempo: str) -> int:
@@ -49,6 +49,13 @@ class Dosing:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        protected = {str(v) for v in ctx.derived("arm.protected")}
+        # One-armed work goes to the other arm while one arm is protected (after a cuff repair).
+        self._side: Side | None = None
+        if protected == {"left"}:
+            self._side = Side.right
+        elif protected == {"right"}:
+            self._side = Side.left
         self._doses = self._by_exercise(ctx.c.doses)
         self._caps = self._by_exercise(ctx.c.caps)
 
@@ -111,7 +118,7 @@ class Dosing:
             sets=values["sets"],
             reps=values["reps"],
             hold_s=d.hold_s,
-            per_side=d.per_side,
+            per_side=d.per_side and not (self._side and Tag.one_arm in e.tags),
             tempo=values["tempo"],
             effort=values["effort"],
             rest_s=d.rest_s,
@@ -120,4 +127,5 @@ class Dosing:
             adjustments=adjustments,
             substitutes_for=p.substitutes_for,
             purpose=" ".join(e.purpose.split()),
+            side=self._side if Tag.one_arm in e.tags else None,
         )

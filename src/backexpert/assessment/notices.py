@@ -9,12 +9,22 @@ train, and why a plane is missing.
 
 from __future__ import annotations
 
-from ..clinical.words import AdviceTopic, Indicator, Pattern, Urgency
+from ..clinical.words import (
+    LOAD_LEVEL_MEANING,
+    LOAD_LEVELS,
+    AdviceTopic,
+    Indicator,
+    LoadLevel,
+    Pattern,
+    Urgency,
+)
+from ..knowledge.rules import Derive
 from .context import Context
 from .prescription import (
     Coverage,
     FlagOut,
     Limitation,
+    LoadLevelOut,
     Precaution,
     Referral,
     ReferralReason,
@@ -34,6 +44,25 @@ INDICATOR_RANK = {Indicator.critical: 0, Indicator.warning: 1, Indicator.info: 2
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def load_level(ctx: Context) -> LoadLevelOut:
+    """The most restrictive load level any rule derived (full when none did), and its rules."""
+    levels = [LoadLevel(str(v)) for v in ctx.derived("load.level")]
+    if not levels:
+        return LoadLevelOut(
+            level=LoadLevel.full, because=[], meaning=LOAD_LEVEL_MEANING[LoadLevel.full]
+        )
+    level = min(levels, key=LOAD_LEVELS.index)
+    setters = [
+        f.rule
+        for f in ctx.inference.firings
+        for c in f.conclusions
+        if isinstance(c, Derive) and c.fact == "load.level" and c.value == level.value
+    ]
+    return LoadLevelOut(
+        level=level, because=ctx.sorted_rules(setters), meaning=LOAD_LEVEL_MEANING[level]
+    )
 
 
 def referral(ctx: Context) -> Referral | None:

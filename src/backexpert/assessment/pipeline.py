@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from .. import shipped
+from .. import safety, shipped
 from ..clinical import catalogue as catalogue_mod
 from ..clinical import instruments
 from ..clinical.catalogue import Catalogue
@@ -20,7 +20,7 @@ from ..clinical.intake import Intake
 from ..knowledge import compiler
 from ..knowledge.engine import DurableEngine, Evaluator
 from ..knowledge.rules import Rulebook
-from . import actions, safety
+from . import actions
 from .composer import compose
 from .facts import from_intake
 from .prescription import ClientOut, Prescription
@@ -84,10 +84,30 @@ def assess(
     inference = base.evaluator.evaluate(facts)
     client = ClientOut(name=intake.client.name, age=intake.client.age)
     result = compose(
-        base.rulebook, base.catalogue, facts, inference, client, shipped.VERSION, scores
+        base.rulebook,
+        base.catalogue,
+        facts,
+        inference,
+        client,
+        shipped.VERSION,
+        scores,
+        intake_notes(intake),
     )
-    safety.check(result, intake, base.rulebook, base.catalogue)
+    if not base.shipped:
+        result = result.model_copy(update={"rulebook_shipped": False})
+    safety.check(result, intake)
     return result
+
+
+def intake_notes(intake: Intake) -> list[str]:
+    """The intake's free text, labelled: the client notes and every condition's note."""
+    out = [f"Client notes: {intake.client.notes}"] if intake.client.notes else []
+    out += [
+        f"{c.code.value.replace('_', ' ').capitalize()}: {c.note}"
+        for c in intake.conditions
+        if c.note
+    ]
+    return out
 
 
 def to_json(prescription: Prescription) -> str:

@@ -14,7 +14,17 @@ from typing import Literal
 from pydantic import Field
 
 from ..clinical.instruments import Scores
-from ..clinical.words import AdviceTopic, Day, FlagCode, Indicator, Pattern, Phase, Urgency
+from ..clinical.words import (
+    AdviceTopic,
+    Day,
+    FlagCode,
+    Indicator,
+    LoadLevel,
+    Pattern,
+    Phase,
+    Side,
+    Urgency,
+)
 from ..knowledge.explanation import Derivation, RuleInfo
 from ..knowledge.vocabulary import FactValue
 from ..model import Model
@@ -64,6 +74,9 @@ class Item(Model):
     adjustments: list[Adjustment]
     substitutes_for: Substitution | None
     purpose: str = Field(default="", description="what the exercise does, from the catalogue")
+    side: Side | None = Field(
+        default=None, description="the arm that does a one-armed exercise, when only one may"
+    )
 
 
 class Session(Model):
@@ -133,6 +146,14 @@ class TraceEntry(Model):
     source: str = ""
 
 
+class LoadLevelOut(Model):
+    """How much the spine may be loaded, and the rules (and so the facts) that set it."""
+
+    level: LoadLevel
+    because: list[str]
+    meaning: str = Field(default="", description="what the level allows, in plain words")
+
+
 class Limitation(Model):
     """Why the program is limited, and to what."""
 
@@ -151,10 +172,19 @@ class Prescription(Model):
 
     backexpert: str
     rulebook: str
+    rulebook_shipped: bool = Field(
+        default=True,
+        description="false when the rule base is not the one shipped with this version "
+        "(--rules or BACKEXPERT_RULES): its results are not the released clinical rules",
+    )
     client: ClientOut
     status: Status
     referral: Referral | None
     limitations: list[Limitation]
+    load_level: LoadLevelOut = Field(
+        default_factory=lambda: LoadLevelOut(level=LoadLevel.full, because=[]),
+        description="the spinal load level (none, low, moderate, full) and the rules that set it",
+    )
     scores: Scores
     schedule: WeekOut | None
     sessions: list[Session]
@@ -165,6 +195,11 @@ class Prescription(Model):
         default_factory=list, description="advice for the client: do and don't, safety-net first"
     )
     coverage: list[Coverage]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="free text from the intake (client notes, conditions recorded as other): "
+        "shown to the clinician, never interpreted",
+    )
     facts: dict[str, FactValue]
     trace: list[TraceEntry]
     rules: list[RuleInfo]

@@ -23,6 +23,8 @@ from ..clinical.words import (
     Experience,
     Finding,
     Goal,
+    Irritability,
+    LoadLevel,
     Occupation,
     PainRegion,
     RedFlagQuestion,
@@ -91,6 +93,70 @@ def _side(s: Subject, code: ConditionCode) -> str:
     return (cond.side or Side.both).value
 
 
+def _cleared(s: Subject, code: ConditionCode) -> str:
+    cond = s.condition(code)
+    if cond is None:
+        return "absent"
+    return "not_recorded" if cond.cleared is None else ("yes" if cond.cleared else "no")
+
+
+def _course(s: Subject) -> str:
+    """acute under 6 weeks, subacute 6-12, persistent over 12; unknown when not recorded.
+
+    Without a pain duration, a radiculopathy's weeks since onset date the symptoms [choice].
+    """
+    weeks = s.intake.pain.duration_weeks
+    if weeks is None:
+        weeks = _weeks(s, ConditionCode.radiculopathy)
+    if weeks is None:
+        return "unknown"
+    return "acute" if weeks < 6 else "subacute" if weeks <= 12 else "persistent"
+
+
+def _bp_band(s: Subject) -> str:
+    """Resting blood pressure by the higher of its two bands (domain reference 2, section 9)."""
+    v = s.intake.vitals
+    if v.resting_systolic is None and v.resting_diastolic is None:
+        return "not_recorded"
+    sys_, dia = v.resting_systolic or 0, v.resting_diastolic or 0
+    if sys_ >= 180 or dia >= 110:
+        return "very_high"
+    if sys_ >= 160 or dia >= 100:
+        return "high"
+    return "below_160_100"
+
+
+def _parq_q1(s: Subject) -> str:
+    form = s.intake.questionnaires.parq_plus
+    if form is None:
+        return "not_given"
+    return "yes" if form.general[0] else "no"
+
+
+def _parq_q3(s: Subject) -> str:
+    form = s.intake.questionnaires.parq_plus
+    if form is None:
+        return "not_given"
+    return "yes" if form.general[2] else "no"
+
+
+def _parq_hypertension(s: Subject) -> str:
+    form = s.intake.questionnaires.parq_plus
+    answers = form.follow_up.hypertension if form and form.follow_up else None
+    if answers is None:
+        return "not_answered"
+    return "any_yes" if any(answers) else "all_no"
+
+
+def _pregnancy_screen(s: Subject) -> str:
+    screen = s.intake.questionnaires.pregnancy
+    if screen is None:
+        return "not_given"
+    if any(screen.absolute):
+        return "absolute"
+    return "relative" if any(screen.relative) else "clear"
+
+
 def _condition_facts() -> list[FactSpec]:
     out: list[FactSpec] = []
     for code in ConditionCode:
@@ -116,6 +182,19 @@ def _condition_facts() -> list[FactSpec]:
                 extract=_of(_severity, code),
             ),
             FactSpec(
+                f"condition.{name}.cleared",
+                "enum",
+                f"the surgeon or physician has cleared loading after {name.replace('_', ' ')}",
+                values=("absent", "yes", "no", "not_recorded"),
+                extract=_of(_cleared, code),
+            ),
+            FactSpec(
+                f"condition.{name}.dated",
+                "bool",
+                f"when {name.replace('_', ' ')} began (or was operated) is recorded",
+                extract=_of(lambda s, c: _weeks(s, c) is not None, code),
+            ),
+            FactSpec(
                 f"condition.{name}.weeks_since",
                 "int",
                 f"weeks since {name.replace('_', ' ')} began or was operated",
@@ -131,6 +210,18 @@ def _condition_facts() -> list[FactSpec]:
 def _answer(s: Subject, q: RedFlagQuestion) -> str:
     answer = s.intake.red_flag_screen.get(q)
     return (Answer.not_asked if answer is None else Answer.yes if answer else Answer.no).value
+
+
+def _slip_grade(s: Subject) -> str:
+    """Meyerding I-II low, III-V high; the recorded grade wins over the severity word."""
+    cond = s.condition(ConditionCode.spondylolisthesis)
+    if cond is None:
+        return "absent"
+    if cond.grade is not None:
+        return "high" if cond.grade >= 3 else "low"
+    if cond.severity is None:
+        return "not_recorded"
+    return "high" if cond.severity.value == "severe" else "low"
 
 
 def _question(q: RedFlagQuestion) -> Read:
@@ -200,6 +291,73 @@ def _intake_facts() -> list[FactSpec]:
             low=0,
             high=10,
             extract=lambda s: s.intake.pain.worst,
+        ),
+        FactSpec(
+            "pain.duration_weeks",
+            "int",
+            "how long the symptoms have lasted, in weeks (known only when recorded)",
+            low=0,
+            high=1040,
+            always_known=False,
+            extract=lambda s: s.intake.pain.duration_weeks,
+        ),
+        FactSpec(
+            "pain.course",
+            "enum",
+            "symptom duration: acute under 6 weeks, subacute 6-12, persistent over 12",
+            values=("acute", "subacute", "persistent", "unknown"),
+            extract=_course,
+        ),
+        FactSpec(
+            "pain.irritability",
+            "enum",
+            "how easily the pain is provoked and how long it takes to settle",
+            values=(*(i.value for i in Irritability), "unknown"),
+            extract=lambda s: (
+                s.intake.pain.irritability.value if s.intake.pain.irritability else "unknown"
+            ),
+        ),
+        FactSpec(
+            "vitals.blood_pressure",
+            "enum",
+            "resting blood pressure band (mmHg)",
+            values=("not_recorded", "below_160_100", "high", "very_high"),
+            extract=_bp_band,
+        ),
+        FactSpec(
+            "spondylolisthesis.grade",
+            "enum",
+            "Meyerding grade band: low (I-II) or high (III-V, or recorded as severe)",
+            values=("absent", "not_recorded", "low", "high"),
+            extract=_slip_grade,
+        ),
+        FactSpec(
+            "parq.heart_or_blood_pressure",
+            "enum",
+            "PAR-Q+ question 1: a heart condition or high blood pressure",
+            values=("yes", "no", "not_given"),
+            extract=_parq_q1,
+        ),
+        FactSpec(
+            "parq.dizziness_or_fainting",
+            "enum",
+            "PAR-Q+ question 3: lost balance from dizziness or lost consciousness in the past year",
+            values=("yes", "no", "not_given"),
+            extract=_parq_q3,
+        ),
+        FactSpec(
+            "parq.hypertension_follow_up",
+            "enum",
+            "PAR-Q+ follow-up on high blood pressure (pages 2-3)",
+            values=("not_answered", "all_no", "any_yes"),
+            extract=_parq_hypertension,
+        ),
+        FactSpec(
+            "pregnancy.screen",
+            "enum",
+            "pregnancy contraindication screen: absolute, relative, clear or not given",
+            values=("not_given", "clear", "relative", "absolute"),
+            extract=_pregnancy_screen,
         ),
         *[
             enum_fact(
@@ -327,8 +485,26 @@ def _derived_facts() -> list[FactSpec]:
         derived_fact(
             "shoulder.cuff_repair_phase",
             "rehabilitation phase after rotator-cuff repair (ASSET)",
-            ("passive", "active", "strengthening"),
+            ("passive", "active", "strengthening", "return", "late"),
         ),
+        derived_fact(
+            "arm.protected",
+            "the arm that must not bear weight, grip or pull yet (after a cuff repair)",
+            ("left", "right", "both"),
+        ),
+        derived_fact(
+            "load.level",
+            "how much the spine may be loaded now (the most restrictive level derived wins)",
+            tuple(level.value for level in LoadLevel),
+        ),
+        derived_fact("radicular.signs", "leg pain of nerve-root origin is suspected or known"),
+        derived_fact("radicular.early", "radicular pain in its first 12 weeks (or of unknown age)"),
+        derived_fact("pars.suspected", "a possible pars stress injury: assess before extension"),
+        derived_fact("bone.fragile", "osteoporosis, a known fracture or long-term steroids"),
+        derived_fact(
+            "balance.falls_risk", "a fall in the past year, a balance impairment or frailty"
+        ),
+        derived_fact("client.youth", "under 18: supervised, technique before load"),
         derived_fact("client.older_adult", "65 or older (NSCA older adults)"),
         derived_fact("pain.severe", "pain 7 or more now or in the last 24 h"),
     ]

@@ -82,6 +82,7 @@ def assess(
         day=report_date.date() if report_date else None,
     )
     intake = services.load_intake(intake_file)
+    warn_if_not_shipped(rules_dir)
     if client_id is None:
         done = services.assess_and_save(intake, rules_dir=rules_dir, wanted=wanted)
     else:
@@ -101,6 +102,19 @@ def assess(
         click.echo(f"saved assessment {done.saved_as} for client {client_id}", err=True)
     for path in services.write_documents(done.documents):
         click.echo(f"wrote {path}", err=True)
+
+
+def warn_if_not_shipped(rules_dir: str | None) -> None:
+    """Announce on stderr a rule base that is not the one shipped with this version."""
+    from ..assessment import rule_base
+
+    base = rule_base(rules_dir)
+    if not base.shipped:
+        click.echo(
+            f"warning: rule base {base.rulebook.version} from {rules_dir} is not the one shipped "
+            "with BackExpert: its results are not the released clinical rules",
+            err=True,
+        )
 
 
 COMMANDS = [assess]

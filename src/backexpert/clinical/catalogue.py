@@ -75,11 +75,15 @@ class CatalogueFile(Model):
 
 
 class Selector(Sparse):
-    """Which exercises a conclusion speaks of: all the given fields must match."""
+    """Which exercises a conclusion speaks of: all the given fields must match.
+
+    `not_tag` leaves out exercises that carry a tag (e.g. loaded pulls that are not one-armed).
+    """
 
     exercise: str | None = None
     pattern: Pattern | None = None
     tag: Tag | None = None
+    not_tag: Tag | None = None
     loaded: StrictBool | None = None
 
     @model_validator(mode="after")
@@ -98,6 +102,7 @@ class Selector(Sparse):
             (self.exercise is None or ex.id == self.exercise)
             and (self.pattern is None or ex.pattern is self.pattern)
             and (self.tag is None or self.tag in ex.tags)
+            and (self.not_tag is None or self.not_tag not in ex.tags)
             and (self.loaded is None or ex.loaded is self.loaded)
         )
 
@@ -109,6 +114,8 @@ class Selector(Sparse):
             parts.append(self.pattern.value.replace("_", " "))
         if self.tag is not None:
             parts.append(f"[{self.tag.value}]")
+        if self.not_tag is not None:
+            parts.append(f"[not {self.not_tag.value}]")
         if self.exercise is not None:
             parts.append(self.exercise)
         return " ".join(parts) + ("" if self.exercise else " exercises")
@@ -148,7 +155,7 @@ class Catalogue:
 
     def selected_ids(self, selector: Selector) -> frozenset[str]:
         """The ids a selector matches (memoised on the selector's fields: they are few)."""
-        key = (selector.exercise, selector.pattern, selector.tag, selector.loaded)
+        key = (selector.exercise, selector.pattern, selector.tag, selector.not_tag, selector.loaded)
         cache: dict[object, frozenset[str]] = self._selected  # type: ignore[attr-defined]
         if key not in cache:
             cache[key] = frozenset(e.id for e in self.exercises if selector.matches(e))

@@ -75,6 +75,7 @@ class Finding(StrEnum):
     supine_tolerated = "supine_tolerated"
     extension_sport = "extension_sport"
     extension_provoked_pain = "extension_provoked_pain"
+    caesarean_delivery = "caesarean_delivery"
 
 
 class ConditionCode(StrEnum):
@@ -223,6 +224,13 @@ class Pattern(StrEnum):
     anti_extension = "anti_extension"
     lateral_stability = "lateral_stability"
     mobility = "mobility"
+    squat = "squat"  # knee-dominant lower body: squat, sit-to-stand, step-up
+    hip_extension = "hip_extension"  # bridge and hip thrust
+    carry = "carry"
+    balance = "balance"
+    gait = "gait"
+    push = "push"  # wall and incline push-ups
+    pelvic_floor = "pelvic_floor"
 
 
 class Tag(StrEnum):
@@ -273,6 +281,36 @@ class Phase(StrEnum):
 
 
 PHASE_ORDER: dict[Phase, int] = {Phase.priming: 0, Phase.main: 1, Phase.accessory: 2}
+
+
+class LoadLevel(StrEnum):
+    """How much the spine may be loaded now, most restrictive first (domain reference 2, §1)."""
+
+    none = "none"
+    low = "low"
+    moderate = "moderate"
+    full = "full"
+
+
+LOAD_LEVELS: tuple[LoadLevel, ...] = tuple(LoadLevel)
+
+# What each level allows (domain reference 2, section 1), for the clinician and the client.
+LOAD_LEVEL_MEANING: dict[LoadLevel, str] = {
+    LoadLevel.none: (
+        "Body weight and walking only, effort 4 of 10 or less: keep active and move within "
+        "comfort - never bed rest. Reassess as the pain settles."
+    ),
+    LoadLevel.low: (
+        "Light load only (a goblet or kettlebell), anti-rotation held still, no loaded bending "
+        "or arching, effort 5 of 10 or less (about half of a one-rep maximum); walk every day."
+    ),
+    LoadLevel.moderate: (
+        "A neutral hinge and squat (trap bar, kettlebell), no barbell lifts from the floor or "
+        "bent-over rows, light chops, arching only to neutral, effort 7 of 10 or less (about 70% "
+        "of a one-rep maximum)."
+    ),
+    LoadLevel.full: "No spinal restriction from pain: progress by the usual dosing rules.",
+}
 
 
 class SessionKind(StrEnum):
@@ -348,3 +386,28 @@ class FlagCode(StrEnum):
     vigorous_effort_over_45 = "vigorous_effort_over_45"
     disability_severe = "disability_severe"
     shoulder_disability = "shoulder_disability"
+    # clinical depth: the presentations of domain reference 2
+    keep_active = "keep_active"
+    both_arms_protected = "both_arms_protected"
+    stabilisation_responder = "stabilisation_responder"
+    radicular_pain = "radicular_pain"
+    safety_netting = "safety_netting"
+    after_surgery = "after_surgery"
+    surgeon_clearance = "surgeon_clearance"
+    pars_stress_injury = "pars_stress_injury"
+    spondylolisthesis = "spondylolisthesis"
+    fracture = "fracture"
+    pregnancy = "pregnancy"
+    obstetric_clearance = "obstetric_clearance"
+    postpartum = "postpartum"
+    pelvic_health = "pelvic_health"
+    falls_risk = "falls_risk"
+    frailty = "frailty"
+    youth_supervision = "youth_supervision"
+    directional_preference = "directional_preference"
+    review_other_condition = "review_other_condition"
+    hyperkyphosis = "hyperkyphosis"
+    scoliosis = "scoliosis"
+    hypermobility = "hypermobility"
+    osteoarthritis = "osteoarthritis"
+    neck_pain = "neck_pain"

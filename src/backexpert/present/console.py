@@ -119,6 +119,16 @@ def render_prescription(view: PrescriptionView, console: Console) -> None:
     scores = [row.line() for row in view.screening()]
     if scores:
         console.print(Text("Screening: ", style="bold") + Text(" · ".join(scores)))
+    if p.status != "referral":
+        level = p.load_level
+        console.print(
+            Text.assemble(
+                ("Spinal load level: ", "bold"),
+                (level.level.value, "bold"),
+                f" - {level.meaning}",
+                (f"  ({', '.join(level.because)})" if level.because else "", "dim"),
+            )
+        )
     for f in p.flags:
         console.print(
             Text.assemble(

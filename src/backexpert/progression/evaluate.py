@@ -31,7 +31,8 @@ from .facts import check_facts, exercise_facts, gap_hours, is_intense
 from .loading import increment_for
 from .logbook import SessionLog, check_exercises
 from .measures import Measured
-from .recommendation import Plan, Targets, never_more_sets, recommend
+from .plan import Plan
+from .recommendation import Targets, never_more_sets, recommend
 from .report import (
     AssessmentRef,
     ClientRef,

@@ -11,9 +11,8 @@ target is a bug, and `SafetyError` withholds the report.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ..assessment.prescription import Prescription
 from ..clinical.catalogue import Catalogue, Exercise, rep_bounds
 from ..errors import SafetyError
 from ..knowledge.explanation import Inference
@@ -22,29 +21,14 @@ from .actions import Recommend
 from .loading import increment_for, shift_reps, step_down, step_up
 from .logbook import ExerciseLog
 from .measures import Goal, Measured, TargetSource
+from .plan import Plan
 from .report import ExerciseProgress, Overruled, Recommendation, Target
 from .vocabulary import ProgressAction
 
 CONSERVATIVE_FIRST: tuple[ProgressAction, ...] = tuple(ProgressAction)
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What the client's latest assessment prescribed: each exercise's reps and sets."""
-
-    targets: dict[str, tuple[str, int]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, prescription: Prescription | None) -> Plan:
-        """The plan of a prescription: intense sessions first, then light days and drills."""
-        out: dict[str, tuple[str, int]] = {}
-        if prescription is None:
-            return cls(out)
-        sessions = sorted(prescription.sessions, key=lambda s: s.intensity != "intense")
-        items = [i for s in sessions for i in s.items]
-        for item in [*items, *prescription.daily]:
-            out.setdefault(item.exercise, (item.reps, item.sets))
-        return cls(out)
+PROGRESSING = frozenset(
+    {ProgressAction.increase_load, ProgressAction.increase_reps, ProgressAction.progress_exercise}
+)
 
 
 @dataclass
@@ -86,15 +70,77 @@ def recommend(
     ]
     winners = sorted({r for r, _ in by_action[chosen]})
     because = [*winners, *(r for o in overruled for r in o.because if r not in winners)]
-    return Recommendation(
-        exercise=ex.id,
-        name=ex.name,
-        action=action,
-        target=target,
-        because=list(dict.fromkeys(because)),
-        overruled=overruled,
-        reason=ctx.rulebook[rule].summary(),
-        notes=notes,
+    return honour_plan(
+        ctx,
+        ex,
+        last,
+        Recommendation(
+            exercise=ex.id,
+            name=ex.name,
+            action=action,
+            target=target,
+            because=list(dict.fromkeys(because)),
+            overruled=overruled,
+            reason=ctx.rulebook[rule].summary(),
+            notes=notes,
+        ),
+    )
+
+
+def honour_plan(ctx: Targets, ex: Exercise, last: Measured, rec: Recommendation) -> Recommendation:
+    """The recommendation within the latest assessment's plan: no excluded exercise, no cap
+    exceeded, no progression of what the plan does not hold."""
+    plan = ctx.plan
+    action, target, notes = rec.action, rec.target, list(rec.notes)
+    because = list(rec.because)
+    ruled_out = plan.ruled_out(ex)
+    moves_into_plan = (
+        action is ProgressAction.regress
+        and target.exercise != ex.id
+        and plan.ruled_out(ctx.cat[target.exercise]) is None
+    )
+    if ruled_out is not None and not moves_into_plan:
+        action = ProgressAction.review
+        target = target.model_copy(
+            update={
+                "exercise": ex.id,
+                "name": ex.name,
+                "load_kg": last.top_load or None,
+                "reps": last.goal.reps,
+                "sets": last.goal.sets,
+            }
+        )
+        why = ", ".join(ruled_out) or f"the program is {plan.status.replace('_', ' ')}"
+        notes.append(
+            f"{ex.name} is not in the current plan ({why}): review it with the clinician "
+            "before progressing it"
+        )
+        because += [r for r in ruled_out if r not in because]
+    elif target.exercise != ex.id and plan.ruled_out(ctx.cat[target.exercise]) is not None:
+        moved = ctx.cat[target.exercise]
+        notes.append(f"{moved.name} is not in the current plan: stay with {ex.name}")
+        if action is ProgressAction.progress_exercise:
+            action = ProgressAction.increase_reps
+            reps = shift_reps(last.goal.reps, 1)
+        else:
+            reps = last.goal.reps
+        target = target.model_copy(
+            update={
+                "exercise": ex.id,
+                "name": ex.name,
+                "load_kg": last.top_load or None,
+                "reps": reps,
+                "sets": last.goal.sets,
+            }
+        )
+    limit = plan.limit(ctx.cat[target.exercise])
+    if limit.sets is not None and target.sets > limit.sets:
+        target = target.model_copy(update={"sets": limit.sets})
+        because += [r for r in limit.because if r not in because]
+    if limit.effort is not None:
+        target = target.model_copy(update={"effort": limit.effort})
+    return rec.model_copy(
+        update={"action": action, "target": target, "notes": notes, "because": because}
     )
 
 

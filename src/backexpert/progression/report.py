@@ -27,6 +27,9 @@ class Target(Model):
     load_kg: float | None
     reps: str
     sets: int
+    effort: int | None = Field(
+        default=None, description="the effort (RPE) the current plan allows, when it caps it"
+    )
 
 
 class Overruled(Model):

@@ -1,0 +1,186 @@
+"""The safety monitor: every program checked, before it leaves the system, by a second opinion.
+
+It trusts nothing it checks. What the client needs comes from the intake alone
+(`expectations`); what each exercise does comes from the monitor's own classification
+(`classification`), not from the catalogue; the program's status, referral and doses are read
+only to be compared. A violation means the rules, the catalogue or the composer produced an
+unsafe program: it is withheld (`SafetyError`, exit code 3) with every reason. Each invariant
+has a stable id (`referral.no_program`, `load.level`, `dose.max_sets`, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..assessment.prescription import Item, Prescription
+from ..assessment.week import gaps_hours
+from ..clinical.intake import Intake
+from ..clinical.words import LOAD_LEVELS, Phase, Side, Tag, Urgency
+from ..errors import SafetyError
+from .classification import EXERCISES, Profile
+from .expectations import (
+    CLEARANCE_MAX_EFFORT,
+    LIGHT_DAY_MAX_EFFORT,
+    Expectations,
+    expectations,
+)
+
+OTHER_ARM = {Side.left: Side.right, Side.right: Side.left}
+Bad = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken invariant: its id and what is wrong."""
+
+    invariant: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.invariant}] {self.message}"
+
+
+def violations(p: Prescription, intake: Intake) -> list[Violation]:
+    """Every invariant the prescription breaks, judged from the intake (empty when safe)."""
+    want = expectations(intake)
+    out: list[Violation] = []
+
+    def bad(invariant: str, message: str) -> None:
+        out.append(Violation(invariant, message))
+
+    items = p.items()
+    _referral(p, want, bad)
+    profiles: dict[str, Profile] = {}
+    for where, i in items:
+        profile = EXERCISES.get(i.exercise)
+        if profile is None:
+            bad("catalogue.known", f"{where}: {i.exercise} is not an exercise the monitor knows")
+            continue
+        profiles[i.exercise] = profile
+        if i.loaded != profile.loaded:
+            bad(
+                "catalogue.loaded",
+                f"{where}: {i.exercise} is marked loaded={i.loaded}; it is loaded={profile.loaded}",
+            )
+    loaded = [(w, i) for w, i in items if i.exercise in profiles and profiles[i.exercise].loaded]
+    withheld = want.unloaded_only + want.clearance
+    if withheld and loaded:
+        names = ", ".join(f"{w}: {i.exercise}" for w, i in loaded)
+        bad("load.withheld", f"loaded work despite {' and '.join(withheld)}: {names}")
+    if want.clearance and p.status not in ("clearance_required", "referral"):
+        bad("clearance.status", f"{'; '.join(want.clearance)}, yet status is {p.status}")
+    if want.unloaded_only and p.status == "program":
+        bad("limited.status", f"{'; '.join(want.unloaded_only)}, yet status is program")
+    for where, i in items:
+        profile = profiles.get(i.exercise)
+        if profile is None:
+            continue
+        for f in want.forbids:
+            if f.rules_out(i.exercise, profile):
+                bad("contraindication", f"{where}: {i.exercise} is ruled out by {f.reason}")
+        for c in want.caps:
+            if not c.applies(profile):
+                continue
+            if c.effort is not None and i.effort > c.effort:
+                bad(
+                    "dose.effort",
+                    f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
+                )
+            if c.sets is not None and i.sets > c.sets:
+                bad("dose.sets", f"{where}: {i.exercise} has {i.sets} sets > {c.sets} ({c.reason})")
+        if want.clearance and i.effort > CLEARANCE_MAX_EFFORT:
+            bad(
+                "clearance.effort",
+                f"{where}: {i.exercise} at RPE {i.effort} while clearance is pending",
+            )
+        _side(where, i, profile, want, bad)
+    # A program withheld for referral has no load to level.
+    stopped = p.status == "referral" and not (p.sessions or p.daily)
+    if not stopped and _looser(p, want):
+        bad(
+            "load.level",
+            f"load level {p.load_level.level.value}, yet the intake gives {want.level.value} "
+            f"({'; '.join(want.level_reasons)})",
+        )
+    _sessions(p, want, bad)
+    _explained(p, items, bad)
+    return out
+
+
+def _looser(p: Prescription, want: Expectations) -> bool:
+    return LOAD_LEVELS.index(p.load_level.level) > LOAD_LEVELS.index(want.level)
+
+
+def _referral(p: Prescription, want: Expectations, bad: Bad) -> None:
+    stops = p.referral is not None and p.referral.urgency in (Urgency.emergency, Urgency.urgent)
+    if stops and (p.sessions or p.daily):
+        bad("referral.no_program", "emergency or urgent referral, yet sessions were prescribed")
+    if stops and p.status != "referral":
+        bad("referral.status", "emergency or urgent referral, yet status is not referral")
+    if want.stops_program:
+        got = p.referral.urgency if p.referral is not None else None
+        reasons = "; ".join(want.referral_reasons)
+        if got not in (Urgency.emergency, Urgency.urgent) or p.status != "referral":
+            bad("referral.red_flag", f"{reasons}: needs an emergency or urgent referral")
+        elif want.urgency is Urgency.emergency and got is not Urgency.emergency:
+            bad("referral.urgency", f"{reasons}: needs an emergency referral, got {got.value}")
+        if p.sessions or p.daily:
+            bad("referral.no_program", f"{reasons}, yet sessions were prescribed")
+    elif want.urgency is Urgency.before_exercise and p.referral is None:
+        bad("referral.review", f"{'; '.join(want.referral_reasons)}: needs a medical review")
+
+
+def _side(where: str, i: Item, profile: Profile, want: Expectations, bad: Bad) -> None:
+    arm = want.protected_arm
+    if arm in OTHER_ARM and Tag.one_arm in profile.loads and i.side is not OTHER_ARM[arm]:
+        shown = i.side.value if i.side else "either arm"
+        bad(
+            "side.protected_arm",
+            f"{where}: {i.exercise} is for {shown}, but the {arm.value} arm is protected",
+        )
+
+
+def _sessions(p: Prescription, want: Expectations, bad: Bad) -> None:
+    for s in p.sessions:
+        primed = False
+        for i in s.items:
+            primed = primed or i.phase is Phase.priming
+            profile = EXERCISES.get(i.exercise)
+            if profile is not None and profile.loaded and not primed:
+                bad("priming.first", f"{s.day.value}: loaded {i.exercise} before any priming item")
+            if (
+                s.intensity == "light"
+                and profile is not None
+                and profile.loaded
+                and i.effort > LIGHT_DAY_MAX_EFFORT
+            ):
+                bad(
+                    "light_day.effort",
+                    f"{s.day.value}: light-day {i.exercise} at RPE {i.effort} > "
+                    f"{LIGHT_DAY_MAX_EFFORT}",
+                )
+    intense = [s.day for s in p.sessions if s.intensity == "intense"]
+    if len(intense) > 1 and min(gaps_hours(intense)) < want.recovery_hours:
+        bad(
+            "recovery.hours",
+            f"intense sessions {min(gaps_hours(intense))} h apart; this client needs "
+            f"{want.recovery_hours} h",
+        )
+
+
+def _explained(p: Prescription, items: list[tuple[str, Item]], bad: Bad) -> None:
+    cited = {r.id for r in p.rules}
+    for where, i in items:
+        if not i.because:
+            bad("explained.because", f"{where}: {i.exercise} has no because")
+        for rule_id in [*i.because, *(a.rule for a in i.adjustments)]:
+            if rule_id not in cited:
+                bad("explained.known_rule", f"{where}: {i.exercise} names unknown rule {rule_id}")
+
+
+def check(p: Prescription, intake: Intake) -> None:
+    """Raise SafetyError when the prescription breaks any invariant."""
+    found = violations(p, intake)
+    if found:
+        raise SafetyError([str(v) for v in dict.fromkeys(map(str, found))])
