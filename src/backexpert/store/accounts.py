@@ -175,6 +175,15 @@ def _key(r: ApiKeyRow) -> ApiKey:
 class WebStore(Store):
     """The store plus the web app's tables."""
 
+    @classmethod
+    def open(cls, database: str | None = None) -> WebStore:
+        opened = super().open(database)
+        assert isinstance(opened, WebStore)
+        return opened
+
+    def __enter__(self) -> WebStore:
+        return self
+
     # -- clinics and users --
 
     def clinic_id(self, name: str, *, create: bool = False) -> int | None:
