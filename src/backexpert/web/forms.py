@@ -67,6 +67,7 @@ class Field:
     errors: list[str] = field(default_factory=list)
     min_rows: int = 0
     max_rows: int = 0
+    given: bool = False
 
     @property
     def id(self) -> str:
@@ -334,7 +335,7 @@ def _value(f: Field, flat: Mapping[str, Any]) -> Any:
         return keyed if keyed else MISSING
     if f.kind in ("multi", "ticks"):
         got = _list(flat, f.path)
-        if not got and not _text(flat, GIVEN + f.path):
+        if not got and (f.kind == "multi" or not _text(flat, GIVEN + f.path)):
             return MISSING
         return [int(x) if f.kind == "ticks" and x.isdigit() else x for x in got]
     text = _text(flat, f.path)
@@ -443,6 +444,7 @@ def attach(fields: list[Field], flat: Mapping[str, Any], problems: list[Problem]
             by_path.setdefault(f.path, f)
             if f.kind in ("multi", "ticks"):
                 f.value = _list(flat, f.path)
+                f.given = bool(_text(flat, GIVEN + f.path))
             elif f.kind not in ("group", "rows", "items"):
                 f.value = _text(flat, f.path)
     left = []
