@@ -24,8 +24,16 @@ from backexpert.web.security import Passwords
 from .conftest import EXAMPLES, PASSWORD, rules_dir, settings_for
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SHOTS = Path(os.environ.get("BACKEXPERT_SHOTS", "/tmp/backexpert-shots"))
 
 pytestmark = pytest.mark.skipif(
@@ -51,10 +59,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if rules_dir():
         env["BACKEXPERT_RULES"] = str(rules_dir())
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backexpert.web:create_app", "--factory", "--host",
-         "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "backexpert.web:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
         env=env,
-    )  # fmt: skip
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

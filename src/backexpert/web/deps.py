@@ -113,9 +113,12 @@ def checked_form(request: Request, session: SessionDep, form: FormDep) -> list[t
 CheckedForm = Annotated[list[tuple[str, str]], Depends(checked_form)]
 
 
+MAX_ID = 2**31 - 1  # a database integer: anything larger names no record
+
+
 def owned_client(client_id: int, user: UserDep, db: StoreDep) -> int:
     """A client id of the signed-in clinician's clinic (anything else is 404)."""
-    if db.clinic_of(client_id) != user.clinic_id:
+    if not 0 < client_id <= MAX_ID or db.clinic_of(client_id) != user.clinic_id:
         raise NotFoundError
     return client_id
 
@@ -144,7 +147,7 @@ ApiClinicDep = Annotated[int, Depends(api_clinic)]
 
 
 def api_client(client_id: int, clinic: ApiClinicDep, db: StoreDep) -> int:
-    if db.clinic_of(client_id) != clinic:
+    if not 0 < client_id <= MAX_ID or db.clinic_of(client_id) != clinic:
         raise NotFoundError
     return client_id
 

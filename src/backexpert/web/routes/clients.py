@@ -205,7 +205,7 @@ def create_link(
 def revoke_link(
     client_id: ClientDep, link_id: int, form: CheckedForm, db: StoreDep, user: UserDep
 ) -> Response:
-    link = db.link(link_id)
+    link = db.link(link_id) if 0 < link_id <= 2**31 - 1 else None
     if link is None or link.client_id != client_id:
         raise NotFoundError
     db.revoke_link(link_id)
