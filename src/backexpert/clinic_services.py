@@ -9,15 +9,48 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from .errors import InputError, Problem
+from .store import SessionRecord
+from .store.accounts import (
+    ClientLink,
+    ClientReport,
+    Draft,
+    StaleError,
+    User,
+    WebSession,
+    WebStore,
+)
 
 if TYPE_CHECKING:
     from .assessment.prescription import Item, Prescription
-    from .store import SessionRecord
-    from .store.accounts import ClientLink, ClientReport, User, WebStore
+
+__all__ = [
+    "ClientLink",
+    "ClientReport",
+    "Draft",
+    "SessionRecord",
+    "StaleError",
+    "User",
+    "WebSession",
+    "WebStore",
+]
+
+
+@contextmanager
+def open_web_store(database: str | None = None) -> Iterator[WebStore]:
+    """The web app's store (the database named by the argument or the environment), closed
+    afterwards; opening it creates or migrates the tables."""
+    db = WebStore.open(database)
+    try:
+        yield db
+    finally:
+        db.close()
+
 
 # --- clinicians ----------------------------------------------------------------------------
 

@@ -37,7 +37,6 @@ def users() -> None:
 def users_add(clinic: str, email: str, name: str | None, database: str | None) -> None:
     """Add a clinician; asks for the password twice."""
     from .. import clinic_services
-    from ..store.accounts import WebStore
     from ..web.security import Passwords
     from ..web.settings import Settings
 
@@ -47,7 +46,7 @@ def users_add(clinic: str, email: str, name: str | None, database: str | None) -
     if problems:
         raise InputError("users add", problems)
     hashed = Passwords(Settings.from_env()).hash(password)
-    with WebStore.open(database) as db:
+    with clinic_services.open_web_store(database) as db:
         user_id = db.add_user(clinic.strip(), email, (name or email).strip(), hashed)
         db.audit(db.clinic_id(clinic.strip()), "command line", "created", f"user {user_id}")
     click.echo(user_id)
@@ -64,11 +63,12 @@ def serve(host: str, port: int, workers: int, database: str | None) -> None:
 
     import uvicorn
 
-    from ..store.accounts import WebStore
+    from .. import clinic_services
 
     if database:
         os.environ["BACKEXPERT_DATABASE_URL"] = database
-    WebStore.open(database).close()  # migrate once, before the workers start
+    with clinic_services.open_web_store(database):
+        pass  # create or migrate the tables once, before the workers start
     click.echo(f"BackExpert web app on http://{host}:{port} ({workers} worker(s))", err=True)
     uvicorn.run(
         "backexpert.web:create_app",
@@ -98,10 +98,9 @@ def links_create(
 ) -> None:
     """Create a link for a client and print it (only a hash of it is stored)."""
     from .. import clinic_services
-    from ..store.accounts import WebStore
     from ..web.settings import Settings
 
-    with WebStore.open(database) as db:
+    with clinic_services.open_web_store(database) as db:
         db.client(client_id)  # an unknown client is refused
         if clinic is not None:
             clinic_id = db.clinic_id(clinic)
@@ -126,9 +125,9 @@ def links_create(
 @options.DATABASE
 def links_revoke(link_id: int, database: str | None) -> None:
     """Revoke a client link at once."""
-    from ..store.accounts import WebStore
+    from .. import clinic_services
 
-    with WebStore.open(database) as db:
+    with clinic_services.open_web_store(database) as db:
         link = db.link(link_id)
         if link is None:
             raise InputError("links revoke", [Problem("link", f"no link {link_id}")])
@@ -151,9 +150,8 @@ def keys() -> None:
 def keys_add(clinic: str, name: str, database: str | None) -> None:
     """Create an API key and print it once (only its hash is stored)."""
     from .. import clinic_services
-    from ..store.accounts import WebStore
 
-    with WebStore.open(database) as db:
+    with clinic_services.open_web_store(database) as db:
         click.echo(clinic_services.create_api_key(db, clinic, name))
 
 
@@ -162,10 +160,10 @@ def keys_add(clinic: str, name: str, database: str | None) -> None:
 @options.DATABASE
 def keys_revoke(prefix: str, database: str | None) -> None:
     """Revoke the API key whose public part (bxk_PREFIX_…) is PREFIX."""
-    from ..store.accounts import WebStore
+    from .. import clinic_services
 
     prefix = prefix.split("_")[1] if prefix.startswith("bxk_") else prefix
-    with WebStore.open(database) as db:
+    with clinic_services.open_web_store(database) as db:
         if not db.revoke_api_key(prefix):
             raise InputError("keys revoke", [Problem("key", f"no active key {prefix}")])
     click.echo(f"revoked key {prefix}")

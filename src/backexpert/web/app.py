@@ -14,8 +14,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from .. import documents, shipped
+from ..clinic_services import StaleError, WebStore
 from ..errors import BackExpertError, InputError, Problem, SafetyError, StoreError
-from ..store.accounts import StaleError, WebStore
 from . import item_texts
 from .deps import ApiUnauthorizedError, ForbiddenError, NotFoundError, SignInRequiredError
 from .pages import page

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from ..store.accounts import User, WebSession, WebStore
+from ..clinic_services import User, WebSession, WebStore
 from .security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, same, token_hash
 from .settings import Settings
 

@@ -68,6 +68,7 @@ class Field:
     min_rows: int = 0
     max_rows: int = 0
     given: bool = False
+    one: str = ""
 
     @property
     def id(self) -> str:
@@ -109,6 +110,12 @@ LABELS: dict[str, str] = {
 
 def words(name: str) -> str:
     return LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def one(name: str) -> str:
+    """The label of one row of a list: `conditions` → `Condition`, `sets` → `Set`."""
+    label = words(name)
+    return label[:-1] if label.endswith("s") and not label.endswith("ss") else label
 
 
 def _unwrap(tp: Any) -> tuple[Any, bool, list[Any]]:
@@ -231,6 +238,7 @@ def _field(
             f.kind, f.options = "multi", item_opts
         elif isinstance(item_tp, type) and issubclass(item_tp, BaseModel):
             f.kind = "rows"
+            f.one = one(name).lower()
             f.min_rows = int(b.get("min_length", 0))
             f.max_rows = int(b.get("max_length", 50))
             n = max(rows.get(path, 0), f.min_rows)

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from ..clinic_services import WebSession
 from ..present.html import environment
-from ..store.accounts import WebSession
 
 TEMPLATES = "web/"
 

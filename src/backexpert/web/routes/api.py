@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 
 from ... import services
 from ...assessment.prescription import Prescription
+from ...clinic_services import SessionRecord
 from ...clinical.intake import Intake
 from ...progression.logbook import SessionLog
-from ...store import SessionRecord
 from ..deps import ApiClientDep, ApiClinicDep, NotFoundError, SettingsDep, StoreDep
 
 router = APIRouter(prefix="/api", tags=["api"])

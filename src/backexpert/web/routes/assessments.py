@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ... import services
+from ...clinic_services import StaleError
 from ...clinical.intake import Intake
 from ...errors import Problem
 from ...present.prescription_view import Kind, PrescriptionView
-from ...store.accounts import StaleError
 from .. import forms
 from ..deps import CheckedForm, ClientDep, NotFoundError, SettingsDep, StoreDep, UserDep
 from ..intake_form import DATED, SIDED, fields_for, prefill, scores, validate

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ... import clinic_services, services
+from ...clinic_services import StaleError
 from ...errors import BackExpertError, Problem
 from ...present.progress_view import ProgressView
-from ...store.accounts import StaleError
 from ..deps import CheckedForm, ClientDep, NotFoundError, SettingsDep, StoreDep, UserDep, now
 from ..pages import page
 

@@ -9,10 +9,10 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from ... import clinic_services
+from ...clinic_services import ClientLink
 from ...errors import InputError, Problem
 from ...present.figures import card_figures
 from ...present.prescription_view import PrescriptionView
-from ...store.accounts import ClientLink
 from ..deps import FormDep, NotFoundError, StoreDep
 from ..pages import page
 from ..security import same, token_hash
@@ -51,10 +51,15 @@ def _page(
     latest = db.latest_assessment(link.client_id)
     view = None
     figures: dict[str, Markup | None] = {}
+    todays = None
     if latest is not None:
         p = latest.prescription
         view = PrescriptionView(
             p, "handout", latest.created_at.date(), latest.intake.assessment.clinician
+        )
+        day = dt.date.today().strftime("%a").lower()
+        todays = next(
+            (g for g in view.session_groups() if any(d.value == day for d in g.days)), None
         )
         figures = {e: _figure(e, i.name) for e, i in clinic_services.program_items(p).items()}
     return page(
@@ -66,6 +71,7 @@ def _page(
         token=token,
         today=dt.date.today().isoformat(),
         reported=reported,
+        todays=todays,
         problems=problems or [],
         safety_net=clinic_services.SAFETY_NET,
         pain_up=clinic_services.PAIN_UP,
