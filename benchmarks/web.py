@@ -1,6 +1,7 @@
 """Web app numbers: requests per second and p50/p95 latency with 20 concurrent users, for
-submitting an assessment (POST /api/clients/{id}/assessments: assessed and stored) and for the
-client's page (GET /c/{token}), against uvicorn in a subprocess (2 workers), on SQLite and on a
+submitting an assessment (a signed-in clinician posts the intake form: the draft is saved, the
+intake assessed and the result page rendered; and POST /api/assess) and for the client's page
+(GET /c/{token}), against uvicorn in a subprocess (2 workers), on SQLite and on a
 throwaway PostgreSQL (skipped, saying why, when it cannot start).
 
     .venv/bin/python benchmarks/web.py
@@ -10,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 
@@ -26,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from backexpert import clinic_services, services  # noqa: E402
-from backexpert.store.accounts import WebStore  # noqa: E402
 
 USERS = 20
 WORKERS = 2
-REQUESTS = {"assessment": 200, "client page": 400}
+REQUESTS = {"assess (form)": 200, "assess (API)": 200, "client page": 400}
+PASSWORD = "bench password 123"
 
 
 def _rules() -> str | None:
@@ -39,16 +43,33 @@ def _rules() -> str | None:
     return rules_dir()
 
 
-def prepare(url: str) -> tuple[str, int, str, dict[str, object]]:
-    """A clinic with an API key, a client with a signed assessment and a link."""
-    intake = services.load_intake(str(ROOT / "examples" / "desk-worker.yaml"))
-    with WebStore.open(url) as db:
-        db.add_user("Bench Clinic", "bench@example.org", "Bench", "unused")
+@dataclass
+class Setup:
+    key: str
+    token: str
+    intake: dict[str, object]
+    form: list[tuple[str, str]]
+    clients: list[int]  # one client per clinician
+
+
+def prepare(url: str) -> Setup:
+    """A clinic with an API key and USERS clinicians, each with a client; a client link."""
+    from backexpert.web.security import Passwords
+    from backexpert.web.settings import Settings
+    from web.conftest import intake_items
+
+    path = ROOT / "examples" / "desk-worker.yaml"
+    intake = services.load_intake(str(path))
+    hashed = Passwords(Settings()).hash(PASSWORD)
+    with clinic_services.open_web_store(url) as db:
+        clients = []
+        for i in range(USERS):
+            db.add_user("Bench Clinic", f"bench{i}@example.org", f"Bench {i}", hashed)
+            clients.append(db.add_clinic_client(db.clinic_id("Bench Clinic") or 0, f"Client {i}"))
         key = clinic_services.create_api_key(db, "Bench Clinic", "bench")
-        cid = db.add_clinic_client(db.clinic_id("Bench Clinic") or 0, "Bench Client")
-        services.assess_and_save(intake, rules_dir=_rules(), db=db, client_id=cid)
-        token, _ = clinic_services.create_link(db, cid, "bench", 30)
-    return key, cid, token, intake.model_dump(mode="json")
+        services.assess_and_save(intake, rules_dir=_rules(), db=db, client_id=clients[0])
+        token, _ = clinic_services.create_link(db, clients[0], "bench", 30)
+    return Setup(key, token, intake.model_dump(mode="json"), intake_items(path), clients)
 
 
 def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -72,7 +93,7 @@ def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
             "--workers",
             str(WORKERS),
             "--log-level",
-            "warning",
+            os.environ.get("BENCH_LOG", "warning"),
         ],
         env=env,
     )
@@ -84,52 +105,101 @@ def serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
                 break
         except httpx.HTTPError:
             time.sleep(0.2)
+    time.sleep(2)  # every worker up
     return proc, base
 
 
+class User:
+    """One clinician's browser: its cookie, CSRF token, client and draft version."""
+
+    def __init__(self, base: str, n: int, client_id: int) -> None:
+        self.http = httpx.AsyncClient(base_url=base, timeout=120)
+        self.n, self.client_id, self.csrf, self.version = n, client_id, "", "0"
+
+    async def sign_in(self) -> None:
+        page = await self.http.get("/login")
+        self.csrf = _csrf(page.text)
+        form = {
+            "csrf_token": self.csrf,
+            "email": f"bench{self.n}@example.org",
+            "password": PASSWORD,
+        }
+        r = await self.http.post("/login", data=form, follow_redirects=True)
+        assert r.status_code == 200, r.text[:300]
+        self.csrf = _csrf(r.text)
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html[:300]
+    return found[1]
+
+
 async def load(
-    base: str, total: int, send: Callable[[httpx.AsyncClient], object]
+    users: list[User], total: int, send: Callable[[User], Awaitable[httpx.Response]]
 ) -> tuple[float, list[float]]:
-    """`total` requests by USERS concurrent users; (requests per second, latencies in ms)."""
+    """`total` requests by the users at once; (requests per second, latencies in ms)."""
     latencies: list[float] = []
     left = total
 
-    async def user(client: httpx.AsyncClient) -> None:
+    async def run(user: User) -> None:
         nonlocal left
         while left > 0:
             left -= 1
             began = time.perf_counter()
-            r = await send(client)  # type: ignore[misc]
+            r = await send(user)
             latencies.append((time.perf_counter() - began) * 1000)
             assert r.status_code < 300, r.text[:300]
 
-    limits = httpx.Limits(max_connections=USERS)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
-        began = time.perf_counter()
-        await asyncio.gather(*(user(client) for _ in range(USERS)))
-        elapsed = time.perf_counter() - began
-    return len(latencies) / elapsed, latencies
+    began = time.perf_counter()
+    await asyncio.gather(*(run(u) for u in users))
+    return len(latencies) / (time.perf_counter() - began), latencies
+
+
+async def bench(name: str, base: str, setup: Setup) -> None:
+    users = [User(base, i, cid) for i, cid in enumerate(setup.clients)]
+    for u in users:
+        await u.sign_in()
+    api = {"authorization": f"Bearer {setup.key}"}
+
+    async def form(u: User) -> httpx.Response:
+        items = [
+            *setup.form,
+            ("csrf_token", u.csrf),
+            ("_action", "assess"),
+            ("_draft_version", u.version),
+        ]
+        r = await u.http.post(
+            f"/clients/{u.client_id}/assess",
+            content=urlencode(items),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+        found = re.search(r'name="_draft_version" value="(\d+)"', r.text)
+        u.version = found[1] if found else u.version
+        return r
+
+    cases: dict[str, Callable[[User], Awaitable[httpx.Response]]] = {
+        "assess (form)": form,
+        "assess (API)": lambda u: u.http.post("/api/assess", json=setup.intake, headers=api),
+        "client page": lambda u: u.http.get(f"/c/{setup.token}"),
+    }
+    for case, send in cases.items():
+        await load(users, USERS, send)  # warm up every worker
+        rps, lat = await load(users, REQUESTS[case], send)
+        p = statistics.quantiles(lat, n=100)
+        print(
+            f"  {name:10} {case:14} {rps:6.1f} req/s  p50 {p[49]:5.0f} ms  p95 {p[94]:5.0f} ms"
+            f"  ({len(lat)} requests, {USERS} users, {WORKERS} workers)"
+        )
+    for u in users:
+        await u.http.aclose()
 
 
 def run(name: str, url: str) -> None:
-    key, cid, token, intake = prepare(url)
+    setup = prepare(url)
     proc, base = serve(url)
-    headers = {"authorization": f"Bearer {key}"}
     try:
-        cases = {
-            "assessment": lambda c: c.post(
-                f"/api/clients/{cid}/assessments", json=intake, headers=headers
-            ),
-            "client page": lambda c: c.get(f"/c/{token}"),
-        }
-        for case, send in cases.items():
-            asyncio.run(load(base, 20, send))  # warm up every worker
-            rps, lat = asyncio.run(load(base, REQUESTS[case], send))
-            p = statistics.quantiles(lat, n=100)
-            print(
-                f"  {name:10} {case:12} {rps:7.1f} req/s  p50 {p[49]:5.0f} ms  p95 {p[94]:5.0f} ms"
-                f"   ({len(lat)} requests, {USERS} users, {WORKERS} workers)"
-            )
+        asyncio.run(bench(name, base, setup))
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -27,7 +28,9 @@ def _link(db: StoreDep, token: str) -> ClientLink:
     return link
 
 
+@lru_cache(maxsize=512)
 def _figure(exercise: str, name: str) -> Markup | None:
+    """An exercise's pictures (deterministic SVG, so drawn once per process)."""
     try:
         # Safe: our own SVG, every text in it escaped by present/figures.
         return Markup(card_figures(exercise, name))  # noqa: S704
