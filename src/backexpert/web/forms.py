@@ -105,6 +105,7 @@ LABELS: dict[str, str] = {
     "follow_up": "Follow-up questions (pages 2-3)",
     "pregnancy": "Pregnancy screen",
     "red_flag_screen": "Red-flag screen",
+    "bothersomeness": "STarT Back item 9 (bothersomeness)",
 }
 
 
@@ -247,7 +248,7 @@ def _field(
                 Field(
                     path=f"{path}[{i}]",
                     name=str(i),
-                    label=f"{words(name)} {i + 1}",
+                    label=f"{one(name)} {i + 1}",
                     kind="group",
                     children=build(item_tp, f"{path}[{i}]", labels, rows),
                 )
@@ -327,7 +328,8 @@ def collect(fields: list[Field], flat: Mapping[str, Any]) -> dict[str, Any]:
 def _value(f: Field, flat: Mapping[str, Any]) -> Any:
     if f.kind == "group":
         data = collect(f.children, flat)
-        return data if data else MISSING
+        # A required section left blank is validated empty, so each missing field is named.
+        return data if data or f.required else MISSING
     if f.kind == "rows":
         rows = [collect(r.children, flat) for r in f.rows]
         rows = [r for r in rows if r]

@@ -72,7 +72,7 @@ def scores(
     filled = fields_for(Intake, flat, labels)
     q = next(f for f in filled.fields if f.name == "questionnaires")
     data = forms.collect(q.children, filled.flat)
-    by_path: dict[str, str] = {}
+    by_path: dict[str, str] = dict.fromkeys(INSTRUMENTS, "")
     on = dt.date.today()
     if (sb := data.get("start_back")) is not None:
         answered = sum(1 for x in sb.get("items") or [] if x) + (
@@ -111,8 +111,22 @@ def scores(
         "roland_morris": "Roland-Morris",
         "parq_plus": "PAR-Q+",
     }
-    lines = [(names[k.split(".")[1]], v) for k, v in by_path.items()]
+    lines = [(names[k.split(".")[1]], v) for k, v in by_path.items() if v]
     return by_path, lines
+
+
+INSTRUMENTS = [
+    "questionnaires.parq_plus",
+    "questionnaires.start_back",
+    "questionnaires.odi",
+    "questionnaires.quickdash",
+    "questionnaires.roland_morris",
+]
+
+
+def output_id(path: str) -> str:
+    """The id of a questionnaire's score output (the form macro's `score-` + field id)."""
+    return "score-f-" + "".join(c if c.isalnum() else "-" for c in path)
 
 
 DATED = sorted(c.value.replace("_", " ") for c in DATED_CONDITIONS)

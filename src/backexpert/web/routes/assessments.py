@@ -14,7 +14,7 @@ from ...errors import Problem
 from ...present.prescription_view import Kind, PrescriptionView
 from .. import forms
 from ..deps import CheckedForm, ClientDep, NotFoundError, SettingsDep, StoreDep, UserDep
-from ..intake_form import DATED, SIDED, fields_for, prefill, scores, validate
+from ..intake_form import DATED, SIDED, fields_for, output_id, prefill, scores, validate
 from ..pages import page, render
 
 router = APIRouter(include_in_schema=False)
@@ -141,8 +141,9 @@ def intake_scores(
     request: Request, client_id: ClientDep, form: CheckedForm, user: UserDep
 ) -> Response:
     flat, _, _, _ = _typed(form)
-    _, lines = scores(flat, _labels(request))
-    return HTMLResponse(render("scores.html.j2", score_lines=lines))
+    by_path, lines = scores(flat, _labels(request))
+    outputs = [(output_id(path), text) for path, text in by_path.items()]
+    return HTMLResponse(render("scores.html.j2", score_lines=lines, outputs=outputs))
 
 
 @router.post("/clients/{client_id}/sign")
