@@ -279,3 +279,12 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert s.secure_cookies == "true" and s.trusted_proxies == {"10.0.0.1", "10.0.0.2"}
     assert s.session_idle_minutes == 45 and s.link_days == 90
     assert dt.timedelta(minutes=s.session_idle_minutes) < dt.timedelta(hours=s.session_hours)
+
+
+def test_a_request_body_over_2_mib_is_refused_unread(client: TestClient) -> None:
+    r = client.post(
+        "/api/assess",
+        content=b"x" * (2 * 1024 * 1024 + 1),
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 413

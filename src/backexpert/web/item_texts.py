@@ -73,7 +73,7 @@ NEUTRAL: dict[str, list[str]] = {
     ),
     "questionnaires.roland_morris": [f"Roland-Morris statement {i}" for i in range(1, 25)],
     "questionnaires.parq_plus.general": _numbered(
-        "PAR-Q+ question",
+        "PAR-Q+",
         [
             "heart condition or high blood pressure",
             "chest pain",

@@ -36,6 +36,7 @@ SESSION_COOKIE = "backexpert_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 API_KEY_PREFIX = "bxk"
+MAX_BODY = 2 * 1024 * 1024  # an intake is a few kB; refuse anything over 2 MiB before reading it
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -121,6 +122,17 @@ class Edge:
             forwarded = _header(scope, b"x-forwarded-for")
             if forwarded:
                 scope["client"] = (forwarded.split(",")[-1].strip(), 0)
+        length = _header(scope, b"content-length") or "0"
+        if not length.isdigit() or int(length) > MAX_BODY:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 413,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
+                }
+            )
+            await send({"type": "http.response.body", "body": b"request too large"})
+            return
         request_id = secrets.token_hex(6)
         scope.setdefault("state", {})["request_id"] = request_id
         https = scope.get("scheme") == "https"
