@@ -28,6 +28,7 @@ from .store.accounts import (
 
 if TYPE_CHECKING:
     from .assessment.prescription import Item, Prescription
+    from .web.security import Passwords
 
 __all__ = [
     "ClientLink",
@@ -86,7 +87,7 @@ def sign_in(
     password: str,
     address: str,
     *,
-    verify: object,
+    verify: Passwords,
     lockout_failures: int,
     lockout_minutes: int,
     address_failures: int,
@@ -95,9 +96,6 @@ def sign_in(
     """Check a password with throttling: an account locks after `lockout_failures` failures in
     `lockout_minutes`; an address is refused after `address_failures` failures in that window.
     The message never says whether the account exists."""
-    from .web.security import Passwords
-
-    assert isinstance(verify, Passwords)
     at = at or dt.datetime.now(dt.UTC)
     email = email.strip().lower()
     window = at - dt.timedelta(minutes=lockout_minutes)
@@ -318,6 +316,8 @@ def report_session(
     or a note that mentions bladder or bowel change, numbness between the legs or leg weakness,
     raises an alert for the clinician and shows the client the safety net.
     """
+    from pydantic import ValidationError
+
     from .clinical.catalogue import rep_bounds
     from .progression.logbook import ExerciseLog, SessionLog, SetLog
 
@@ -335,24 +335,29 @@ def report_session(
             for e in s.exercises:
                 last_load[e.exercise] = e.sets[-1].load_kg
         rpe = form.effort if form.effort else None
-        log = SessionLog(
-            date=form.date,
-            time=dt.datetime.now().time().replace(second=0, microsecond=0),
-            notes="client-reported" + (f": {form.note}" if form.note else ""),
-            exercises=[
-                ExerciseLog(
-                    exercise=e,
-                    sets=[
-                        SetLog(reps=rep_bounds(items[e].reps)[0], load_kg=last_load.get(e), rpe=rpe)
-                    ]
-                    * items[e].sets,
-                    pain_after=form.pain,
-                    target_reps=items[e].reps,
-                    notes="client-reported: done as prescribed",
-                )
-                for e in done
-            ],
-        )
+        try:
+            log = SessionLog(
+                date=form.date,
+                time=dt.datetime.now().time().replace(second=0, microsecond=0),
+                notes="client-reported" + (f": {form.note}" if form.note else ""),
+                exercises=[
+                    ExerciseLog(
+                        exercise=e,
+                        sets=[
+                            SetLog(
+                                reps=rep_bounds(items[e].reps)[0], load_kg=last_load.get(e), rpe=rpe
+                            )
+                        ]
+                        * items[e].sets,
+                        pain_after=form.pain,
+                        target_reps=items[e].reps,
+                        notes="client-reported: done as prescribed",
+                    )
+                    for e in done
+                ],
+            )
+        except (ValidationError, ValueError):
+            log = None  # kept as a report only: the clinician still sees it in the log
     report_id = db.add_client_report(
         link.client_id,
         link.id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -86,6 +88,8 @@ def login(
         )
     if session is not None:
         db.end_web_session(session.id)
+    at = now()
+    db.purge(at, at - dt.timedelta(days=1))  # expired sessions, day-old failures
     response = RedirectResponse(target, status_code=303)
     start_session(request, response, db, s, result.user.id)
     db.audit(result.user.clinic_id, result.user.email, "signed in", f"user {result.user.id}")
