@@ -34,6 +34,7 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+HTMX = Path(sys.prefix) / "share/backexpert/node_modules/htmx.org/dist/htmx.min.js"
 SHOTS = Path(os.environ.get("BACKEXPERT_SHOTS", "/tmp/backexpert-shots"))
 
 pytestmark = pytest.mark.skipif(
@@ -128,6 +129,10 @@ def test_a_clinician_and_a_client_in_a_real_browser(server: str, tmp_path: Path)
             page.check(f"input[name='red_flag_screen.{q.value}'][value='{'yes' if a else 'no'}']")
         for i in range(10):
             page.select_option(f"#f-questionnaires-odi-{i}-", "1")
+        if HTMX.is_file():  # the score beside the questionnaire, updated as it is answered
+            page.wait_for_function(
+                "document.getElementById('score-f-questionnaires-odi').textContent.includes('20%')"
+            )
         page.screenshot(path=str(SHOTS / "02-intake.png"), full_page=True)
         page.click("button[value=assess]")
         page.wait_for_load_state()
