@@ -164,6 +164,19 @@ def _options(tp: Any) -> list[tuple[str, str]] | None:
 
 ItemLabels = Mapping[str, list[str]]
 
+# The models' types and constraints never change while the app runs: analyse each once.
+_ANALYSED: dict[tuple[int, ...], tuple[Any, dict[str, float], tuple[Any, ...]]] = {}
+
+
+def _analysed(annotation: Any, meta: list[Any]) -> tuple[Any, dict[str, float]]:
+    key = (id(annotation), *(id(m) for m in meta))
+    found = _ANALYSED.get(key)
+    if found is None or found[2] != (annotation, *meta):
+        tp, _optional, inner = _unwrap(annotation)
+        found = (tp, _bounds([*meta, *inner]), (annotation, *meta))
+        _ANALYSED[key] = found
+    return found[0], found[1]
+
 
 def build(
     model: type[BaseModel],
@@ -200,8 +213,7 @@ def _field(
     labels: ItemLabels,
     rows: Mapping[str, int],
 ) -> Field:
-    tp, _optional, inner = _unwrap(annotation)
-    b = _bounds([*meta, *inner])
+    tp, b = _analysed(annotation, meta)
     f = Field(
         path=path, name=name, label=words(name), kind="text", required=required, help=help_text
     )
