@@ -89,7 +89,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_a_clinician_and_a_client_in_a_real_browser(server: str, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     from backexpert import services
 
@@ -129,10 +129,9 @@ def test_a_clinician_and_a_client_in_a_real_browser(server: str, tmp_path: Path)
             page.check(f"input[name='red_flag_screen.{q.value}'][value='{'yes' if a else 'no'}']")
         for i in range(10):
             page.select_option(f"#f-questionnaires-odi-{i}-", "1")
-        if HTMX.is_file():  # the score beside the questionnaire, updated as it is answered
-            page.wait_for_function(
-                "document.getElementById('score-f-questionnaires-odi').textContent.includes('20%')"
-            )
+        if HTMX.is_file():  # saved as typed; the score beside the questionnaire, live
+            expect(page.locator("#score-f-questionnaires-odi")).to_contain_text("20%")
+            expect(page.locator("#autosave")).to_contain_text("Draft saved at")
         page.screenshot(path=str(SHOTS / "02-intake.png"), full_page=True)
         page.click("button[value=assess]")
         page.wait_for_load_state()

@@ -194,3 +194,21 @@ def test_static_files_and_health(client: TestClient) -> None:
     assert client.get("/static/nothing.js").status_code == 404
     assert client.get("/healthz").json() == {"ok": True}
     assert client.get("/").status_code == 200  # redirected to sign in
+
+
+def test_the_draft_is_saved_as_it_is_typed(ana: Browser) -> None:
+    cid = ana.new_client()
+    items = [("client.name", "Typed"), ("questionnaires.odi[0]", "2"), ("_draft_version", "0")]
+    r = ana.post(f"/clients/{cid}/assess/autosave", items)
+    assert 'id="draft-version" name="_draft_version" value="1" hx-swap-oob="true"' in r.text
+    assert "Draft saved at" in r.text and "1 of 10 answered" in r.text
+    assert ana.db.draft(ana.db.user_by_email("ana@example.org").id, cid) is not None  # type: ignore[union-attr]
+    r = ana.post(
+        f"/clients/{cid}/assess/autosave", [("client.name", "Other"), ("_draft_version", "0")]
+    )
+    assert "Not saved" in r.text
+    # A submit racing its own autosave: the same text was saved already, so nothing is refused.
+    r = ana.post(
+        f"/clients/{cid}/assess", [*items[:2], ("_action", "save"), ("_draft_version", "0")]
+    )
+    assert r.status_code == 200 and "Draft saved (version 1)" in r.text

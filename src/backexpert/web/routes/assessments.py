@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -107,16 +108,19 @@ def submit_intake(
         version = db.save_draft(user.id, client_id, filled.flat, version)
     except StaleError:
         current = db.draft(user.id, client_id)
-        return _form_page(
-            request,
-            client,
-            filled.flat,
-            current.version if current else 0,
-            rows,
-            status=409,
-            stale="this draft was saved in another window or by "
-            "another session since you opened it.",
-        )
+        if current is not None and current.data == filled.flat:
+            version = current.version  # saved already (by autosave): nothing would be lost
+        else:
+            return _form_page(
+                request,
+                client,
+                filled.flat,
+                current.version if current else 0,
+                rows,
+                status=409,
+                stale="this draft was saved in another window or by "
+                "another session since you opened it.",
+            )
     db.audit(user.clinic_id, user.email, "edited", f"draft of client {client_id}", client_id)
     if action == "save":
         return _form_page(request, client, filled.flat, version, rows, saved=f"version {version}")
@@ -144,6 +148,29 @@ def intake_scores(
     by_path, lines = scores(flat, _labels(request))
     outputs = [(output_id(path), text) for path, text in by_path.items()]
     return HTMLResponse(render("scores.html.j2", score_lines=lines, outputs=outputs))
+
+
+@router.post("/clients/{client_id}/assess/autosave")
+def autosave(
+    request: Request, client_id: ClientDep, form: CheckedForm, db: StoreDep, user: UserDep
+) -> Response:
+    """Save the draft as it is typed (htmx), and answer with its new version and the scores."""
+    flat, rows, _, version = _typed(form)
+    filled = fields_for(Intake, flat, _labels(request), rows)
+    try:
+        version = db.save_draft(user.id, client_id, filled.flat, version)
+        message = f"Draft saved at {dt.datetime.now():%H:%M:%S} (version {version})."
+    except StaleError:
+        message = (
+            "Not saved: this draft was changed in another window. Use Save draft to "
+            "replace that version with yours."
+        )
+    by_path, lines = scores(filled.flat, _labels(request))
+    outputs = [(output_id(path), text) for path, text in by_path.items()]
+    saved = {"version": version, "message": message}
+    return HTMLResponse(
+        render("scores.html.j2", score_lines=lines, outputs=outputs, oob=True, saved=saved)
+    )
 
 
 @router.post("/clients/{client_id}/sign")
