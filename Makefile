@@ -12,7 +12,7 @@ REPORTS := reports/out
 .PHONY: help run test check lint format soak bench clean system-deps e2e front-end
 
 help: ## list the tasks
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 # Debian packages: PostgreSQL (store tests on a throwaway server), and Pango, HarfBuzz and a font
 # for WeasyPrint's PDF reports, and Chromium for the web app's browser tests. Installed only when

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -129,7 +130,23 @@ def test_the_web_store_on_both_databases(database_url: str) -> None:
             s.execute(text("DELETE FROM assessments"))  # only the erase path may delete
         with pytest.raises((StoreError, SQLAlchemyError)), db._tx() as s:
             s.execute(text("UPDATE assessments SET rulebook = 'x'"))
+        link, link_id = clinic_services.create_link(db, cid, "test", 30)
+        opened = clinic_services.open_link(db, link)
+        assert opened is not None and opened.id == link_id
+        latest = db.latest_assessment(cid)
+        assert latest is not None
+        form = clinic_services.ReportForm(
+            date=dt.date(2026, 11, 2),
+            done=True,
+            exercises=["deadlift", "band_pull_apart"],
+            effort=6,
+            pain=2,
+            note=None,
+        )
+        clinic_services.report_session(db, opened, form, latest.prescription)
+        assert len(db.sessions(cid)) == 1 and len(db.client_reports(cid)) == 1
         db.erase_client(cid)
+        assert clinic_services.open_link(db, link) is None
         assert db.clinic_clients(clinic) == [] and db.clinic_of(cid) is None
         with db._tx(read=True) as s:
             assert s.execute(text("SELECT count(*) FROM assessments")).scalar() == 0
