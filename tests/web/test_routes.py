@@ -212,3 +212,8 @@ def test_the_draft_is_saved_as_it_is_typed(ana: Browser) -> None:
         f"/clients/{cid}/assess", [*items[:2], ("_action", "save"), ("_draft_version", "0")]
     )
     assert r.status_code == 200 and "Draft saved (version 1)" in r.text
+
+
+def test_an_unknown_page_keeps_the_navigation_of_the_signed_in(ana: Browser) -> None:
+    r = ana.get("/no/such/page")
+    assert r.status_code == 404 and "Sign out" in r.text and "Request id" in r.text

@@ -68,6 +68,13 @@ def _status(exc: BackExpertError) -> int:
 def _error_page(
     request: Request, status: int, title: str, message: str, problems: list[Problem] | None = None
 ) -> Response:
+    if not hasattr(request.state, "web_session"):  # a page no route matched: who is it?
+        from .deps import web_session
+
+        try:
+            web_session(request, request.app.state.store, request.app.state.settings)
+        except BackExpertError:
+            request.state.web_session = None
     return page(
         request,
         "error.html.j2",

@@ -81,9 +81,10 @@ def create_client(
     body: NewClient, request: Request, clinic: ApiClinicDep, db: StoreDep
 ) -> ClientOut:
     """Create a client of the clinic."""
-    client_id = db.add_clinic_client(clinic, " ".join(body.name.split()) or body.name, body.born)
+    name = " ".join(body.name.split()) or body.name
+    client_id = db.add_clinic_client(clinic, name, body.born)
     db.audit(clinic, _actor(request), "created", f"client {client_id}", client_id)
-    return ClientOut(id=client_id, name=body.name, born=body.born, assessments=0, sessions=0)
+    return ClientOut(id=client_id, name=name, born=body.born, assessments=0, sessions=0)
 
 
 @router.get("/clients/{client_id}", responses=PROBLEMS)
