@@ -53,7 +53,7 @@ def test_api_errors_are_problem_documents_with_field_paths(
     assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json"
     doc = r.json()
     assert {"type", "title", "status", "detail", "code", "errors"} <= set(doc)
-    assert doc["code"] == "invalid-input"
+    assert doc["code"] == "invalid-intake"
     paths = {e["path"]: e["message"] for e in doc["errors"]}
     assert paths["pain.nprs_now"] == "must be <= 10 (got 11)"
     assert "conditions[0]" in paths

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 
 from .. import documents, shipped
 from ..clinic_services import StaleError, WebStore
-from ..errors import BackExpertError, InputError, Problem, SafetyError, StoreError
+from ..errors import BackExpertError, InputError, IntakeError, Problem, SafetyError, StoreError
 from . import item_texts
 from .deps import ApiUnauthorizedError, ForbiddenError, NotFoundError, SignInRequiredError
 from .pages import page
@@ -138,12 +138,15 @@ def _handlers(app: FastAPI) -> None:
                 loc = loc[1:]
             problems.append(Problem(documents.format_path(loc), documents._message(err)))
         if _is_api(request):
+            intake = request.method == "POST" and request.url.path.endswith(
+                ("/assess", "/assessments")
+            )
             return problem(
                 request,
                 422,
-                "Invalid input",
+                "Invalid intake" if intake else "Invalid input",
                 f"{len(problems)} problem(s)",
-                InputError.code,
+                IntakeError.code if intake else InputError.code,
                 problems,
             )
         return _error_page(
