@@ -378,7 +378,7 @@ def report_session(
         "reported",
         f"report {report_id}",
         link.client_id,
-        alert,
+        "alert raised" if alert else None,  # the audit log holds no clinical content
     )
     return Reported(report_id, alert, bool(alert), pain_up, warnings)
 

@@ -102,6 +102,11 @@ def test_the_client_reports_a_session_on_their_phone(ana: Browser) -> None:
         csrf=False,
     )
     assert "numbness between the legs" in r.text
+    entries = ana.db.audit_entries(ana.db.clinic_id("North Clinic") or 0, cid)
+    assert any(e.detail == "alert raised" for e in entries)
+    assert not [
+        e for e in entries if "numb" in f"{e.target} {e.detail}" or "groin" in f"{e.detail}"
+    ]
     assert ana.post(f"/c/{token}/report", [("done", "yes")], csrf=False).status_code == 403
     r = ana.post(f"/c/{token}/report", [form[0], ("done", "maybe"), ("pain", "12")], csrf=False)
     assert r.status_code == 422 and "choose a number from 0 to 10" in r.text
