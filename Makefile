@@ -9,15 +9,15 @@ LINTED := src tests $(wildcard benchmarks/*.py)
 COVERAGE := 93
 REPORTS := reports/out
 
-.PHONY: help run test check lint format soak bench clean system-deps
+.PHONY: help run test check lint format soak bench clean system-deps e2e front-end
 
 help: ## list the tasks
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 # Debian packages: PostgreSQL (store tests on a throwaway server), and Pango, HarfBuzz and a font
-# for WeasyPrint's PDF reports. Installed only when missing; without apt-get the PostgreSQL tests
-# skip and say why.
-DEBIAN_DEPS := postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# for WeasyPrint's PDF reports, and Chromium for the web app's browser tests. Installed only when
+# missing; without apt-get the PostgreSQL and browser tests skip and say why.
+DEBIAN_DEPS := postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 system-deps: ## install the Debian packages the store tests and PDF reports need, when missing
@@ -38,13 +38,27 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP) system-deps ## assess every example intake, print it and write its reports to reports/out/
+# Front-end packages from the npm registry, never copied into the repository: the web app serves
+# htmx from here (it works without it too: every form is a plain form).
+HTMX := $(VENV)/share/backexpert/node_modules/htmx.org/dist/htmx.min.js
+$(HTMX): | $(STAMP)
+	@command -v npm >/dev/null || { echo "no npm: the web app runs without htmx (plain forms)"; exit 0; }; \
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/share/backexpert htmx.org@2 || \
+	echo "npm install htmx.org failed: the web app runs without htmx (plain forms)"
+
+front-end: $(HTMX) ## install the web app's front-end packages (htmx) from npm
+
+run: $(STAMP) system-deps front-end ## assess every example intake and write its reports; say how to start the web app
 	@mkdir -p $(REPORTS)
 	@for f in examples/*.yaml; do \
 		echo "=== $$f"; \
 		n=$(REPORTS)/$$(basename "$$f" .yaml); \
 		$(BIN)/backexpert assess "$$f" --html "$$n.html" --pdf "$$n.pdf" --handout "$$n-handout.pdf" || exit $$?; \
 	done
+	@echo
+	@echo "The web app (docs/web.md):"
+	@echo "  $(BIN)/backexpert users add --clinic \"North Clinic\" --email ana@example.org"
+	@echo "  $(BIN)/backexpert serve            # then open http://127.0.0.1:8000"
 
 check: $(STAMP) ## lint, format check, strict typing (src and tests) and the YAML files
 	$(BIN)/ruff check $(LINTED)
@@ -56,13 +70,16 @@ format: $(STAMP) ## apply the formatter and safe lint fixes
 	$(BIN)/ruff format $(LINTED)
 	$(BIN)/ruff check --fix $(LINTED)
 
-test: check system-deps ## the whole test suite (after the checks), on both cores, with a coverage gate
+test: check system-deps front-end ## the whole test suite (after the checks), on both cores, with a coverage gate
 	$(BIN)/pytest -n 2 --cov --cov-report=term --cov-fail-under=$(COVERAGE)
 
 soak: $(STAMP) ## the hypothesis safety properties with 100,000 examples each
 	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -n 2 -m property
 
-bench: $(STAMP) ## performance numbers
+e2e: $(STAMP) system-deps front-end ## the longer browser and API-fuzzing runs of the web app
+	BACKEXPERT_E2E_LONG=1 $(BIN)/pytest -p no:cacheprovider tests/web/test_e2e.py tests/web/test_fuzz.py
+
+bench: $(STAMP) system-deps front-end ## performance numbers
 	@for f in $(wildcard benchmarks/*.py); do echo "=== $$f"; $(BIN)/python "$$f" || exit $$?; done
 
 clean: ## remove the virtual environment and caches

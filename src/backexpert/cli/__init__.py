@@ -59,9 +59,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import assess, clients, rules, sessions
+    from . import assess, clients, rules, sessions, web
 
-    for module in (assess, rules, clients, sessions):
+    for module in (assess, rules, clients, sessions, web):
         for command in module.COMMANDS:
             cli.add_command(command)
 

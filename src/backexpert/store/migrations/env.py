@@ -10,6 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from backexpert.store import web_tables  # noqa: F401  (the web app's tables, same metadata)
 from backexpert.store.tables import Base
 
 MIGRATION_LOCK = 0x6261636B  # "back": the advisory-lock key of BackExpert's migrations

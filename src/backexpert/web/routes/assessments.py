@@ -1,0 +1,259 @@
+"""The intake form, its scores, the unsigned result, signing, and a saved assessment's documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ... import services
+from ...clinic_services import StaleError
+from ...clinical.intake import Intake
+from ...errors import Problem
+from ...present.prescription_view import Kind, PrescriptionView
+from .. import forms
+from ..deps import CheckedForm, ClientDep, NotFoundError, SettingsDep, StoreDep, UserDep
+from ..intake_form import DATED, SIDED, fields_for, output_id, prefill, scores, validate
+from ..pages import page, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _labels(request: Request) -> forms.ItemLabels:
+    labels: forms.ItemLabels = request.app.state.item_labels
+    return labels
+
+
+def _form_page(
+    request: Request,
+    client: Any,
+    flat: forms.Flat,
+    draft_version: int,
+    rows: dict[str, int] | None = None,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+    **extra: Any,
+) -> Response:
+    filled = fields_for(Intake, flat, _labels(request), rows)
+    loose = forms.attach(filled.fields, filled.flat, problems or [])
+    by_path, lines = scores(filled.flat, _labels(request))
+    context = {"stale": None, "saved": None}
+    context.update(extra)
+    return page(
+        request,
+        "assess.html.j2",
+        status=status,
+        client=client,
+        fields=filled.fields,
+        draft_version=draft_version,
+        problems_count=len(problems or []),
+        loose=loose,
+        scores=by_path,
+        score_lines=lines,
+        dated=DATED,
+        sided=SIDED,
+        **context,
+    )
+
+
+def _client(db: StoreDep, user: UserDep, client_id: int) -> Any:
+    found = db.clinic_clients(user.clinic_id, client_id=client_id)
+    if not found:
+        raise NotFoundError
+    return found[0]
+
+
+@router.get("/clients/{client_id}/assess")
+def intake_form(request: Request, client_id: ClientDep, db: StoreDep, user: UserDep) -> Response:
+    client = _client(db, user, client_id)
+    draft = db.draft(user.id, client_id)
+    if draft is not None:
+        flat: forms.Flat = draft.data
+        version = draft.version
+    else:
+        latest = db.latest_assessment(client_id)
+        flat = prefill(latest.intake if latest else None, client.name, user.name, _labels(request))
+        version = 0
+    return _form_page(request, client, flat, version)
+
+
+def _typed(form: list[tuple[str, str]]) -> tuple[forms.Flat, dict[str, int], str, int]:
+    action = next((v for k, v in form if k == "_action"), "assess")
+    raw = next((v for k, v in form if k == "_draft_version"), "0")
+    flat = forms.from_form([(k, v) for k, v in form if k != "_draft_version"])
+    rows = forms.rows_of(flat)
+    flat = forms.apply_row_action(action, flat, rows)
+    flat = {k: v for k, v in flat.items() if not k.startswith(forms.ROWS)}
+    flat.update({forms.ROWS + k: str(n) for k, n in rows.items()})
+    return flat, rows, action, int(raw) if raw.isdigit() else 0
+
+
+@router.post("/clients/{client_id}/assess")
+def submit_intake(
+    request: Request,
+    client_id: ClientDep,
+    form: CheckedForm,
+    db: StoreDep,
+    user: UserDep,
+    s: SettingsDep,
+) -> Response:
+    client = _client(db, user, client_id)
+    flat, rows, action, version = _typed(form)
+    filled = fields_for(Intake, flat, _labels(request), rows)
+    if action.startswith(("add:", "remove:")) or action == "score":
+        return _form_page(request, client, filled.flat, version, rows)
+    try:
+        version = db.save_draft(user.id, client_id, filled.flat, version)
+    except StaleError:
+        current = db.draft(user.id, client_id)
+        if current is not None and current.data == filled.flat:
+            version = current.version  # saved already (by autosave): nothing would be lost
+        else:
+            return _form_page(
+                request,
+                client,
+                filled.flat,
+                current.version if current else 0,
+                rows,
+                status=409,
+                stale="this draft was saved in another window or by "
+                "another session since you opened it.",
+            )
+    db.audit(user.clinic_id, user.email, "edited", f"draft of client {client_id}", client_id)
+    if action == "save":
+        return _form_page(request, client, filled.flat, version, rows, saved=f"version {version}")
+    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    if problems:
+        return _form_page(request, client, filled.flat, version, rows, problems, status=422)
+    result = services.assess_and_save(intake, rules_dir=s.rules_dir)
+    view = PrescriptionView(result.prescription, "clinician", None, intake.assessment.clinician)
+    return page(
+        request,
+        "report.html.j2",
+        ctx=view,
+        client_id=client_id,
+        signed=False,
+        index=0,
+        draft_version=version,
+    )
+
+
+@router.post("/clients/{client_id}/assess/scores")
+def intake_scores(
+    request: Request, client_id: ClientDep, form: CheckedForm, user: UserDep
+) -> Response:
+    flat, _, _, _ = _typed(form)
+    by_path, lines = scores(flat, _labels(request))
+    outputs = [(output_id(path), text) for path, text in by_path.items()]
+    return HTMLResponse(render("scores.html.j2", score_lines=lines, outputs=outputs))
+
+
+@router.post("/clients/{client_id}/assess/autosave")
+def autosave(
+    request: Request, client_id: ClientDep, form: CheckedForm, db: StoreDep, user: UserDep
+) -> Response:
+    """Save the draft as it is typed (htmx), and answer with its new version and the scores."""
+    flat, rows, _, version = _typed(form)
+    filled = fields_for(Intake, flat, _labels(request), rows)
+    try:
+        version = db.save_draft(user.id, client_id, filled.flat, version)
+        message = f"Draft saved at {dt.datetime.now():%H:%M:%S} (version {version})."
+    except StaleError:
+        message = (
+            "Not saved: this draft was changed in another window. Use Save draft to "
+            "replace that version with yours."
+        )
+    by_path, lines = scores(filled.flat, _labels(request))
+    outputs = [(output_id(path), text) for path, text in by_path.items()]
+    saved = {"version": version, "message": message}
+    return HTMLResponse(
+        render("scores.html.j2", score_lines=lines, outputs=outputs, oob=True, saved=saved)
+    )
+
+
+@router.post("/clients/{client_id}/sign")
+def sign(
+    request: Request,
+    client_id: ClientDep,
+    form: CheckedForm,
+    db: StoreDep,
+    user: UserDep,
+    s: SettingsDep,
+) -> Response:
+    client = _client(db, user, client_id)
+    raw = dict(form).get("_draft_version", "")
+    draft = db.draft(user.id, client_id)
+    if draft is None or not raw.isdigit() or int(raw) != draft.version:
+        flat = draft.data if draft else {}
+        return _form_page(
+            request,
+            client,
+            flat,
+            draft.version if draft else 0,
+            status=409,
+            stale="the intake changed since this result was shown: assess it again before signing.",
+        )
+    filled = fields_for(Intake, draft.data, _labels(request))
+    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    if problems:
+        return _form_page(request, client, filled.flat, draft.version, None, problems, status=422)
+    services.assess_and_save(intake, rules_dir=s.rules_dir, db=db, client_id=client_id)
+    db.drop_draft(user.id, client_id)
+    n = len(db.assessments(client_id))
+    db.audit(user.clinic_id, user.email, "signed", f"assessment {n}", client_id)
+    return RedirectResponse(f"/clients/{client_id}/assessments/{n}", status_code=303)
+
+
+def _stored(db: StoreDep, client_id: int, n: int) -> Any:
+    found = db.assessments(client_id)
+    if not 1 <= n <= len(found):
+        raise NotFoundError
+    return found[n - 1]
+
+
+@router.get("/clients/{client_id}/assessments/{n}")
+def saved(request: Request, client_id: ClientDep, n: int, db: StoreDep, user: UserDep) -> Response:
+    record = _stored(db, client_id, n)
+    db.audit(user.clinic_id, user.email, "viewed", f"assessment {n}", client_id)
+    view = PrescriptionView(
+        record.prescription,
+        "clinician",
+        record.created_at.date(),
+        record.intake.assessment.clinician,
+    )
+    return page(
+        request,
+        "report.html.j2",
+        ctx=view,
+        client_id=client_id,
+        signed=True,
+        index=n,
+        draft_version=0,
+    )
+
+
+DOCUMENTS = {"clinician.pdf", "handout.pdf", "prescription.json", "clinician.html", "handout.html"}
+
+
+@router.get("/clients/{client_id}/assessments/{n}/{name}")
+def document(client_id: ClientDep, n: int, name: str, db: StoreDep, user: UserDep) -> Response:
+    if name not in DOCUMENTS:
+        raise NotFoundError
+    record = _stored(db, client_id, n)
+    p = record.prescription
+    db.audit(user.clinic_id, user.email, "exported", f"assessment {n} {name}", client_id)
+    filename = f"client-{client_id}-assessment-{n}-{name}"
+    headers = {"content-disposition": f'attachment; filename="{filename}"'}
+    if name == "prescription.json":
+        return Response(
+            p.model_dump_json(indent=2) + "\n", media_type="application/json", headers=headers
+        )
+    kind: Kind = "handout" if name.startswith("handout") else "clinician"
+    html = services.render(p, kind, record.created_at.date(), record.intake.assessment.clinician)
+    if name.endswith(".html"):
+        return HTMLResponse(html, headers=headers)
+    from ...present.html import render_pdf
+
+    return Response(render_pdf(html), media_type="application/pdf", headers=headers)
