@@ -71,7 +71,7 @@ def describe(ch: str) -> str:
     if 0xD800 <= code <= 0xDFFF:
         kind = "a lone surrogate"
     elif 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
-        kind = "a bidirectional override"
+        kind = "a bidirectional control"
     else:
         kind = "a control character"
     name = unicodedata.name(ch, "")

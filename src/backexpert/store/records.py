@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_serializer, model_validator
@@ -128,34 +127,43 @@ def document_json(doc: Intake | Prescription) -> dict[str, Any]:
     return doc.model_dump(mode="json")
 
 
-def _strings(data: Any, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(data, str):
-        yield path, data
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            yield f"{path}.{k}", str(k)
-            yield from _strings(v, f"{path}.{k}")
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _strings(v, f"{path}[{i}]")
-
-
 def check_storable(where: str, name: str, data: dict[str, Any]) -> None:
     """A JSON document the store may keep: bounded in size, every string plain text.
 
     The typed fields of an intake are checked as they are validated; a prescription carries
     free strings (fact names, notes, the client's name) that are checked here, keys included.
+    The size is counted while walking, and the walk stops at the cap: a document that YAML
+    aliases blew up to hundreds of megabytes is refused without ever being serialized.
     """
-    size = len(json.dumps(data, ensure_ascii=False).encode("utf-8"))
-    if size > MAX_DOCUMENT_BYTES:
-        message = f"is {size:,} bytes as JSON; at most {MAX_DOCUMENT_BYTES:,} are stored"
-        raise InputError(where, [Problem(name, message)])
-    for path, text in _strings(data, name):
-        bad = unsafe_character(text)
-        if bad is not None:
-            at, ch = bad
-            message = f"character {at + 1} is {describe(ch)}: not allowed in text"
-            raise InputError(where, [Problem(path, message)])
+    size = 0
+    stack: list[tuple[str, Any]] = [(name, data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            size += 2 + 2 * len(value)
+            for k, v in value.items():
+                key = str(k)
+                size += _checked_size(where, f"{path}.{key}", key)
+                stack.append((f"{path}.{key}", v))
+        elif isinstance(value, list):
+            size += 2 + len(value)
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+        elif isinstance(value, str):
+            size += _checked_size(where, path, value)
+        else:
+            size += len(json.dumps(value))
+        if size > MAX_DOCUMENT_BYTES:
+            message = f"is over {MAX_DOCUMENT_BYTES:,} bytes as JSON: at most that is stored"
+            raise InputError(where, [Problem(name, message)])
+
+
+def _checked_size(where: str, path: str, text: str) -> int:
+    bad = unsafe_character(text)
+    if bad is not None:
+        at, ch = bad
+        message = f"character {at + 1} is {describe(ch)}: not allowed in text"
+        raise InputError(where, [Problem(path, message)])
+    return len(text.encode("utf-8", "surrogatepass")) + 2
 
 
 def fingerprint(data: Any) -> str:
