@@ -9,7 +9,7 @@ LINTED := src tests $(wildcard benchmarks/*.py)
 COVERAGE := 93
 REPORTS := reports/out
 
-.PHONY: help run test check lint format soak bench clean system-deps
+.PHONY: help run test check lint format soak fuzz bench clean system-deps
 
 help: ## list the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -61,6 +61,13 @@ test: check system-deps ## the whole test suite (after the checks), on both core
 
 soak: $(STAMP) ## the hypothesis safety properties with 100,000 examples each
 	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -n 2 -m property
+
+# The command line against hostile input, long: every fuzz property with 2,000 examples (the
+# quick suite runs 20), then every hostile file, large ones and random mutants through the real
+# `backexpert`, each with a time limit and a memory bound (FUZZ_TIMEOUT, FUZZ_MAX_RSS_MB).
+fuzz: $(STAMP) system-deps ## fuzz the command line for a long time: fails on a traceback, hang or memory blow-up
+	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -n 2 -m property tests/fuzz -p no:cacheprovider
+	$(BIN)/python tests/fuzz/soak.py $(or $(MUTANTS),2000)
 
 bench: $(STAMP) ## performance numbers
 	@for f in $(wildcard benchmarks/*.py); do echo "=== $$f"; $(BIN)/python "$$f" || exit $$?; done
