@@ -1,6 +1,7 @@
 """Store numbers for a long history: `backexpert import` of a client with 3,000 sessions, then
 `backexpert progress --pdf` and `export` of that client, each in its own process, with its wall
-time and peak memory (max RSS of the child, from `resource.getrusage`).
+time and peak memory (max RSS of the child, from `resource.getrusage`). benchmarks/progress.py
+prints the same numbers.
 
     .venv/bin/python benchmarks/store.py [SESSIONS]
 
