@@ -23,7 +23,7 @@ from .assessment import RuleBase, assess, rule_base
 from .assessment.prescription import Prescription
 from .clinical.catalogue import Catalogue
 from .clinical.intake import Intake
-from .errors import DocumentError, InputError, IntakeError, Problem, StoreError
+from .errors import InputError, IntakeError, Problem, StoreError
 from .present.prescription_view import Kind, PrescriptionView
 
 if TYPE_CHECKING:
@@ -36,11 +36,9 @@ if TYPE_CHECKING:
 # a time zone ahead of this machine's, is dated tomorrow; anything later is a typo (a session
 # dated 2062 would hide the recommendations of every session before it).
 SESSION_DAYS_AHEAD = 1
-# The largest client record `import` reads (an export of 3,000 sessions is about 5 MB).
+# The largest client record `import` reads: an export of 3,000 sessions is about 5 MB, and the
+# parsing layer allows 10,000 entries in one list (so 10,000 sessions, about 30 MB).
 MAX_RECORD_BYTES = 32 * 1024 * 1024
-# Above this size an import that does not validate is reported without line numbers: finding
-# them means parsing the file again as YAML, which takes seconds per megabyte.
-LINES_UP_TO_BYTES = 1024 * 1024
 
 # --- assessing -----------------------------------------------------------------------------
 
@@ -443,39 +441,16 @@ def read_record(
 ) -> ClientRecord:
     """Read and validate an exported client record; its logged exercises must be known.
 
-    At most `MAX_RECORD_BYTES` are read. A JSON record (what `export` writes) is parsed with the
-    json module, which is fast; YAML, or a record that does not validate, goes through
-    `documents` so each problem names its line (files up to `LINES_UP_TO_BYTES`). Sessions may
-    not be dated in the future, nor the client born after today.
+    A record may be up to `MAX_RECORD_BYTES` (the parsing layer's default is for intakes and
+    logs); its sessions may not be dated in the future, nor its client born after today.
     """
-    from pydantic import ValidationError
-
     from .progression.logbook import check_exercises
     from .store import ClientRecord
 
-    text, source = _read_capped(path, MAX_RECORD_BYTES)
-    data = _json(text)
-    record: ClientRecord | None = None
-    if data is not None:
-        try:
-            record = ClientRecord.model_validate(data)
-        except ValidationError as exc:
-            if len(text) > LINES_UP_TO_BYTES:
-                plain = documents.Document(source, data, None)
-                raise InputError(source, documents.problems_from(exc, plain)) from None
-    doc = None
-    if record is None:
-        doc = documents.parse(text, source)
-        record = documents.validate(ClientRecord, doc)
-    try:
-        check_exercises(record.sessions, catalogue(rules_dir), source, doc)
-    except InputError:
-        if doc is not None or len(text) > LINES_UP_TO_BYTES:
-            raise
-        check_exercises(
-            record.sessions, catalogue(rules_dir), source, documents.parse(text, source)
-        )
-    check_record_dates(record, source, today)
+    doc = documents.read(path, max_bytes=MAX_RECORD_BYTES)
+    record = documents.validate(ClientRecord, doc)
+    check_exercises(record.sessions, catalogue(rules_dir), doc.source, doc)
+    check_record_dates(record, doc.source, today)
     return record
 
 
@@ -505,60 +480,6 @@ def import_record(db: Store | str | None, record: ClientRecord) -> int:
         return db.import_record(record)
     with open_store(db) as opened:
         return opened.import_record(record)
-
-
-def _read_capped(path: str, cap: int) -> tuple[str, str]:
-    """The text of a file (or of standard input, '-') of at most `cap` bytes, and its name."""
-    import sys
-
-    source = "<stdin>" if path == "-" else path
-    try:
-        if path == "-":
-            stream = getattr(sys.stdin, "buffer", None)
-            raw = stream.read(cap + 1) if stream is not None else sys.stdin.read(cap + 1).encode()
-        else:
-            with Path(path).open("rb") as f:
-                raw = f.read(cap + 1)
-    except FileNotFoundError:
-        raise DocumentError(source, [Problem("", "no such file")]) from None
-    except IsADirectoryError:
-        raise DocumentError(source, [Problem("", "is a directory, not a file")]) from None
-    except OSError as exc:
-        raise DocumentError(source, [Problem("", exc.strerror or str(exc))]) from None
-    if len(raw) > cap:
-        limit = f"{cap // (1024 * 1024)} MB"
-        raise DocumentError(source, [Problem("", f"is larger than {limit}: not read")])
-    try:
-        return raw.decode("utf-8"), source
-    except UnicodeDecodeError:
-        raise DocumentError(source, [Problem("", "not UTF-8 text")]) from None
-
-
-class _NotPlainJsonError(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out = dict(pairs)
-    if len(out) != len(pairs):
-        raise _NotPlainJsonError("a repeated key")  # documents reports it with its line
-    return out
-
-
-def _no_constant(name: str) -> Any:
-    raise _NotPlainJsonError(name)
-
-
-def _json(text: str) -> Any:
-    """JSON data when the text is plain JSON (no repeated key, no NaN); None otherwise."""
-    import json
-
-    if not text.lstrip().startswith("{"):
-        return None
-    try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-    except (ValueError, RecursionError):
-        return None
 
 
 # --- the rule base -------------------------------------------------------------------------

@@ -77,8 +77,6 @@ def run(case: Case, env: dict[str, str], outcome: Outcome) -> None:
         err = done.stderr.decode("utf-8", "replace")
         if "Traceback" in err:
             problem = "traceback:\n" + err[-3000:]
-        elif done.returncode == 1 and _parsing_layer(err):
-            pass  # known, fixed on the documents branch: one line, exit 1 (see hostile.py)
         elif done.returncode not in case.exits:
             problem = f"exit {done.returncode}, expected {sorted(case.exits)}: {err[-600:]}"
         elif case.says and case.says not in err:
@@ -98,12 +96,6 @@ def run(case: Case, env: dict[str, str], outcome: Outcome) -> None:
         print(f"FAIL {case.name}: {problem}", flush=True)
 
 
-def _parsing_layer(err: str) -> bool:
-    names = tuple(f"internal error (a bug, please report it): {e.__name__}" for e in
-                  hostile.PARSING_LAYER)  # fmt: skip
-    return err.startswith("error: ") and any(name in err for name in names)
-
-
 def fixture_cases() -> Iterator[Case]:
     for path, command, code, says in hostile.fixture_cases():
         yield Case(path.name, [*hostile.COMMANDS[command], str(path)], frozenset({code}), says)
@@ -121,7 +113,7 @@ def large_cases(folder: Path) -> Iterator[Case]:
     huge = folder / "huge.json"
     with huge.open("w") as f:
         f.write('{"notes": "' + "x" * (33 * 1024 * 1024) + '"}')
-    yield Case("a 33 MB record", ["import", str(huge)], frozenset({2}), "is larger than 32 MB")
+    yield Case("a 33 MB record", ["import", str(huge)], frozenset({2}), "too large: more than")
     bomb = folder / "alias-bomb.yaml"
     bomb.write_text(hostile.alias_bomb_record(assessment))
     yield Case("YAML aliases to a 100 MB row", ["import", str(bomb)], frozenset({2}), "is over")

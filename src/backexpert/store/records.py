@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_serializer, model_validator
 
+from .. import documents
 from ..assessment.prescription import Prescription
 from ..clinical.intake import Intake
 from ..errors import InputError, Problem
@@ -31,7 +32,7 @@ Version = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,32}$")]
 Rulebook = Annotated[str, StringConstraints(pattern=r"^[!-~]{1,64}$")]
 
 MAX_DOCUMENT_BYTES = 1_000_000  # one stored intake or prescription, as JSON (a real one: ~60 kB)
-MAX_SESSIONS = 20_000  # sessions in one client record: 50 years of a session a day
+MAX_SESSIONS = documents.MAX_ENTRIES  # sessions in one record (10,000: 27 years of daily sessions)
 MAX_ASSESSMENTS = 1_000
 
 
