@@ -9,7 +9,7 @@ LINTED := src tests $(wildcard benchmarks/*.py)
 COVERAGE := 93
 REPORTS := reports/out
 
-.PHONY: help run test check lint format soak bench clean system-deps e2e front-end
+.PHONY: help run test check lint format soak fuzz bench clean system-deps e2e front-end
 
 help: ## list the tasks
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -78,6 +78,13 @@ soak: $(STAMP) ## the hypothesis safety properties with 100,000 examples each
 
 e2e: $(STAMP) system-deps front-end ## the longer browser and API-fuzzing runs of the web app
 	BACKEXPERT_E2E_LONG=1 $(BIN)/pytest -p no:cacheprovider tests/web/test_e2e.py tests/web/test_fuzz.py
+
+# The command line against hostile input, long: every fuzz property with 2,000 examples (the
+# quick suite runs 20), then every hostile file, large ones and random mutants through the real
+# `backexpert`, each with a time limit and a memory bound (FUZZ_TIMEOUT, FUZZ_MAX_RSS_MB).
+fuzz: $(STAMP) system-deps ## fuzz the command line for a long time: fails on a traceback, hang or memory blow-up
+	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -n 2 -m property tests/fuzz -p no:cacheprovider
+	$(BIN)/python tests/fuzz/soak.py $(or $(MUTANTS),2000)
 
 bench: $(STAMP) system-deps front-end ## performance numbers
 	@for f in $(wildcard benchmarks/*.py); do echo "=== $$f"; $(BIN)/python "$$f" || exit $$?; done

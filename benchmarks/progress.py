@@ -1,6 +1,7 @@
-"""Store and progress numbers: sessions logged per second (one and several processes) and the
-time to evaluate a client's progress. SQLite in a temporary directory; PostgreSQL too when
-BENCH_POSTGRES_URL names an empty database.
+"""Store and progress numbers: sessions logged per second (one and several processes), the
+time to evaluate a client's progress, and a long history (3,000 sessions: `import`, then
+`progress --pdf`, each in its own process, with time and peak memory; see benchmarks/store.py).
+SQLite in a temporary directory; PostgreSQL too when BENCH_POSTGRES_URL names an empty database.
 
     .venv/bin/python benchmarks/progress.py
 """
@@ -23,6 +24,8 @@ import store_workers
 from backexpert.progression import evaluate as progress
 from backexpert.progression.logbook import SessionLog
 from backexpert.store import Store
+from store import SESSIONS
+from store import bench as long_history
 
 WORKERS, EACH = 4, 50
 
@@ -98,6 +101,9 @@ def main() -> None:
         print(
             f"progress evaluation, 5 exercises, {weeks} weeks logged: {evaluation_ms(weeks):.1f} ms"
         )
+    with tempfile.TemporaryDirectory() as d:
+        print(f"a long history ({SESSIONS} sessions), SQLite:")
+        long_history(f"{d}/long.sqlite3", SESSIONS, Path(d))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,15 @@ if TYPE_CHECKING:
     from .progression.logbook import SessionLog
     from .progression.report import ProgressReport
     from .store import ClientRecord, Store
+    from .store.store import Stored
+
+# How far ahead of today a session may be dated: a session logged just after midnight, or from
+# a time zone ahead of this machine's, is dated tomorrow; anything later is a typo (a session
+# dated 2062 would hide the recommendations of every session before it).
+SESSION_DAYS_AHEAD = 1
+# The largest client record `import` reads: an export of 3,000 sessions is about 5 MB, and the
+# parsing layer allows 10,000 entries in one list (so 10,000 sessions, about 30 MB).
+MAX_RECORD_BYTES = 32 * 1024 * 1024
 
 # --- assessing -----------------------------------------------------------------------------
 
@@ -96,12 +105,18 @@ def write_documents(rendered: Iterable[tuple[Path, str | bytes]]) -> list[Path]:
 
 @dataclass(frozen=True)
 class Assessed:
-    """An assessment's outcome: the prescription, its rendered documents, where it was saved."""
+    """An assessment's outcome: the prescription, its documents, where it was saved.
+
+    `saved_as` is the assessment's id when it was saved (or found already saved: then
+    `already_saved`); `written` lists the documents written when `write` was asked for.
+    """
 
     intake: Intake
     prescription: Prescription
     documents: list[tuple[Path, str | bytes]]
     saved_as: int | None
+    already_saved: bool = False
+    written: list[Path] = field(default_factory=list)
 
 
 def assess_and_save(
@@ -111,19 +126,63 @@ def assess_and_save(
     db: Store | None = None,
     client_id: int | None = None,
     wanted: Documents | None = None,
+    database: str | None = None,
+    write: bool = False,
 ) -> Assessed:
-    """Assess an intake, render the documents asked for, and save it with a client.
+    """Assess an intake, render (and `write`) the documents asked for, and save it with a client.
 
-    Every document is rendered before anything is stored, so a failure leaves nothing half done.
+    The client is checked before anything is assessed; every document is rendered, and written
+    (each atomically), before anything is stored, so a document that cannot be written leaves
+    nothing saved; the save comes last and is idempotent (the same intake and prescription are
+    stored once per client), so a retry never saves a second copy. Saving with `client_id` uses
+    `db`, or opens `database` (None: the default one). When the database fails, the intake is
+    kept in a file and the error says how to save it again.
     """
+    if client_id is None:
+        result = assess(intake, rule_base(rules_dir))
+        rendered = _rendered(result, wanted, intake)
+        return Assessed(intake, result, rendered, None, written=_written(rendered, write))
+    try:
+        if db is not None:
+            return _assess_with(db, intake, client_id, rules_dir, wanted, write)
+        with open_store(database) as opened:
+            return _assess_with(opened, intake, client_id, rules_dir, wanted, write)
+    except StoreError as exc:
+        kept = keep_unsaved_intake(client_id, intake)
+        if kept is None:
+            raise
+        raise StoreError(
+            f"{exc}\nthe intake is kept in {kept}: save it again with "
+            f"backexpert assess {kept} --client {client_id} --save"
+        ) from exc
+
+
+def _assess_with(
+    db: Store,
+    intake: Intake,
+    client_id: int,
+    rules_dir: str | None,
+    wanted: Documents | None,
+    write: bool,
+) -> Assessed:
+    db.client(client_id)  # an unknown client fails before anything is assessed
     result = assess(intake, rule_base(rules_dir))
-    rendered = (
-        render_documents(result, wanted, intake.assessment.clinician) if wanted is not None else []
-    )
-    saved = None
-    if db is not None and client_id is not None:
-        saved = db.add_assessment(client_id, intake, result)
-    return Assessed(intake, result, rendered, saved)
+    rendered = _rendered(result, wanted, intake)
+    written = _written(rendered, write)
+    saved = db.save_assessment(client_id, intake, result)
+    return Assessed(intake, result, rendered, saved.id, not saved.created, written)
+
+
+def _rendered(
+    result: Prescription, wanted: Documents | None, intake: Intake
+) -> list[tuple[Path, str | bytes]]:
+    if wanted is None:
+        return []
+    return render_documents(result, wanted, intake.assessment.clinician)
+
+
+def _written(rendered: list[tuple[Path, str | bytes]], write: bool) -> list[Path]:
+    return write_documents(rendered) if write else []
 
 
 def stored_prescription(db: Store, client_id: int, index: int = -1) -> Prescription:
@@ -159,34 +218,87 @@ def _catalogue(rules_dir: str | None) -> Catalogue:
 
 
 @contextmanager
-def open_store(database: str | None = None) -> Iterator[Store]:
-    """The database named by the argument or the environment, closed afterwards."""
+def open_store(database: str | None = None, *, write: bool = True) -> Iterator[Store]:
+    """The database named by the argument or the environment, closed afterwards.
+
+    `write=False` for the use-cases that only read: a database the user cannot write is then
+    opened read-only instead of refused.
+    """
     from .store import Store
 
-    db = Store.open(database)
+    db = Store.open(database, write=write)
     try:
         yield db
     finally:
         db.close()
 
 
-def log_session(
-    db: Store | str | None, client_id: int, log: SessionLog, rules_dir: str | None = None
+def add_client(
+    db: Store | str | None,
+    name: str,
+    born: dt.date | None = None,
+    load_increment_kg: float | None = None,
+    today: dt.date | None = None,
 ) -> int:
-    """Store one session, its exercises checked against the catalogue.
+    """Store a new client; InputError names each field that does not validate.
 
-    `db` is an open store, or a database URL to open (None: the default database). When the
-    database fails, even to open, what the user entered is kept in a file, and the error says
-    how to log it again.
+    Everything is checked before the database is opened: `db` is an open store, or a database
+    URL to open (None: the default database).
+    """
+    from .store import Store
+    from .store.records import ClientData, now
+
+    data = {"uid": "new", "name": name, "born": born, "load_increment_kg": load_increment_kg}
+    client = documents.validate(
+        ClientData, documents.Document("client", {**data, "created_at": now()}, None)
+    )
+    if client.born is not None and client.born > (today or dt.date.today()):
+        raise InputError("client", [Problem("born", f"{client.born} is after today")])
+    if isinstance(db, Store):
+        return db.add_client(client.name, client.born, client.load_increment_kg)
+    with open_store(db) as opened:
+        return opened.add_client(client.name, client.born, client.load_increment_kg)
+
+
+def session_key(log: SessionLog, idempotency_key: str | None = None) -> str:
+    """The idempotency key of a session: the caller's key, or a hash of the session as typed.
+
+    Both are SHA-256 hex digests, kept apart by a prefix, so a key a caller chose never equals
+    the hash of some session's content.
+    """
+    from .store.records import fingerprint
+
+    if idempotency_key is not None:
+        return fingerprint({"key": idempotency_key})
+    return fingerprint({"session": log.model_dump(mode="json", exclude_none=True)})
+
+
+def log_session(
+    db: Store | str | None,
+    client_id: int,
+    log: SessionLog,
+    rules_dir: str | None = None,
+    *,
+    idempotency_key: str | None = None,
+    today: dt.date | None = None,
+) -> Stored:
+    """Store one session (once), its exercises and date checked; the id and whether it is new.
+
+    `db` is an open store, or a database URL to open (None: the default database). The same
+    session logged again for the same client (a retry after a crash between the commit and the
+    reply) is found, not stored twice (`Stored.created` is False); `idempotency_key` replaces
+    the content hash when the caller has its own key. When the database fails, even to open,
+    what the user entered is kept in a file, and the error says how to log it again.
     """
     from .store import Store
 
-    check_session(log, rules_dir)
+    check_session(log, rules_dir, today=today)
+    key = session_key(log, idempotency_key)
     try:
         if isinstance(db, Store):
-            return db.add_session(client_id, log)
+            return db.save_session(client_id, log, key)
         with open_store(db) as opened:
-            return opened.add_session(client_id, log)
+            return opened.save_session(client_id, log, key)
     except StoreError as exc:
         kept = keep_unsaved(client_id, log)
         if kept is None:
@@ -197,25 +309,64 @@ def log_session(
         ) from exc
 
 
-def check_session(log: SessionLog, rules_dir: str | None = None, source: str = "session") -> None:
-    """Every exercise of a session must be in the catalogue (the one check of logged exercises)."""
+def check_session(
+    log: SessionLog,
+    rules_dir: str | None = None,
+    source: str = "session",
+    today: dt.date | None = None,
+) -> None:
+    """A session that may be stored: every exercise in the catalogue, a date not in the future.
+
+    A session may be dated at most `SESSION_DAYS_AHEAD` day after today (see its comment).
+    """
     from .progression.logbook import check_exercises
 
     check_exercises(log, catalogue(rules_dir), source)
+    check_session_dates([log], source, today)
+
+
+def check_session_dates(
+    logs: Sequence[SessionLog],
+    source: str,
+    today: dt.date | None = None,
+    prefix: str | None = None,
+) -> None:
+    """No session dated more than `SESSION_DAYS_AHEAD` day after today; each one named."""
+    latest = (today or dt.date.today()) + dt.timedelta(days=SESSION_DAYS_AHEAD)
+    problems = [
+        Problem(
+            f"{prefix}[{i}].date" if prefix else "date",
+            f"{log.date} is in the future: a session is dated at most {latest}",
+        )
+        for i, log in enumerate(logs)
+        if log.date > latest
+    ]
+    if problems:
+        raise InputError(source, problems[:10])
+
+
+def _keep(name: str, text: str) -> Path | None:
+    from .store.database import default_path
+
+    folder = default_path().parent / "unsaved"
+    path = folder / f"{name}-{dt.datetime.now():%Y%m%dT%H%M%S%f}.json"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError:
+        return None
+    return path
 
 
 def keep_unsaved(client_id: int, log: SessionLog) -> Path | None:
     """A session that could not be stored, kept in a file under the user data directory."""
-    from .store.database import default_path
+    return _keep(f"client-{client_id}", log.model_dump_json(indent=2, exclude_none=True) + "\n")
 
-    folder = default_path().parent / "unsaved"
-    path = folder / f"client-{client_id}-{dt.datetime.now():%Y%m%dT%H%M%S%f}.json"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(log.model_dump_json(indent=2, exclude_none=True) + "\n", encoding="utf-8")
-    except OSError:
-        return None
-    return path
+
+def keep_unsaved_intake(client_id: int, intake: Intake) -> Path | None:
+    """An intake whose assessment could not be saved, kept beside the unsaved sessions."""
+    text = intake.model_dump_json(indent=2, exclude_none=True) + "\n"
+    return _keep(f"client-{client_id}-intake", text)
 
 
 def load_session(path: str, rules_dir: str | None = None) -> SessionLog:
@@ -225,6 +376,7 @@ def load_session(path: str, rules_dir: str | None = None) -> SessionLog:
     doc = documents.read(path)
     log = documents.validate(SessionLog, doc)
     check_exercises(log, catalogue(rules_dir), doc.source, doc)
+    check_session_dates([log], doc.source)
     return log
 
 
@@ -243,7 +395,9 @@ def session_from_fields(
     """
     from .progression.logbook import SessionLog, parse_set
 
-    session: dict[str, Any] = {"date": date or dt.date.today().isoformat(), "exercises": [entry]}
+    # An empty --date is refused like any other bad date: only a missing one means today.
+    day = dt.date.today().isoformat() if date is None else date
+    session: dict[str, Any] = {"date": day, "exercises": [entry]}
     if time is not None:
         session["time"] = time
     if notes is not None:
@@ -269,9 +423,14 @@ def progress_for_client(db: Store, client_id: int, rules_dir: str | None = None)
     client = db.client(client_id)
     latest = db.latest_assessment(client_id)
     sessions = db.sessions(client_id)
+    plan = Plan()
+    if latest is not None:
+        # The signed plan, held to what today's rules give the same intake as well.
+        current = assess(latest.intake, rule_base(rules_dir))
+        plan = Plan.of(latest.prescription).with_current(Plan.of(current))
     result = progression.evaluate(
         sessions,
-        plan=Plan.of(latest.prescription if latest else None),
+        plan=plan,
         client_increment_kg=client.load_increment_kg,
         rules=progression.rule_base(rules_dir),
     )
@@ -287,15 +446,50 @@ def progress_for_client(db: Store, client_id: int, rules_dir: str | None = None)
     return report
 
 
-def read_record(path: str, rules_dir: str | None = None) -> ClientRecord:
-    """Read and validate an exported client record; its logged exercises must be known."""
+def read_record(
+    path: str, rules_dir: str | None = None, today: dt.date | None = None
+) -> ClientRecord:
+    """Read and validate an exported client record; its logged exercises must be known.
+
+    A record may be up to `MAX_RECORD_BYTES` (the parsing layer's default is for intakes and
+    logs); its sessions may not be dated in the future, nor its client born after today.
+    """
     from .progression.logbook import check_exercises
     from .store import ClientRecord
 
-    doc = documents.read(path)
+    doc = documents.read(path, max_bytes=MAX_RECORD_BYTES)
     record = documents.validate(ClientRecord, doc)
     check_exercises(record.sessions, catalogue(rules_dir), doc.source, doc)
+    check_record_dates(record, doc.source, today)
     return record
+
+
+def check_record_dates(record: ClientRecord, source: str, today: dt.date | None = None) -> None:
+    """An imported record from the past: sessions not in the future, nothing created later."""
+    day = today or dt.date.today()
+    check_session_dates(record.sessions, source, day, prefix="sessions")
+    problems = []
+    if record.client.born is not None and record.client.born > day:
+        problems.append(Problem("client.born", f"{record.client.born} is after today"))
+    latest = dt.datetime.combine(day, dt.time.max, dt.UTC) + dt.timedelta(days=1)
+    stamped = [("client", record.client.created_at)]
+    stamped += [(f"assessments[{i}]", a.created_at) for i, a in enumerate(record.assessments)]
+    stamped += [(f"sessions[{i}]", x.created_at) for i, x in enumerate(record.sessions)]
+    for where, at in stamped:
+        if at > latest:
+            problems.append(Problem(f"{where}.created_at", f"{at.isoformat()} is in the future"))
+    if problems:
+        raise InputError(source, problems[:10])
+
+
+def import_record(db: Store | str | None, record: ClientRecord) -> int:
+    """Store an imported record as a new client; its id."""
+    from .store import Store
+
+    if isinstance(db, Store):
+        return db.import_record(record)
+    with open_store(db) as opened:
+        return opened.import_record(record)
 
 
 # --- the rule base -------------------------------------------------------------------------

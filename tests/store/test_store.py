@@ -20,12 +20,14 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 import store_workers
 from backexpert import assessment
 from backexpert.assessment.prescription import Prescription
 from backexpert.clinical.intake import Intake
 from backexpert.errors import InputError, StoreError
+from backexpert.progression.logbook import SetLog
 from backexpert.store import ClientRecord, SessionRecord, Store
 from backexpert.store.database import MIGRATIONS, resolve_url
 from factories import make_intake
@@ -130,19 +132,48 @@ def test_a_failed_write_stores_nothing(database_url: str) -> None:
     with Store.open(database_url) as db:
         cid = db.add_client("Alex Example")
         record = db.export(cid)
+        good = SessionRecord(
+            **dict(store_workers.session(0, 1)),
+            uid="good",
+            created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        )
+        # Past validation (as a bug would be): the database's own check refuses the last set.
+        bad_set = SetLog.model_construct(reps=-1, load_kg=None, rpe=None, rir=None)
+        entry = good.exercises[0].model_copy(update={"sets": [bad_set]})
+        bad = good.model_copy(update={"uid": "bad", "exercises": [entry]})
+        failing = ClientRecord(
+            client=record.client.model_copy(update={"uid": "another"}),
+            assessments=[],
+            sessions=[good, bad],
+        )
+        with pytest.raises(StoreError):
+            db.import_record(failing)
+        assert [c.uid for c in db.clients()] == [record.client.uid]
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM sessions").scalar() == 0
+
+
+def test_an_import_repeating_a_uid_is_bad_input(database_url: str) -> None:
+    with Store.open(database_url) as db:
+        cid = db.add_client("Alex Example")
+        record = db.export(cid)
         s = SessionRecord(
             **dict(store_workers.session(0, 1)),
             uid="same",
             created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
         )
-        clash = ClientRecord(
-            client=record.client.model_copy(update={"uid": "another"}),
-            assessments=[],
-            sessions=[s, s],  # the second session repeats the first one's uid
+        with pytest.raises(ValidationError, match=r"sessions\[1\]\.uid 'same' is used twice"):
+            ClientRecord(client=record.client, assessments=[], sessions=[s, s])
+        first = ClientRecord(
+            client=record.client.model_copy(update={"uid": "first"}), assessments=[], sessions=[s]
         )
-        with pytest.raises(StoreError):
-            db.import_record(clash)
-        assert [c.uid for c in db.clients()] == [record.client.uid]
+        db.import_record(first)
+        again = first.model_copy(
+            update={"client": record.client.model_copy(update={"uid": "second"})}
+        )
+        with pytest.raises(InputError, match=r"sessions\[0\]\.uid: same is already stored"):
+            db.import_record(again)
+        assert len(db.clients()) == 2
 
 
 def test_import_refuses_a_duplicate(database_url: str) -> None:

@@ -4,11 +4,20 @@ Exit codes: 0 success; 2 bad input (an intake, a file or a rule base that does n
 3 a prescription withheld because it broke a safety invariant; 1 an engine failure;
 4 the database failed (nothing was stored; a session log is kept in a file to log again).
 Each command imports what it needs when it runs, so `backexpert assess` never loads the store.
+
+Every error is one message on stderr, never a traceback: BackExpert's own errors by their exit
+code; output that cannot be written (a full disk behind stdout, a closed pipe) exits 1 with one
+line; any other failure is a bug, reported in one line with exit code 1 (set BACKEXPERT_DEBUG=1
+for the traceback).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import errno
+import os
+import sys
+from typing import Any, NoReturn
 
 import click
 
@@ -26,6 +35,10 @@ EXIT_INPUT = 2
 EXIT_UNSAFE = 3
 EXIT_ENGINE = 1
 EXIT_STORE = 4
+# An error shows at most this many lines of at most this many characters: a hostile file can
+# have thousands of problems, or quote a megabyte-long value in one of them.
+SHOWN_LINES = 20
+SHOWN_WIDTH = 1000
 
 
 def exit_code(exc: BackExpertError) -> int:
@@ -48,8 +61,22 @@ class Shell(click.Group):
         try:
             return super().invoke(ctx)
         except BackExpertError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(shown(f"error: {exc}"), err=True)
             ctx.exit(exit_code(exc))
+
+
+def shown(message: str) -> str:
+    """An error message as the terminal gets it: escaped, and bounded in lines and width."""
+    from .output import visible
+
+    lines = visible(message).splitlines() or [""]
+    out = [
+        line if len(line) <= SHOWN_WIDTH else f"{line[: SHOWN_WIDTH - 205]} ... {line[-200:]}"
+        for line in lines[:SHOWN_LINES]
+    ]
+    if len(lines) > SHOWN_LINES:
+        out.append(f"  ... and {len(lines) - SHOWN_LINES} more line(s)")
+    return "\n".join(out)
 
 
 @click.group(cls=Shell)
@@ -69,9 +96,52 @@ def _register() -> None:
 _register()
 
 
+def _streams() -> None:
+    """Streams that cannot encode a character write an escape instead of failing."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+        if reconfigure is not None and encoding not in ("utf-8", "utf8"):
+            reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    with contextlib.suppress(OSError):
+        print(f"error: {message}", file=sys.stderr, flush=True)
+    sys.exit(code)
+
+
 def main() -> None:
     """Console-script entry point."""
-    cli(prog_name="backexpert")
+    _streams()
+    try:
+        try:
+            cli(prog_name="backexpert")
+        finally:
+            sys.stdout.flush()
+    except SystemExit:
+        raise
+    except BrokenPipeError:
+        _silence_stdout()  # a reader that went away (`| head`): the conventional quiet exit
+        sys.exit(1)
+    except OSError as exc:
+        _silence_stdout()
+        if exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG):
+            _fail(f"cannot write the output: {exc.strerror}", 1)
+        _fail(shown(f"{exc.strerror or exc}"), 1)
+    except Exception as exc:
+        if os.environ.get("BACKEXPERT_DEBUG"):
+            raise
+        name = type(exc).__name__
+        _fail(shown(f"internal error (a bug, please report it): {name}: {exc}"), 1)
 
 
-__all__ = ["cli", "exit_code", "main"]
+__all__ = ["cli", "exit_code", "main", "shown"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 
 import click
 
@@ -48,7 +47,7 @@ from . import options
     "report_date",
     metavar="YYYY-MM-DD",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Report date, YYYY-MM-DD (default: today). Only the reports carry it.",
+    help="Report date, YYYY-MM-DD, 1900 to 2100 (default: today). Only the reports carry it.",
 )
 def assess(
     intake_file: str,
@@ -63,45 +62,60 @@ def assess(
     clinician: str | None,
     report_date: dt.datetime | None,
 ) -> None:
-    """Assess an intake (YAML or JSON file; '-' reads standard input)."""
+    """Assess an intake (YAML or JSON file; '-' reads standard input).
+
+    With --client ID --save the documents are written first and the assessment saved last, once:
+    saving the same intake again finds the saved assessment instead of adding a copy.
+    """
     from pathlib import Path
 
     from .. import services
     from ..assessment import to_json
+    from .output import printable, visible, write_json
 
     if save != (client_id is not None):
         raise click.UsageError("--save and --client go together: --client ID --save")
     html_out, pdf_out, handout_out = (
         p if isinstance(p, Path) else None for p in (html_path, pdf_path, handout_path)
     )
+    options.distinct_outputs(
+        {"--html": html_out, "--pdf": pdf_out, "--handout": handout_out}, intake_file
+    )
     wanted = services.Documents(
         html_out,
         pdf_out,
         handout_out,
-        clinician=clinician,
-        day=report_date.date() if report_date else None,
+        clinician=options.text_option("--clinician", clinician),
+        day=options.report_day("--date", report_date),
     )
     intake = services.load_intake(intake_file)
     warn_if_not_shipped(rules_dir)
-    if client_id is None:
-        done = services.assess_and_save(intake, rules_dir=rules_dir, wanted=wanted)
-    else:
-        with services.open_store(database) as db:
-            db.client(client_id)  # an unknown client fails before anything is assessed
-            done = services.assess_and_save(
-                intake, rules_dir=rules_dir, db=db, client_id=client_id, wanted=wanted
-            )
+    done = services.assess_and_save(
+        intake,
+        rules_dir=rules_dir,
+        client_id=client_id,
+        wanted=wanted,
+        database=database,
+        write=True,
+    )
     if fmt == "json":
-        sys.stdout.write(to_json(done.prescription))
+        write_json(to_json(done.prescription))
     else:
         from ..present import console
         from ..present.prescription_view import PrescriptionView
 
-        console.render_prescription(PrescriptionView(done.prescription), console.terminal())
+        view = PrescriptionView(printable(done.prescription))
+        console.render_prescription(view, console.terminal())
     if done.saved_as is not None:
-        click.echo(f"saved assessment {done.saved_as} for client {client_id}", err=True)
-    for path in services.write_documents(done.documents):
-        click.echo(f"wrote {path}", err=True)
+        if done.already_saved:
+            click.echo(
+                f"assessment {done.saved_as} of client {client_id} is this one: already saved",
+                err=True,
+            )
+        else:
+            click.echo(f"saved assessment {done.saved_as} for client {client_id}", err=True)
+    for path in done.written:
+        click.echo(f"wrote {visible(str(path))}", err=True)
 
 
 def warn_if_not_shipped(rules_dir: str | None) -> None:

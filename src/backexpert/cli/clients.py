@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 
 import click
 
+from ..errors import InputError, Problem
 from . import options
 
 
@@ -16,14 +16,20 @@ def clients() -> None:
     """Stored clients."""
 
 
+_CLIENT_OPTIONS = {"name": "--name", "born": "--born", "load_increment_kg": "--load-increment"}
+
+
 @clients.command("add")
-@click.option("--name", required=True, help="The client's name.")
-@click.option("--born", type=click.DateTime(["%Y-%m-%d"]), help="Date of birth, YYYY-MM-DD.")
+@click.option("--name", required=True, help="The client's name (1-200 characters).")
+@click.option(
+    "--born", type=click.DateTime(["%Y-%m-%d"]), help="Date of birth, YYYY-MM-DD (from 1900)."
+)
 @click.option(
     "--load-increment",
     "increment",
-    type=click.FloatRange(min=0, min_open=True, max=50),
-    help="Smallest load step the client can add, kg (default: by equipment).",
+    type=float,
+    help="Smallest load step the client can add, kg, above 0 and at most 50, 2 decimals "
+    "(default: by equipment).",
 )
 @options.DATABASE
 def clients_add(
@@ -32,8 +38,11 @@ def clients_add(
     """Add a client and print the new id."""
     from .. import services
 
-    with services.open_store(database) as db:
-        new = db.add_client(name.strip() or name, born.date() if born else None, increment)
+    try:
+        new = services.add_client(database, name, born.date() if born else None, increment)
+    except InputError as exc:
+        problems = [Problem(_CLIENT_OPTIONS.get(p.path, p.path), p.message) for p in exc.problems]
+        raise InputError("command line", problems) from None
     click.echo(new)
 
 
@@ -43,15 +52,16 @@ def clients_add(
 def clients_list(fmt: str, database: str | None) -> None:
     """Every client with counts of assessments and sessions."""
     from .. import services
+    from .output import printable, write_json
 
-    with services.open_store(database) as db:
+    with services.open_store(database, write=False) as db:
         found = db.clients()
     if fmt == "json":
-        click.echo(json.dumps([c.model_dump(mode="json") for c in found], indent=2))
+        write_json(json.dumps([c.model_dump(mode="json") for c in found], indent=2) + "\n")
         return
     from ..present import console
 
-    console.render_clients(found, console.terminal())
+    console.render_clients([printable(c) for c in found], console.terminal())
 
 
 @click.command()
@@ -60,10 +70,11 @@ def clients_list(fmt: str, database: str | None) -> None:
 def export(client_id: int, database: str | None) -> None:
     """Print a client's whole record as JSON (assessments and session logs)."""
     from .. import services
+    from .output import write_json
 
-    with services.open_store(database) as db:
+    with services.open_store(database, write=False) as db:
         record = db.export(client_id)
-    sys.stdout.write(record.model_dump_json(indent=2) + "\n")
+    write_json(record.model_dump_json(indent=2) + "\n")
 
 
 @click.command("import")
@@ -75,9 +86,7 @@ def import_(record_file: str, rules_dir: str | None, database: str | None) -> No
     from .. import services
 
     record = services.read_record(record_file, rules_dir)
-    with services.open_store(database) as db:
-        new = db.import_record(record)
-    click.echo(new)
+    click.echo(services.import_record(database, record))
 
 
 @click.command()
@@ -127,24 +136,30 @@ def report(
 
     from .. import services
     from ..assessment import to_json
+    from .output import printable, visible, write_json
 
-    with services.open_store(database) as db:
-        stored = services.stored_prescription(db, client_id, index - 1 if index > 0 else index)
+    if index == 0:
+        raise InputError(
+            "command line", [Problem("--assessment", "1 is the first assessment, -1 the latest")]
+        )
     html_out, pdf_out, handout_out = (
         p if isinstance(p, Path) else None for p in (html_path, pdf_path, handout_path)
     )
+    options.distinct_outputs({"--html": html_out, "--pdf": pdf_out, "--handout": handout_out})
+    with services.open_store(database, write=False) as db:
+        stored = services.stored_prescription(db, client_id, index - 1 if index > 0 else index)
     wanted = services.Documents(html_out, pdf_out, handout_out)
     rendered = services.render_documents(stored, wanted)
     if not wanted.wanted():
         if fmt == "json":
-            sys.stdout.write(to_json(stored))
+            write_json(to_json(stored))
         else:
             from ..present import console
             from ..present.prescription_view import PrescriptionView
 
-            console.render_prescription(PrescriptionView(stored), console.terminal())
+            console.render_prescription(PrescriptionView(printable(stored)), console.terminal())
     for path in services.write_documents(rendered):
-        click.echo(f"wrote {path}", err=True)
+        click.echo(f"wrote {visible(str(path))}", err=True)
 
 
 COMMANDS = [clients, export, import_, report]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from ..errors import InputError, Problem
@@ -55,7 +53,9 @@ def _option_problem(p: Problem, sets: tuple[str, ...]) -> Problem:
 @click.command()
 @click.argument("client_id", metavar="CLIENT", type=int)
 @click.option("--file", "log_file", help="A session log file (YAML or JSON; '-' reads stdin).")
-@click.option("--date", help="Session date, YYYY-MM-DD (default: today).")
+@click.option(
+    "--date", help="Session date, YYYY-MM-DD, at most tomorrow (default: today; '' is refused)."
+)
 @click.option("--time", help="Time of day, HH:MM (lets the recovery check count hours).")
 @click.option("--exercise", help="Catalogue id of the exercise (see `backexpert exercises`).")
 @click.option(
@@ -68,6 +68,12 @@ def _option_problem(p: Problem, sets: tuple[str, ...]) -> Problem:
 @click.option("--load-increment", type=float, help="Smallest load step for this exercise, kg.")
 @click.option("--notes", help="Notes on the session.")
 @click.option("--exercise-notes", help="Notes on the exercise.")
+@click.option(
+    "--idempotency-key",
+    metavar="KEY",
+    help="Your key for this session: logging it again with the same key stores nothing "
+    "(default: the session's content, so an identical session is stored once).",
+)
 @options.RULES
 @options.DATABASE
 def log(
@@ -84,11 +90,19 @@ def log(
     load_increment: float | None,
     notes: str | None,
     exercise_notes: str | None,
+    idempotency_key: str | None,
     rules_dir: str | None,
     database: str | None,
 ) -> None:
-    """Log a session: from a file, or one exercise from the options."""
+    """Log a session: from a file, or one exercise from the options.
+
+    A session is stored once: logging the same session again for the client (a retry after a
+    crash) reports the stored one. Give --time, or your own --idempotency-key, to log a second
+    identical session on the same day.
+    """
     from .. import services
+
+    key = options.text_option("--idempotency-key", idempotency_key)
 
     given = {
         "exercise": exercise,
@@ -113,51 +127,71 @@ def log(
         except InputError as exc:
             problems = [_option_problem(p, sets) for p in exc.problems]
             raise InputError("command line", problems) from None
-    stored = services.log_session(database, client_id, session, rules_dir)
+    stored = services.log_session(database, client_id, session, rules_dir, idempotency_key=key)
     n_sets = sum(len(e.sets) for e in session.exercises)
-    click.echo(
-        f"logged session {stored} for client {client_id}: {session.when()}, "
-        f"{len(session.exercises)} exercise(s), {n_sets} set(s)"
-    )
+    what = f"{session.when()}, {len(session.exercises)} exercise(s), {n_sets} set(s)"
+    if stored.created:
+        click.echo(f"logged session {stored.id} for client {client_id}: {what}")
+    else:
+        click.echo(
+            f"session {stored.id} of client {client_id} is this one, already stored: {what} "
+            "(not logged twice)"
+        )
 
 
 @click.command()
 @click.argument("client_id", metavar="CLIENT", type=int)
 @options.FORMAT
-@click.option("--html", "html_path", help="Write the progress report as HTML to this file.")
-@click.option("--pdf", "pdf_path", help="Write the progress report as PDF to this file.")
+@click.option(
+    "--html",
+    "html_path",
+    metavar="PATH",
+    callback=lambda ctx, param, value: options.output_path(value, (".html", ".htm")),
+    help="Write the progress report as HTML to this file.",
+)
+@click.option(
+    "--pdf",
+    "pdf_path",
+    metavar="PATH",
+    callback=lambda ctx, param, value: options.output_path(value, (".pdf",)),
+    help="Write the progress report as PDF to this file.",
+)
 @options.RULES
 @options.DATABASE
 def progress(
     client_id: int,
     fmt: str,
-    html_path: str | None,
-    pdf_path: str | None,
+    html_path: object,
+    pdf_path: object,
     rules_dir: str | None,
     database: str | None,
 ) -> None:
     """Trends, flags and the next-session recommendation for a client, explained."""
+    from pathlib import Path
+
     from .. import services
     from ..present import html
     from ..present.progress_view import ProgressView
+    from .output import printable, visible, write_json
 
-    with services.open_store(database) as db:
+    html_out, pdf_out = (p if isinstance(p, Path) else None for p in (html_path, pdf_path))
+    options.distinct_outputs({"--html": html_out, "--pdf": pdf_out})
+    with services.open_store(database, write=False) as db:
         report = services.progress_for_client(db, client_id, rules_dir)
-    view = ProgressView(report)
-    if html_path or pdf_path:
-        page = html.render("progress.html.j2", view)
-        if html_path:
-            html.write(html_path, page)
-            click.echo(f"wrote {html_path}", err=True)
-        if pdf_path:
-            html.write(pdf_path, html.render_pdf(page))
-            click.echo(f"wrote {pdf_path}", err=True)
+    if html_out or pdf_out:
+        page = html.render("progress.html.j2", ProgressView(report))
+        if html_out:
+            html.write(html_out, page)
+            click.echo(f"wrote {visible(str(html_out))}", err=True)
+        if pdf_out:
+            html.write(pdf_out, html.render_pdf(page))
+            click.echo(f"wrote {visible(str(pdf_out))}", err=True)
     if fmt == "json":
-        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+        write_json(report.model_dump_json(indent=2) + "\n")
     else:
         from ..present import console
 
-        console.render_progress(view, console.terminal())
+        console.render_progress(ProgressView(printable(report)), console.terminal())
 
 
 COMMANDS = [log, progress]

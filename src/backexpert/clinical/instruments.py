@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -161,15 +162,18 @@ def pain(p: Pain) -> PainScore:
 
 
 def valid_until(start: dt.date) -> dt.date:
-    """The last day a clearance given on `start` is valid (12 months)."""
+    """The last day a clearance given on `start` is valid (12 months).
+
+    Total: the same day a year later (the month's last day when it has no such day, as for
+    29 February), minus one day; a clearance given in the last representable year is valid to
+    `date.max`. Never loops, never raises.
+    """
     year, month = divmod(start.month - 1 + CLEARANCE_MONTHS, 12)
     end_year, end_month = start.year + year, month + 1
-    day = start.day
-    while True:
-        try:
-            return dt.date(end_year, end_month, day) - dt.timedelta(days=1)
-        except ValueError:  # 29 February in a common year
-            day -= 1
+    if end_year > dt.MAXYEAR:
+        return dt.date.max
+    day = min(start.day, calendar.monthrange(end_year, end_month)[1])
+    return dt.date(end_year, end_month, day) - dt.timedelta(days=1)
 
 
 def parq(form: ParqPlus, on: dt.date) -> ParqScore:

@@ -7,7 +7,6 @@ in range, and every answer of the red-flag screen is yes or no (a missing questi
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -20,7 +19,7 @@ from pydantic import (
 
 from .. import documents
 from ..errors import IntakeError
-from ..model import Model
+from ..model import CalendarDate, Identifier, LongText, Model, Name, ShortText
 from .words import (
     DATED_CONDITIONS,
     ConditionCode,
@@ -50,13 +49,12 @@ YesNo = Annotated[bool, BeforeValidator(_yes_no), Field(strict=True)]
 
 
 class Client(Model):
-    name: str = Field(min_length=1, max_length=200)
+    name: Name
     age: StrictInt = Field(ge=10, le=110)
     sex: Sex
     occupation: Occupation
-    notes: str | None = Field(
+    notes: LongText | None = Field(
         default=None,
-        max_length=4000,
         description="free text from the clinician: kept and shown, never interpreted",
     )
 
@@ -64,7 +62,7 @@ class Client(Model):
 class CurrentLoad(Model):
     """A load the client lifts today: the exercise, the load, the reps done, and how hard."""
 
-    exercise: str = Field(min_length=1, max_length=64, description="catalogue id")
+    exercise: Identifier = Field(description="catalogue id")
     load_kg: float = Field(gt=0, le=500)
     reps: StrictInt = Field(ge=1, le=30)
     rpe: StrictInt | None = Field(default=None, ge=1, le=10)
@@ -133,7 +131,7 @@ class Condition(Model):
     cleared: YesNo | None = Field(
         default=None, description="the surgeon or physician has cleared loading"
     )
-    note: str | None = Field(default=None, min_length=1, max_length=2000)
+    note: ShortText | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _fields_fit_the_code(self) -> Condition:
@@ -180,8 +178,8 @@ class Pain(Model):
 
 
 class MedicalClearance(Model):
-    date: dt.date
-    by: str | None = None
+    date: CalendarDate
+    by: Name | None = None
 
 
 class ParqFollowUp(Model):
@@ -289,8 +287,8 @@ class Questionnaires(Model):
 
 
 class Assessment(Model):
-    date: dt.date | None = None
-    clinician: str | None = Field(default=None, max_length=200)
+    date: CalendarDate | None = None
+    clinician: Name | None = None
 
 
 class Intake(Model):

@@ -7,6 +7,7 @@ form, session effort, and pain after training.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Callable, Sequence
 
@@ -17,6 +18,10 @@ from ..progression.report import ExerciseProgress, Point, ProgressReport
 WIDTH, HEIGHT = 330, 170
 LEFT, RIGHT, TOP, BOTTOM = 38, 10, 10, 24
 PALETTE = ("#1f6fb2", "#d0532b", "#3a9a4a", "#8a4fb5", "#b08a1e")
+# A dot (its value on hover) per point up to this many; a longer history is drawn as its line
+# alone, with at most four points per pixel column, so a chart costs the same for 3,000 sessions
+# as for 300 (the PDF renderer spent seconds on each dot).
+MAX_MARKERS = 60
 
 
 class Tick(Out):
@@ -82,10 +87,10 @@ def chart(
     out = []
     for i, (label, pts) in enumerate(s for s in series if s[1]):
         coords = [(x(d), y(v), f"{d:%d %b}: {v:g} {unit}".strip()) for d, v in pts]
-        path = " ".join(
-            f"{'M' if k == 0 else 'L'}{cx},{cy}" for k, (cx, cy, _) in enumerate(coords)
-        )
-        out.append(Series(label=label, color=PALETTE[i % len(PALETTE)], path=path, points=coords))
+        line = _thinned(coords)
+        path = " ".join(f"{'M' if k == 0 else 'L'}{cx},{cy}" for k, (cx, cy, _) in enumerate(line))
+        dots = coords if len(coords) <= MAX_MARKERS else []
+        out.append(Series(label=label, color=PALETTE[i % len(PALETTE)], path=path, points=dots))
     n_y = 5 if (hi - lo) % 5 == 0 and hi - lo <= 5 else 4  # 0-5 scales tick every point
     step = (hi - lo) / n_y
     y_ticks = [Tick(pos=y(lo + k * step), label=f"{lo + k * step:g}") for k in range(n_y + 1)]
@@ -108,6 +113,20 @@ def chart(
         y_ticks=y_ticks,
         note=None if out else empty,
     )
+
+
+def _thinned(coords: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """The same line with at most 4 points per pixel column: its first, lowest, highest, last."""
+    if len(coords) <= WIDTH:
+        return coords
+    out: list[tuple[float, float, str]] = []
+    for _, column in itertools.groupby(coords, key=lambda c: int(c[0])):
+        pts = list(column)
+        keep = {0, len(pts) - 1}
+        keep.add(min(range(len(pts)), key=lambda k: pts[k][1]))
+        keep.add(max(range(len(pts)), key=lambda k: pts[k][1]))
+        out += [pts[k] for k in sorted(keep)]
+    return out
 
 
 def _per_exercise(

@@ -20,7 +20,7 @@ from pydantic import Field, StrictInt, field_validator, model_validator
 from .. import documents
 from ..clinical.catalogue import Catalogue, rep_bounds
 from ..errors import InputError, Problem
-from ..model import Model
+from ..model import CalendarDate, Identifier, Kilograms, LongText, Model, ShortText, Token
 
 SET_TOKEN = re.compile(
     r"^(?:(?P<sets>\d+)x)?(?P<reps>\d+)x(?:(?P<load>\d+(?:\.\d+)?)(?:kg)?)?"
@@ -35,16 +35,9 @@ class SetLog(Model):
     """One set: reps done, external load (None = bodyweight), and effort as RPE or RIR."""
 
     reps: StrictInt = Field(ge=0, le=100)
-    load_kg: float | None = Field(default=None, ge=0, le=1000)
+    load_kg: Kilograms | None = Field(default=None, ge=0, le=1000)
     rpe: StrictInt | None = Field(default=None, ge=1, le=10)
     rir: StrictInt | None = Field(default=None, ge=0, le=10)
-
-    @field_validator("load_kg")
-    @classmethod
-    def _centigrams(cls, v: float | None) -> float | None:
-        if v is not None and abs(round(v, 2) - v) > 1e-9:
-            raise ValueError(f"load {v} kg has more than 2 decimals")
-        return None if v is None else round(float(v), 2)
 
     @model_validator(mode="after")
     def _one_effort_scale(self) -> SetLog:
@@ -94,18 +87,18 @@ def parse_set(token: str) -> list[dict[str, Any]]:
 class ExerciseLog(Model):
     """One exercise in a session: its sets in order, form, pain and notes."""
 
-    exercise: str = Field(min_length=1, max_length=64)
+    exercise: Identifier
     sets: list[SetLog] = Field(min_length=1, max_length=30)
     form: StrictInt | None = Field(default=None, ge=1, le=5, description="form quality 1-5")
     pain_before: StrictInt | None = Field(default=None, ge=0, le=10)
     pain_after: StrictInt | None = Field(default=None, ge=0, le=10)
-    target_reps: str | None = Field(
+    target_reps: Token | None = Field(
         default=None, description="the rep target this session aimed at ('8' or '8-12')"
     )
-    load_increment_kg: float | None = Field(
+    load_increment_kg: Kilograms | None = Field(
         default=None, gt=0, le=50, description="smallest load step available for this exercise"
     )
-    notes: str | None = Field(default=None, max_length=2000)
+    notes: ShortText | None = None
 
     @field_validator("sets", mode="before")
     @classmethod
@@ -139,9 +132,9 @@ def _clock(v: Any) -> Any:
 class SessionLog(Model):
     """One training session as logged."""
 
-    date: dt.date
+    date: CalendarDate
     time: dt.time | None = Field(default=None, description="time of day (24 h), when known")
-    notes: str | None = Field(default=None, max_length=4000)
+    notes: LongText | None = None
     exercises: list[ExerciseLog] = Field(min_length=1, max_length=40)
 
     @field_validator("time", mode="before")

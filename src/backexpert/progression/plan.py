@@ -68,6 +68,27 @@ class Plan:
             limits=limits,
         )
 
+    def with_current(self, current: Plan) -> Plan:
+        """This (signed) plan, restricted further by what today's rules give the same intake.
+
+        A plan signed under older rules, or imported from elsewhere, may allow what the rules now
+        exclude or cap: progress honours the stricter of the two, target by target.
+        """
+        statuses = ("referral", "clearance_required", "limited", "program")
+        limits = dict(current.limits)
+        for ex, own in self.limits.items():
+            other = limits.get(ex)
+            limits[ex] = own if other is None else _stricter(own, other)
+        return Plan(
+            targets={**current.targets, **self.targets},
+            excludes=(*self.excludes, *current.excludes),
+            caps=(*self.caps, *current.caps),
+            excluded={**current.excluded, **self.excluded},
+            status=min(self.status, current.status, key=statuses.index),
+            load_level=min(self.load_level, current.load_level, key=list(LoadLevel).index),
+            limits=limits,
+        )
+
     def ruled_out(self, ex: Exercise) -> tuple[str, ...] | None:
         """Why the plan rules an exercise out (the rules; empty for a program-wide reason),
         or None when it allows it."""
@@ -104,3 +125,13 @@ class Plan:
     def allows(self, ex: Exercise, cat: Catalogue) -> bool:
         """Whether the plan allows an exercise at all."""
         return ex.id in cat and self.ruled_out(ex) is None
+
+
+def _stricter(a: Limit, b: Limit) -> Limit:
+    sets = [x for x in (a.sets, b.sets) if x]
+    effort = [x for x in (a.effort, b.effort) if x]
+    return Limit(
+        min(sets) if sets else None,
+        min(effort) if effort else None,
+        tuple(dict.fromkeys((*a.because, *b.because))),
+    )

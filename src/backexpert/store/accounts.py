@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select, update
 from ..errors import InputError, Problem
 from ..progression.logbook import SessionLog
 from .records import ClientData, SessionRecord, now
-from .store import Store, _client_row, _session_row, from_db, to_db
+from .store import Store, _insert_client, _insert_sessions, from_db, to_db
 from .tables import AssessmentRow, ClientRow, SessionRow
 from .web_tables import (
     ApiKeyRow,
@@ -176,8 +176,8 @@ class WebStore(Store):
     """The store plus the web app's tables."""
 
     @classmethod
-    def open(cls, database: str | None = None) -> WebStore:
-        opened = super().open(database)
+    def open(cls, database: str | None = None, *, write: bool = True) -> WebStore:
+        opened = super().open(database, write=write)
         assert isinstance(opened, WebStore)
         return opened
 
@@ -319,13 +319,14 @@ class WebStore(Store):
     # -- clients of a clinic --
 
     def add_clinic_client(self, clinic_id: int, name: str, born: dt.date | None = None) -> int:
-        data = ClientData(uid=str(uuid.uuid4()), name=name, born=born, created_at=now())
+        from .. import documents
+
+        fields = {"uid": str(uuid.uuid4()), "name": name, "born": born, "created_at": now()}
+        data = documents.validate(ClientData, documents.Document("client", fields, None))
         with self._tx() as s:
-            row = _client_row(data)
-            s.add(row)
-            s.flush()
-            s.add(ClinicClientRow(client_id=row.id, clinic_id=clinic_id, version=1))
-            return row.id
+            client_id = _insert_client(s, data)
+            s.add(ClinicClientRow(client_id=client_id, clinic_id=clinic_id, version=1))
+            return client_id
 
     def adopt_client(self, client_id: int, clinic_id: int) -> None:
         """Give a client stored without a clinic (by the command line) to a clinic."""
@@ -557,11 +558,10 @@ class WebStore(Store):
         with self._tx() as s:
             session_id = None
             if log is not None:
-                record = SessionRecord(**dict(log), uid=str(uuid.uuid4()), created_at=now())
-                srow = _session_row(client_id, record)
-                s.add(srow)
-                s.flush()
-                session_id = srow.id
+                record = SessionRecord.model_validate(
+                    {**dict(log), "uid": str(uuid.uuid4()), "created_at": now()}
+                )
+                (session_id,) = _insert_sessions(s, client_id, [record], [None])
             row = ClientReportRow(
                 client_id=client_id,
                 link_id=link_id,

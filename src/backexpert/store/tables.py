@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -57,6 +58,10 @@ class AssessmentRow(Base):
     backexpert: Mapped[str] = mapped_column(String(32))
     intake: Mapped[dict[str, Any]] = mapped_column(JSON)
     prescription: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The content hash of (intake, prescription): saving the same assessment twice stores it once.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (Index("uq_assessments_fingerprint", "client_id", "fingerprint", unique=True),)
 
 
 class SessionRow(Base):
@@ -69,8 +74,14 @@ class SessionRow(Base):
     time: Mapped[dt.time | None] = mapped_column(Time)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # What makes a retried `log` find the session it stored (a content hash, or the caller's key).
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
     entries: Mapped[list[EntryRow]] = relationship(
-        order_by="EntryRow.position", cascade="all, delete-orphan", lazy="selectin"
+        order_by="EntryRow.position", cascade="all, delete-orphan", lazy="raise"
+    )
+
+    __table_args__ = (
+        Index("uq_sessions_idempotency_key", "client_id", "idempotency_key", unique=True),
     )
 
 
@@ -88,7 +99,7 @@ class EntryRow(Base):
     load_increment_kg: Mapped[float | None] = mapped_column(_KG)
     notes: Mapped[str | None] = mapped_column(Text)
     sets: Mapped[list[SetRow]] = relationship(
-        order_by="SetRow.position", cascade="all, delete-orphan", lazy="selectin"
+        order_by="SetRow.position", cascade="all, delete-orphan", lazy="raise"
     )
 
 

@@ -5,9 +5,7 @@ deleted only by the explicit erase of its client, which writes a row to `erase_p
 client and removes it again in the same transaction (`store.accounts.WebStore.erase_client`).
 
 Revision ID: 0003
-Revises: 0001 on branch `web`. Another migration 0002 is being written in parallel: when both
-are merged, the integrator re-chains this one (`down_revision = "0002"`); it touches no table
-of 0002's.
+Revises: 0002
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | None = None
 depends_on: str | None = None
 
