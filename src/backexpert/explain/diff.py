@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from pydantic import BaseModel, JsonValue
+from pydantic import BaseModel, Field, JsonValue
 
 from ..assessment.prescription import Item, Prescription
 from ..clinical.catalogue import Catalogue, Selector
@@ -89,10 +89,12 @@ _HANDLED = frozenset(
 
 
 class Withheld(Model):
-    """A prescription the safety monitor withheld: the invariants it broke."""
+    """A prescription the safety monitor withheld: the invariants it broke, and the rules
+    that fired (in rulebook order) for the program it withheld."""
 
     rulebook: str
     violations: list[str]
+    fired: list[str] = Field(default_factory=list)
 
 
 Outcome = Prescription | Withheld
@@ -138,12 +140,29 @@ def _withheld(before: Outcome, after: Outcome) -> PrescriptionDiff:
         else:
             text = "no longer withheld by the safety monitor"
         out.append(_d("withheld", "prescription", text, b, a))
+    fb = _fired(before)
+    fa = _fired(after)
+    fired = [r for r in fa if r not in fb]
+    unfired = [r for r in fb if r not in fa]
+    because = [*fired, *unfired]
+    out = [d.model_copy(update={"because": because}) for d in out]
     sb, sa = side(before), side(after)
     if sb.status != sa.status:
-        out.append(
-            _d("status", "status", f"status {sb.status} → {sa.status}", sb.status, sa.status)
-        )
-    return PrescriptionDiff(before=sb, after=sa, differences=_sorted(out))
+        text = f"status {sb.status} → {sa.status}"
+        out.append(_d("status", "status", text, sb.status, sa.status, because=because))
+    for r in fired:
+        out.append(_d("rule_fired", r, f"{r} now fires", None, r, because=[r]))
+    for r in unfired:
+        out.append(_d("rule_unfired", r, f"{r} no longer fires", r, None, because=[r]))
+    return PrescriptionDiff(
+        before=sb, after=sa, differences=_sorted(out), rules_fired=fired, rules_unfired=unfired
+    )
+
+
+def _fired(p: Outcome) -> list[str]:
+    if isinstance(p, Withheld):
+        return list(p.fired)
+    return list(dict.fromkeys(t.rule for t in p.trace))
 
 
 def _d(

@@ -145,6 +145,18 @@ class WhatIfAnswer(Model):
     diff: PrescriptionDiff
 
 
+class WhatIfOption(Model):
+    """A toggle a page can offer: the change it makes, and whether the intake has it now."""
+
+    group: Literal["finding", "condition", "goal", "equipment", "pain"]
+    value: str
+    active: bool
+    change: str = Field(description="the what-if change that toggles it")
+    needs: list[str] = Field(
+        default_factory=list, description="fields the change needs (e.g. weeks_since)"
+    )
+
+
 # --- why not --------------------------------------------------------------------------------
 
 WhyNotStatus = Literal["prescribed", "capped", "replaced", "excluded", "not_added", "stopped"]

@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from ..assessment.facts import from_intake
 from ..assessment.pipeline import RuleBase, assess
+from ..clinical import instruments
 from ..clinical.intake import Intake
+from ..clinical.words import DATED_CONDITIONS, ConditionCode, Equipment, Finding, Goal
 from ..errors import SafetyError
 from . import diff, edits
 from .diff import Outcome, Withheld
-from .models import IntakeEdit, WhatIfAnswer
+from .models import IntakeEdit, WhatIfAnswer, WhatIfOption
 
 
 def outcome(intake: Intake, rules: RuleBase, today: dt.date | None = None) -> Outcome:
@@ -26,7 +29,13 @@ def outcome(intake: Intake, rules: RuleBase, today: dt.date | None = None) -> Ou
     try:
         return assess(intake, rules, today)
     except SafetyError as exc:
-        return Withheld(rulebook=rules.rulebook.version, violations=list(exc.violations))
+        facts = from_intake(
+            intake, instruments.score(intake, instruments.assessed_on(intake, today))
+        )
+        fired = rules.evaluator.evaluate(facts).fired()
+        return Withheld(
+            rulebook=rules.rulebook.version, violations=list(exc.violations), fired=fired
+        )
 
 
 def what_if(
@@ -48,3 +57,44 @@ def what_if(
         facts=edits.fact_changes(edits.facts_of(intake), edits.facts_of(changed)),
         diff=diff.compare(before, after, rules.catalogue),
     )
+
+
+def options(intake: Intake) -> list[WhatIfOption]:
+    """The toggles a page can show beside an intake: findings, conditions, goals, equipment
+    and pain now, each with the change that flips it."""
+    out: list[WhatIfOption] = []
+    lists = (
+        ("finding", "findings", list(Finding), {f.value for f in intake.findings}),
+        ("goal", "goals", list(Goal), {g.value for g in intake.goals}),
+        (
+            "equipment",
+            "training.equipment",
+            list(Equipment),
+            {e.value for e in intake.training.equipment},
+        ),
+    )
+    for group, path, values, have in lists:
+        for v in values:
+            on = v.value in have
+            change = f"-{path}.{v.value}" if on else f"+{path}.{v.value}"
+            out.append(WhatIfOption(group=group, value=v.value, active=on, change=change))
+    have = {c.code.value for c in intake.conditions}
+    for code in ConditionCode:
+        if code is ConditionCode.other:
+            continue
+        on = code.value in have
+        needs = ["weeks_since"] if code in DATED_CONDITIONS and not on else []
+        change = f"-conditions.{code.value}" if on else f"+conditions.{code.value}"
+        out.append(
+            WhatIfOption(group="condition", value=code.value, active=on, change=change, needs=needs)
+        )
+    for n in range(11):
+        out.append(
+            WhatIfOption(
+                group="pain",
+                value=str(n),
+                active=intake.pain.nprs_now == n,
+                change=f"pain.nprs_now={n}",
+            )
+        )
+    return out
