@@ -59,9 +59,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import assess, clients, rules, sessions
+    from . import assess, clients, explain, impact, rules, sessions
 
-    for module in (assess, rules, clients, sessions):
+    for module in (assess, rules, clients, sessions, explain, impact):
         for command in module.COMMANDS:
             cli.add_command(command)
 
