@@ -198,13 +198,14 @@ def _init(before: RuleSource, after: RuleSource, today: dt.date | None) -> None:
     _worker.rss_start = rss_mb()
 
 
-def _work(batch: Sequence[ClientInput]) -> tuple[list[ClientResult], WorkerStats]:
-    comparer = _worker.comparer
-    assert comparer is not None, "the worker was not initialised"
-    results = [comparer.result(c) for c in batch]
-    _worker.clients += len(batch)
-    stats = WorkerStats(os.getpid(), _worker.rss_start, rss_mb(), _worker.clients)
-    return results, stats
+def _work(
+    batch: Sequence[ClientInput], worker: _Worker | None = None
+) -> tuple[list[ClientResult], WorkerStats]:
+    w = worker if worker is not None else _worker
+    assert w.comparer is not None, "the worker was not initialised"
+    results = [w.comparer.result(c) for c in batch]
+    w.clients += len(batch)
+    return results, WorkerStats(os.getpid(), w.rss_start, rss_mb(), w.clients)
 
 
 @dataclass
@@ -218,16 +219,18 @@ class Workers:
     stats: dict[int, WorkerStats] = field(default_factory=dict)
 
     def __enter__(self) -> Workers:
+        self._pool: ProcessPoolExecutor | None = None
+        self._local: _Worker | None = None
         if self.jobs > 1:
-            self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(
+            self._pool = ProcessPoolExecutor(
                 self.jobs,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_init,
                 initargs=(self.before, self.after, self.today),
             )
-        else:
-            self._pool = None
-            _init(self.before, self.after, self.today)
+        else:  # this process: a comparer of its own, not the worker-process global
+            comparer = Comparer(self.before.load(), self.after.load(), self.today)
+            self._local = _Worker(comparer, rss_mb())
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -237,7 +240,8 @@ class Workers:
     def submit(self, batch: Sequence[ClientInput]) -> Future[list[ClientResult]]:
         out: Future[list[ClientResult]] = Future()
         if self._pool is None:
-            results, stats = _work(batch)
+            assert self._local is not None, "use Workers in a with block"
+            results, stats = _work(batch, self._local)
             self.stats[stats.pid] = stats
             out.set_result(results)
             return out

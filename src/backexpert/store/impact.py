@@ -339,7 +339,8 @@ class ImpactRuns:
                 .where(latest.c.rn == 1)
                 .order_by(latest.c.client_id)
             )
-            yield from s.execute(q.execution_options(yield_per=1000)).tuples()
+            for cid, name, outcome, result in s.execute(q.execution_options(yield_per=1000)):
+                yield cid, name, outcome, result
 
 
 def _latest(
