@@ -194,10 +194,15 @@ def test_claims_take_each_batch_once_and_take_over_expired_leases(database_url: 
         taken = runs.claim(run, "m2", dt.timedelta(0))  # m1's leases ran out
         assert taken is not None and taken.batch == 0
         assert runs.progress(run).claimed == 3 and not runs.progress(run).finished
+        # an assessment arriving while the run goes on does not start another run
+        db.add_assessment(1, INTAKES[0], assessment.assess(INTAKES[0], RULES))
+        assert runs.open_run("a", "b", "v", batch_size=1) == run
         for b in claimed:
             assert b is not None
             runs.finish(run, b, [])
         assert runs.progress(run).finished
+        later = runs.open_run("a", "b", "v", batch_size=1)
+        assert later.snapshot > run.snapshot and later.id != run.id
 
 
 def test_a_locked_batch_is_skipped_not_waited_for(database_url: str) -> None:
@@ -225,19 +230,28 @@ def test_a_locked_batch_is_skipped_not_waited_for(database_url: str) -> None:
 
 def test_two_machines_share_one_run(database_url: str) -> None:
     _stored(database_url).close()
+    # Opened here, one after the other: Alembic's migration context is global to a process,
+    # and two machines are two processes.
+    stores = {name: Store.open(database_url) for name in ("m1", "m2")}
     reports: dict[str, Any] = {}
+    errors: list[BaseException] = []
 
     def machine(name: str) -> None:
-        with Store.open(database_url) as db:
+        try:
             reports[name] = services.rules_impact(
-                db, SAME, NO_REGRESSION, batch_size=1, worker=name, poll_s=0.05
+                stores[name], SAME, NO_REGRESSION, batch_size=1, worker=name, poll_s=0.05
             )
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
 
-    threads = [threading.Thread(target=machine, args=(n,)) for n in ("m1", "m2")]
+    threads = [threading.Thread(target=machine, args=(n,)) for n in stores]
     for t in threads:
         t.start()
     for t in threads:
         t.join(120)
+    for db in stores.values():
+        db.close()
+    assert errors == []
     assert reports["m1"] == reports["m2"]
     assert reports["m1"].summary.clients == len(INTAKES)
     with Store.open(database_url) as db, db.engine.connect() as conn:

@@ -4,7 +4,8 @@ A *run* compares two rulebooks over a snapshot of the client base: every client 
 assessment up to the newest assessment id when the run was opened, split into batches of
 client-id ranges. Any number of processes, on any number of machines, open the same run (the
 run id is derived from the two rulebook versions, the program version and the snapshot, so
-they all agree on it without talking) and claim batches one at a time:
+they agree on it without talking, and a run of the same pair still going is joined rather than
+a newer snapshot begun) and claim batches one at a time:
 
     SELECT ... FROM impact_batches WHERE run_id = :run AND (state = 'pending'
         OR (state = 'claimed' AND claimed_at < :lease_expired))
@@ -172,6 +173,21 @@ class ImpactRuns:
         """The run for these rulebooks over today's client base: created once, joined after."""
         pair = pair_key(before, after, backexpert)
         with self._tx() as s:
+            # A run of this pair that is still going is joined, whatever arrived since it began:
+            # machines started a little apart must share one snapshot.
+            going = s.scalars(
+                select(ImpactRunRow)
+                .where(ImpactRunRow.pair == pair)
+                .where(
+                    select(ImpactBatchRow.batch)
+                    .where(ImpactBatchRow.run_id == ImpactRunRow.id, ImpactBatchRow.state != DONE)
+                    .exists()
+                )
+                .order_by(ImpactRunRow.snapshot.desc())
+                .limit(1)
+            ).first()
+            if going is not None:
+                return Run(going.id, going.pair, going.snapshot, going.clients, going.batches)
             snapshot = s.scalar(select(func.max(AssessmentRow.id))) or 0
             run_id = f"{pair}-{snapshot}"
             row = s.get(ImpactRunRow, run_id)
@@ -339,8 +355,8 @@ class ImpactRuns:
                 .where(latest.c.rn == 1)
                 .order_by(latest.c.client_id)
             )
-            for cid, name, outcome, result in s.execute(q.execution_options(yield_per=1000)):
-                yield cid, name, outcome, result
+            for row in s.execute(q.execution_options(yield_per=1000)):
+                yield row[0], row[1], row[2], row[3]
 
 
 def _latest(
