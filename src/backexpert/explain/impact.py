@@ -20,6 +20,7 @@ import datetime as dt
 import multiprocessing
 import os
 import resource
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -164,12 +165,14 @@ class Comparer:
 
 @dataclass(frozen=True)
 class WorkerStats:
-    """A worker's resident memory when it started its first batch and after its latest one."""
+    """A worker's resident memory once initialised and after its latest batch, the clients it
+    compared and the CPU time it spent on them."""
 
     pid: int
     rss_start_mb: float
     rss_now_mb: float
     clients: int
+    cpu_s: float = 0.0
 
 
 def rss_mb() -> float:
@@ -187,6 +190,7 @@ class _Worker:
     comparer: Comparer | None = None
     rss_start: float = 0.0
     clients: int = 0
+    cpu_s: float = 0.0
 
 
 _worker = _Worker()
@@ -203,9 +207,11 @@ def _work(
 ) -> tuple[list[ClientResult], WorkerStats]:
     w = worker if worker is not None else _worker
     assert w.comparer is not None, "the worker was not initialised"
+    start = time.process_time()
     results = [w.comparer.result(c) for c in batch]
     w.clients += len(batch)
-    return results, WorkerStats(os.getpid(), w.rss_start, rss_mb(), w.clients)
+    w.cpu_s += time.process_time() - start
+    return results, WorkerStats(os.getpid(), w.rss_start, rss_mb(), w.clients, w.cpu_s)
 
 
 @dataclass
@@ -216,12 +222,13 @@ class Workers:
     after: RuleSource
     jobs: int = 1
     today: dt.date | None = None
+    processes: bool | None = None  # None: worker processes when jobs > 1
     stats: dict[int, WorkerStats] = field(default_factory=dict)
 
     def __enter__(self) -> Workers:
         self._pool: ProcessPoolExecutor | None = None
         self._local: _Worker | None = None
-        if self.jobs > 1:
+        if self.processes if self.processes is not None else self.jobs > 1:
             self._pool = ProcessPoolExecutor(
                 self.jobs,
                 mp_context=multiprocessing.get_context("spawn"),
