@@ -545,7 +545,7 @@ def rules_impact(
             error = str((result or {}).get("error")) if outcome == "failed" else None
             yield ClientResult(client_id, name, "", change=change, error=error)
 
-    return impact.report(stored(), impact.ref(b), impact.ref(a))
+    return impact.report(stored(), impact.ref(b, before.label), impact.ref(a, after.label))
 
 
 def _impact_json(r: ClientResult) -> dict[str, Any] | None:

@@ -185,7 +185,7 @@ def test_impact_against_a_directory_and_a_git_ref(database: str, tmp_path: Path)
         "rules", "impact", "--against-ref", "HEAD", "--database", database, "--format", "json"
     )
     assert head.exit_code == 0, head.output
-    assert "backexpert-rules-" in json.loads(head.stdout)["before"]["directory"]
+    assert json.loads(head.stdout)["before"]["directory"].startswith("HEAD (git archive")
     bad = _run("rules", "impact", "--against-ref", "no-such-ref-xyz", "--database", database)
     assert bad.exit_code == 2 and "--against-ref" in bad.stderr
     dash = _run("rules", "impact", "--against-ref", "--output=x", "--database", database)

@@ -65,7 +65,8 @@ def rules_impact(
         raise click.UsageError("give --against DIR, --against-ref GIT_REF or --without RULE_ID")
     after = RuleSource(rules_dir, tuple(without))
     with _reference(against, against_ref, rules_dir) as reference:
-        before = RuleSource(reference) if (against or against_ref) else RuleSource(rules_dir)
+        label = f"{against_ref} (git archive of the rule directory)" if against_ref else None
+        before = RuleSource(reference, label=label) if reference else RuleSource(rules_dir)
         with services.open_store(database) as db, _bar(show_progress) as progress:
             report = services.rules_impact(
                 db, before, after, jobs=jobs, batch_size=batch_size, progress=progress

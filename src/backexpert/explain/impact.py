@@ -57,6 +57,7 @@ class RuleSource:
 
     directory: str | None = None
     without: tuple[str, ...] = ()
+    label: str | None = None  # how reports name it (a git ref rather than a temporary path)
 
     def load(self) -> RuleBase:
         base = _loaded.get(self)
@@ -80,9 +81,9 @@ class RuleSource:
 _loaded: dict[RuleSource, RuleBase] = {}
 
 
-def ref(base: RuleBase) -> RulebookRef:
+def ref(base: RuleBase, label: str | None = None) -> RulebookRef:
     rb = base.rulebook
-    return RulebookRef(version=rb.version, directory=rb.directory, rules=len(rb))
+    return RulebookRef(version=rb.version, directory=label or rb.directory, rules=len(rb))
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,7 @@ class WhyNot:
 
     def __init__(self, intake: Intake, rules: RuleBase) -> None:
         self.rules = rules
+        self._reach: dict[str, dict[str, list[str]]] = {}
         self.rb = rules.rulebook
         self.cat = rules.catalogue
         self.specs: dict[str, FactSpec] = dict(edits.SPECS)
@@ -310,6 +311,8 @@ class WhyNot:
 
     def _paths(self, start: str) -> dict[str, list[str]]:
         """Exercises reachable from `start` by regressions and substitutes (shortest paths)."""
+        if start in self._reach:
+            return self._reach[start]
         paths = {start: [start]}
         frontier = [start]
         for _ in range(MAX_PATH):
@@ -321,6 +324,7 @@ class WhyNot:
                         paths[n] = [*paths[cur], n]
                         nxt.append(n)
             frontier = nxt
+        self._reach[start] = paths
         return paths
 
     def _block(self, e: Exercise, target: Exercise) -> list[Alternative]:
