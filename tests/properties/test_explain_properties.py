@@ -115,7 +115,7 @@ def _fired(p: diff.Outcome) -> set[str]:
 
 
 @pytest.mark.property
-@settings(max_examples=_examples(100))
+@settings(max_examples=_examples(60))
 @given(st.lists(intake_data(), min_size=1, max_size=3), st.sampled_from(RULE_IDS))
 def test_impact_of_deleting_a_rule(datas: list[dict[str, Any]], rule_id: str) -> None:
     mutant = _without(rule_id)
