@@ -44,6 +44,7 @@ def test_a_replaced_exercise_names_the_rule_its_facts_and_what_would_lift_it() -
     assert b.conditions_met == [["risk.lumbar_load is high"]]
     assert b.summary.startswith("With high lumbar-load risk")
     lifts = {tuple(_changes(p)) for p in b.lifts}
+    assert [_changes(p) for p in b.lifts] == [["client.age=39"], ["-conditions.lumbar_instability"]]
     assert lifts == {("-conditions.lumbar_instability",), ("client.age=39",)}
     assert all(p.findings for p in b.lifts)
     # the ways, smallest first, each a finding of the client and never a choice

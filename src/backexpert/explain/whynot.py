@@ -568,7 +568,7 @@ class WhyNot:
             lifted = outcome if outcome == "stopped" else "appears"
             out.append(self._proposal(state, found, rules, lifted, stops))
             kept.append(changes)
-        return out
+        return sorted(out, key=_rank)  # stable: nearest values first among equals
 
     def _ways(self, targets: Sequence[Exercise]) -> tuple[list[Proposal], list[Proposal]]:
         candidates: list[Alternative] = []
