@@ -46,8 +46,8 @@ def _fact(c: FactChange) -> Text:
 def _proposal_table(title: str, proposals: Iterable[Proposal]) -> Table:
     t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", expand=True)
     t.add_column("#", width=3)
-    t.add_column("Change the intake (--what-if)", ratio=4)
-    t.add_column("Facts that change", ratio=5)
+    t.add_column("Change the intake (--what-if)", ratio=4, overflow="fold")
+    t.add_column("Facts that change", ratio=5, overflow="fold")
     t.add_column("Rules", ratio=3, style="dim", overflow="fold")
     for n, p in enumerate(proposals, 1):
         facts = Text()
@@ -80,9 +80,9 @@ def render_why_not(a: WhyNotAnswer, console: Console) -> None:
     if a.blockers:
         t = Table(title="What keeps it out", box=box.SIMPLE_HEAVY, title_justify="left")
         t.add_column("Kind")
-        t.add_column("Rule and reason", ratio=5)
-        t.add_column("On the facts", ratio=3)
-        t.add_column("Would lift it (verified)", ratio=4)
+        t.add_column("Rule and reason", ratio=5, overflow="fold")
+        t.add_column("On the facts", ratio=3, overflow="fold")
+        t.add_column("Would lift it (verified)", ratio=4, overflow="fold")
         for b in a.blockers:
             why = Text(b.rule or "-", style="bold")
             why.append(f"\n{b.reason}")
