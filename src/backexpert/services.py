@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,6 +27,14 @@ from .errors import InputError, IntakeError, Problem, StoreError
 from .present.prescription_view import Kind, PrescriptionView
 
 if TYPE_CHECKING:
+    from .explain.impact import ClientResult, RuleSource
+    from .explain.models import (
+        ImpactReport,
+        PrescriptionDiff,
+        WhatIfAnswer,
+        WhatIfOption,
+        WhyNotAnswer,
+    )
     from .progression.logbook import SessionLog
     from .progression.report import ProgressReport
     from .store import ClientRecord, Store
@@ -555,3 +563,197 @@ def schema(name: SchemaName) -> dict[str, Any]:
     """The JSON Schema of a public document."""
     model = Intake if name == "intake" else Prescription
     return model.model_json_schema()
+
+
+# --- explanations: why not, what if, impact ---------------------------------------------------
+# Every answer is a pydantic model (JSON-serialisable as is), so the web app shows what the
+# command line shows. See docs/explain.md and docs/impact.md.
+
+
+def why_not(
+    intake: Intake, target: str, rules_dir: str | None = None, *, search: bool = True
+) -> WhyNotAnswer:
+    """Why an exercise or movement pattern is not prescribed (or capped), and what would put it
+    in: blocking rules with the facts they matched, and verified smallest changes."""
+    from .explain import whynot
+
+    return whynot.why_not(intake, target, rule_base(rules_dir), search=search)
+
+
+def why_not_everything(intake: Intake, rules_dir: str | None = None) -> list[WhyNotAnswer]:
+    """The status and one-line reason of every catalogue exercise and movement pattern, for a
+    page that puts "why not?" beside each (no search: ask `why_not` for the changes)."""
+    from .clinical.words import Pattern
+    from .explain import whynot
+
+    base = rule_base(rules_dir)
+    targets = [e.id for e in base.catalogue] + [p.value for p in Pattern]
+    return list(whynot.why_not_many(intake, targets, base, search=False))
+
+
+def what_if(intake: Intake, changes: Sequence[str], rules_dir: str | None = None) -> WhatIfAnswer:
+    """The intake re-assessed with the changes (what-if syntax), compared with the original.
+
+    Bad changes raise InputError with the intake's own field paths
+    (`pain.nprs_now: must be <= 10 (got 11)`).
+    """
+    from .explain import whatif
+
+    return whatif.what_if(intake, changes, rule_base(rules_dir))
+
+
+def what_if_options(intake: Intake) -> list[WhatIfOption]:
+    """The what-if toggles for findings, conditions, goals, equipment and pain now."""
+    from .explain import whatif
+
+    return whatif.options(intake)
+
+
+def compare(
+    previous: Prescription, new: Prescription, rules_dir: str | None = None
+) -> PrescriptionDiff:
+    """What changed between two stored prescriptions, and why: read from the documents alone
+    (each carries its own trace, rules and facts); the catalogue only sharpens which changed
+    rules touch an exercise."""
+    from .explain import diff
+
+    return diff.compare(previous, new, catalogue(rules_dir))
+
+
+def compare_assessments(
+    db: Store, client_id: int, previous: int = -2, new: int = -1
+) -> PrescriptionDiff:
+    """A client's assessment compared with an earlier one (by default: the latest two)."""
+    before = stored_prescription(db, client_id, previous)
+    return compare(before, stored_prescription(db, client_id, new))
+
+
+@contextmanager
+def rules_at_ref(ref: str, rules_dir: str | None = None) -> Iterator[str]:
+    """The rule directory as it is at a git ref, checked out (`git archive`) into a temporary
+    directory for the duration of the block."""
+    import io
+    import shutil
+    import subprocess
+    import tarfile
+    import tempfile
+
+    root = (Path(rules_dir) if rules_dir else shipped.rules_directory()).resolve()
+
+    def fail(message: str) -> InputError:
+        return InputError("--against-ref", [Problem("--against-ref", message)])
+
+    if not ref or ref.startswith("-"):
+        raise fail(f"{ref!r} is not a git ref")
+    git = shutil.which("git")
+    if git is None:
+        raise fail("git is not installed")
+    # No shell, a list of arguments, and a ref that cannot pass for an option.
+    try:
+        top = subprocess.run(  # noqa: S603
+            [git, "-C", str(root), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        raise fail(f"{root} is not inside a git repository") from None
+    rel = root.relative_to(Path(top).resolve()).as_posix()
+    done = subprocess.run(  # noqa: S603
+        [git, "-C", top, "archive", "--format=tar", ref, "--", rel],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise fail(done.stderr.decode(errors="replace").strip().splitlines()[-1])
+    with tempfile.TemporaryDirectory(prefix="backexpert-rules-") as tmp:
+        with tarfile.open(fileobj=io.BytesIO(done.stdout)) as tar:
+            tar.extractall(tmp, filter="data")
+        yield str(Path(tmp) / rel)
+
+
+ImpactProgress = Callable[[int, int], None]
+
+
+def rules_impact(
+    db: Store,
+    before: RuleSource,
+    after: RuleSource,
+    *,
+    jobs: int = 1,
+    batch_size: int = 200,
+    worker: str | None = None,
+    lease: dt.timedelta = dt.timedelta(minutes=10),
+    wait: bool = True,
+    poll_s: float = 2.0,
+    progress: ImpactProgress | None = None,
+) -> ImpactReport:
+    """Every stored client's latest intake re-assessed under two rulebooks, and the report.
+
+    The work is a run in the database (`store/impact.py`): batches of clients claimed with
+    `FOR UPDATE SKIP LOCKED`, so several processes or machines pointed at one PostgreSQL
+    database share it; each claimed batch goes to `jobs` worker processes; results are kept by
+    client and rulebook pair, so a rerun skips what is done. With `wait`, this returns when
+    every batch of the run is done (taking over batches whose lease ran out).
+    """
+    import os
+    import socket
+    import time
+    from concurrent.futures import FIRST_COMPLETED, Future
+    from concurrent.futures import wait as wait_for
+
+    from .explain import impact
+    from .explain.impact import ClientResult
+    from .explain.models import ClientChange
+    from .store.impact import Batch, ImpactRuns
+
+    b, a = before.load(), after.load()  # in this process too: a bad rule base fails at once
+    runs = ImpactRuns(db)
+    run = runs.open_run(b.rulebook.version, a.rulebook.version, shipped.VERSION, batch_size)
+    who = worker or f"{socket.gethostname()}:{os.getpid()}"
+
+    def report_progress() -> None:
+        if progress is not None:
+            now = runs.progress(run)
+            progress(now.clients_done, now.clients)
+
+    report_progress()
+    with impact.Workers(before, after, jobs) as workers:
+        flight: dict[Future[list[ClientResult]], Batch] = {}
+        while True:
+            while len(flight) < max(jobs, 1):
+                batch = runs.claim(run, who, lease)
+                if batch is None:
+                    break
+                flight[workers.submit(runs.pending(run, batch))] = batch
+            if not flight:
+                if not wait or runs.progress(run).finished:
+                    break
+                time.sleep(poll_s)
+                continue
+            finished, _ = wait_for(list(flight), return_when=FIRST_COMPLETED)
+            for future in finished:
+                batch = flight.pop(future)
+                runs.finish(
+                    run,
+                    batch,
+                    [
+                        (r.client_id, r.assessment, r.outcome, _impact_json(r))
+                        for r in future.result()
+                    ],
+                )
+                report_progress()
+
+    def stored() -> Iterator[ClientResult]:
+        for client_id, name, outcome, result in runs.results(run):
+            change = ClientChange.model_validate(result) if outcome == "changed" else None
+            error = str((result or {}).get("error")) if outcome == "failed" else None
+            yield ClientResult(client_id, name, "", change=change, error=error)
+
+    return impact.report(stored(), impact.ref(b, before.label), impact.ref(a, after.label))
+
+
+def _impact_json(r: ClientResult) -> dict[str, Any] | None:
+    if r.error is not None:
+        return {"error": r.error}
+    return r.change.model_dump(mode="json") if r.change is not None else None

@@ -84,8 +84,15 @@ def _args(command: click.Command) -> list[str]:
             args.append(_value(param))
         elif param.required:
             args += [param.opts[0], _value(param)]
-        elif isinstance(param.type, click.Path) and param.type.exists and param.default:
-            args += [param.opts[0], str(ROOT / str(param.default))]
+        elif (
+            isinstance(param.type, click.Path)
+            and param.type.exists
+            and isinstance(param.default, str)  # click's UNSET sentinel is no default
+            and param.default
+        ):
+            args += [param.opts[0], str(ROOT / param.default)]
+    if command.name == "impact":  # it needs something to compare with
+        args += ["--without", "goals.progression_principle"]
     return args
 
 

@@ -86,9 +86,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from . import assess, clients, rules, sessions, web
+    from . import assess, clients, explain, impact, rules, sessions, web
 
-    for module in (assess, rules, clients, sessions, web):
+    for module in (assess, rules, clients, sessions, explain, impact, web):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,12 @@
+"""Explanations a colleague would ask for: why not, what if, and the impact of a rule change.
+
+- `whynot`: why an exercise or movement pattern is not prescribed (or is capped), which rules
+  and facts keep it out, and the smallest verified changes that would put it in.
+- `whatif`: the intake re-assessed with some changes, and the difference.
+- `diff`: two prescriptions compared, each difference with the rules responsible.
+- `edits`: the what-if syntax, and fact changes as intake edits.
+- `impact`: every client re-assessed under two rulebooks, in worker processes.
+
+This package reads the assessment pipeline and the rule IR; like the domain, it never imports
+the store, the services or a shell.
+"""
