@@ -308,6 +308,7 @@ def test_shipped_rule_base_loads() -> None:
         "red_flags",
         "screening",
         "general_health",
+        "precautions",
     }
     assert len(rb.rules) >= 40
     assert re.fullmatch(r"[0-9a-f]{12}", rb.version)
