@@ -65,6 +65,7 @@ def environment() -> jinja2.Environment:
         css_string=css_string,
         value=words.value_text,
         day_name=words.DAY_NAMES.__getitem__,
+        long_date=words.long_date,
     )
     env.globals.update(indicator_text=words.INDICATOR_TEXT)
     return env
