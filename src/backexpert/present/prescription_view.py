@@ -163,6 +163,17 @@ class ProgramPart(View):
     minutes: int
     rows: list[Row]
 
+    @property
+    def runs(self) -> list[tuple[bool, list[Row]]]:
+        """The rows in runs: (True, rows) for items shown in full earlier, said in one line."""
+        out: list[tuple[bool, list[Row]]] = []
+        for r in self.rows:
+            if out and out[-1][0] == r.repeat and r.repeat:
+                out[-1][1].append(r)
+            else:
+                out.append((r.repeat, [r]))
+        return out
+
 
 class AlwaysRule(View):
     rule: RuleInfo
@@ -512,12 +523,21 @@ class PrescriptionView:
                     + ", ".join(words.value_text(n.value).replace("_", " ") for n in notes)
                 )
             basis = list(dict.fromkeys(b for n in notes if n.derived for b in n.basis))
+            # A derived fact says what it came from the first time the report shows it.
+            key = notes[0].name + "=" + ",".join(str(n.value) for n in notes)
+            if key in self._based:
+                basis = []
+            self._based.add(key)
             facts.append(head + (f" (from: {', '.join(basis)})" if basis else ""))
         return Reason(rule=rule, text=rule.summary, client="; ".join(facts), always=False, see="")
 
     @cached_property
     def _explained(self) -> dict[str, str]:
         return {}
+
+    @cached_property
+    def _based(self) -> set[str]:
+        return set()
 
     def reasons(self, rule_ids: list[str], where: str) -> list[Reason]:
         """Rules in the report's reading order: the first mention explains, later ones point."""
@@ -749,26 +769,22 @@ class PrescriptionView:
 
     def client_signs(self) -> list[str]:
         """What the client told us that leads to the referral: their YES red-flag answers."""
+        facts = self.prescription.facts
         return [
-            words.RED_FLAG_PLAIN[name.removeprefix("red_flag.")]
-            for name, value in self.prescription.facts.items()
-            if name.startswith("red_flag.")
-            and value == "yes"
-            and name.removeprefix("red_flag.") in words.RED_FLAG_PLAIN
+            plain
+            for q, plain in words.RED_FLAG_PLAIN.items()
+            if facts.get(f"red_flag.{q}") == "yes"
         ]
 
     @property
     def referral_heading(self) -> str:
+        """What to do, as the heading: for an urgent referral, how soon (from the actions)."""
         r = self.prescription.referral
-        return "" if r is None else words.REFERRAL_HEADING[r.urgency]
-
-    @property
-    def referral_when(self) -> str:
-        """How soon, for an urgent referral (from the clinician's actions)."""
-        r = self.prescription.referral
-        if r is None or r.urgency is not Urgency.urgent:
+        if r is None:
             return ""
-        return words.referral_when([x.action for x in r.reasons])
+        if r.urgency is Urgency.urgent:
+            return words.referral_when([x.action for x in r.reasons])
+        return words.REFERRAL_HEADING[r.urgency]
 
     @property
     def referral_why(self) -> str:

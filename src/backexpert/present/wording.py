@@ -102,12 +102,12 @@ REFERRAL_NOW: dict[Urgency, tuple[str, ...]] = {
 }
 # When an urgent referral should happen, read from the clinician's action text.
 WHEN_URGENT: tuple[tuple[str, str], ...] = (
-    ("same day", "Please see a doctor today."),
-    ("same-day", "Please see a doctor today."),
-    ("24 hours", "Please see a doctor within 24 hours."),
-    ("2-week", "Please see a doctor within the next two weeks."),
+    ("same day", "Please see a doctor today"),
+    ("same-day", "Please see a doctor today"),
+    ("24 hours", "Please see a doctor within 24 hours"),
+    ("2-week", "Please see a doctor within the next two weeks"),
 )
-URGENT_DEFAULT_WHEN = "Please see a doctor in the next few days."
+URGENT_DEFAULT_WHEN = "Please see a doctor soon"
 KEEP_ACTIVE_MEANWHILE = (
     "Until then, keep moving gently, within what is comfortable. Short walks and your usual "
     "daily activities are fine."
@@ -123,7 +123,7 @@ RED_FLAG_PLAIN: dict[str, str] = {
     "bilateral_or_progressive_neurological_deficit": (
         "weakness, numbness or tingling in both legs, or getting worse"
     ),
-    "history_of_cancer": "that you have had cancer in the past",
+    "history_of_cancer": "having had cancer in the past",
     "unexplained_weight_loss": "weight loss you cannot explain",
     "constant_night_pain": "pain at night that does not ease",
     "fever_or_recent_infection": "a fever or a recent infection",
