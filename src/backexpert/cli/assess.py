@@ -50,6 +50,7 @@ from . import options
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Report date, YYYY-MM-DD (default: today). Only the reports carry it.",
 )
+@click.option("--no-trace", is_flag=True, help="Leave the clinician report's appendix out.")
 def assess(
     intake_file: str,
     fmt: str,
@@ -62,6 +63,7 @@ def assess(
     handout_path: object,
     clinician: str | None,
     report_date: dt.datetime | None,
+    no_trace: bool,
 ) -> None:
     """Assess an intake (YAML or JSON file; '-' reads standard input)."""
     from pathlib import Path
@@ -80,6 +82,7 @@ def assess(
         handout_out,
         clinician=clinician,
         day=report_date.date() if report_date else None,
+        trace=not no_trace,
     )
     intake = services.load_intake(intake_file)
     if client_id is None:

@@ -111,6 +111,7 @@ def import_(record_file: str, rules_dir: str | None, database: str | None) -> No
     callback=lambda ctx, param, value: options.output_path(value, (".pdf", ".html", ".htm")),
     help="Write the client handout (.pdf or .html).",
 )
+@click.option("--no-trace", is_flag=True, help="Leave the clinician report's appendix out.")
 @options.FORMAT
 @options.DATABASE
 def report(
@@ -119,6 +120,7 @@ def report(
     html_path: object,
     pdf_path: object,
     handout_path: object,
+    no_trace: bool,
     fmt: str,
     database: str | None,
 ) -> None:
@@ -133,7 +135,7 @@ def report(
     html_out, pdf_out, handout_out = (
         p if isinstance(p, Path) else None for p in (html_path, pdf_path, handout_path)
     )
-    wanted = services.Documents(html_out, pdf_out, handout_out)
+    wanted = services.Documents(html_out, pdf_out, handout_out, trace=not no_trace)
     rendered = services.render_documents(stored, wanted)
     if not wanted.wanted():
         if fmt == "json":
