@@ -207,3 +207,19 @@ def test_a_report_renders_from_a_view_built_on_the_prescription_alone() -> None:
     view = PrescriptionView(p, "clinician", readers.DAY, None, trace=False)
     page = report.render_html(view)
     assert '<span class="blank">&nbsp;</span>' in page  # no clinician: a line to sign
+
+
+def test_no_trace_leaves_the_appendix_out_from_the_command_line(tmp_path: Any) -> None:
+    from click.testing import CliRunner
+
+    from backexpert.cli import cli
+
+    example = str(readers.ROOT / "examples" / "desk-worker.yaml")
+    short, full = tmp_path / "short.html", tmp_path / "full.html"
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["assess", example, "--html", str(short), "--no-trace"]).exit_code == 0
+    )
+    assert runner.invoke(cli, ["assess", example, "--html", str(full)]).exit_code == 0
+    assert "Appendix C" not in short.read_text()
+    assert "Appendix C" in full.read_text()
