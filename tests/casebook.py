@@ -31,6 +31,7 @@ expectation names must exist, or an `absent` or `not_fired` check could never fa
       all_max_effort: n           # no item anywhere above RPE n
       max_loaded_effort: n        # no loaded item anywhere above RPE n
       scores: {odi: {percent: 35.6, band: moderate}}   # fields of prescription.scores
+      advice: ["Breathe out as you lift"]   # each text in some precaution's do or don't
 
 Expectations that speak of an exercise's dose or order also require the exercise to be there:
 `max_sets: {face_pull: 2}` fails when no face pull is prescribed (use `absent` for that).
@@ -96,6 +97,7 @@ class Expect(_Strict):
     all_max_effort: StrictInt | None = None
     max_loaded_effort: StrictInt | None = None
     scores: dict[StrictStr, dict[StrictStr, Any]] = {}
+    advice: list[StrictStr] = []
 
     def exercise_ids(self) -> set[str]:
         ids = {*self.present, *self.absent, *self.excluded, *self.daily, *self.light}
@@ -262,6 +264,12 @@ def check(expect: Expect, p: Prescription, skip: Iterable[str] = ()) -> list[str
     out += [f"light: {ex} is in no light session" for ex in expect.light if ex not in light]
     if expect.schedule is not None:
         out += _check_schedule(expect.schedule, p)
+    said = [" ".join(f"{a.do or ''} {a.dont or ''}".split()) for a in p.precautions]
+    out += [
+        f"advice: no precaution says {text!r}"
+        for text in expect.advice
+        if not any(" ".join(text.split()) in s for s in said)
+    ]
     return out + _check_screening(expect, p, everywhere)
 
 
