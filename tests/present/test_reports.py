@@ -544,3 +544,17 @@ def test_a_session_without_exercises_still_renders() -> None:
         _check_html(html)
         assert 'class="item"' not in html
         assert not re.search(r'class="card( brief)?"', html)
+
+
+def test_the_terminal_shows_the_client_s_advice() -> None:
+    from rich.console import Console
+
+    from backexpert.present import console
+
+    p = _prescription("case:p02_hypertension_breathing")
+    out = Console(width=200, record=True)
+    console.render_prescription(PrescriptionView(p), out)
+    text = out.export_text()
+    assert "[safety net] Get help straight away: Stop and get medical help at once" in text
+    assert "[advice] Breathing: Breathe out as you lift" in text
+    assert "precautions.breathing_blood_pressure" in text
