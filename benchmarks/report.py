@@ -1,9 +1,13 @@
 """Report rendering time per report, in process: HTML (Jinja2) and PDF (WeasyPrint), median of N.
 
-HTML time covers building the view and rendering the template; PDF time is WeasyPrint
-turning that HTML into a PDF. CPU time is shown too: on a busy machine it is the fairer number.
+HTML time covers building the view and rendering the template; PDF time is WeasyPrint turning
+that HTML into a PDF, warm (fonts, templates and the figures' print images already made; the
+first render of a process also rasterises each figure once, shown as "first"). CPU time is
+shown too: on a busy machine it is the fairer number. The clinician report is measured with
+its appendix (rule texts, facts, trace) and without it (`--no-trace`).
 
-Targets on the 2-core reference machine: HTML <= 20 ms, PDF <= 1 s for the example reports.
+Targets on the 2-core reference machine, for the desk worker: handout PDF <= 300 ms, clinician
+PDF <= 500 ms; HTML <= 20 ms for every report.
 Usage: python benchmarks/report.py [--html-runs 50] [--pdf-runs 5] [INTAKE ...]
 """
 
@@ -27,7 +31,7 @@ from backexpert.present.prescription_view import PrescriptionView
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML_TARGET_MS = 20.0
-PDF_TARGET_MS = 1000.0
+PDF_TARGET_MS = {"clinician": 500.0, "handout": 300.0}  # the desk worker's, warm
 
 
 def _median_ms(fn: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -48,31 +52,42 @@ def main() -> int:
     parser.add_argument("--pdf-runs", type=int, default=5)
     args = parser.parse_args()
     files = args.intakes or sorted((ROOT / "examples").glob("*.yaml"))
-    kinds: tuple[report.Kind, ...] = ("clinician", "handout")
-    worst_html = worst_pdf = 0.0
-    print(f"{'report':44} {'HTML ms':>9} {'PDF ms':>8} {'PDF cpu':>8} {'pages':>6}")
+    variants: tuple[tuple[report.Kind, bool], ...] = (
+        ("clinician", True),
+        ("clinician", False),
+        ("handout", True),
+    )
+    worst_html = 0.0
+    over: list[str] = []
+    print(f"{'report':46} {'HTML ms':>8} {'first':>7} {'PDF ms':>7} {'PDF cpu':>8} {'pages':>6}")
     for path in files:
         prescription = assessment.assess(intake.load(str(path)))
-        for kind in kinds:
+        for kind, trace in variants:
 
-            def html_of(k: report.Kind = kind, p: Prescription = prescription) -> str:
+            def html_of(
+                k: report.Kind = kind, p: Prescription = prescription, t: bool = trace
+            ) -> str:
                 """Context and HTML: everything between a prescription and its report page."""
-                return report.render_html(PrescriptionView(p, k, dt.date.today()))
+                return report.render_html(PrescriptionView(p, k, dt.date.today(), trace=t))
 
             html = html_of()
-            pdf = report.render_pdf(html)  # warm-up: fonts, caches and template compilation
+            first = time.perf_counter()
+            pdf = report.render_pdf(html)  # warm-up: fonts, caches, figures' print images
+            first_ms = (time.perf_counter() - first) * 1000
             html_ms, _ = _median_ms(html_of, args.html_runs)
             pdf_ms, pdf_cpu = _median_ms(lambda h=html: report.render_pdf(h), args.pdf_runs)
             pages = len(PdfReader(io.BytesIO(pdf)).pages)
-            worst_html, worst_pdf = max(worst_html, html_ms), max(worst_pdf, pdf_ms)
-            label = f"{path.stem} ({kind})"
-            print(f"{label:44} {html_ms:9.1f} {pdf_ms:8.0f} {pdf_cpu:8.0f} {pages:6}")
+            worst_html = max(worst_html, html_ms)
+            label = f"{path.stem} ({kind}{'' if trace else ', --no-trace'})"
+            print(
+                f"{label:46} {html_ms:8.1f} {first_ms:7.0f} {pdf_ms:7.0f} {pdf_cpu:8.0f} {pages:6}"
+            )
+            if path.stem == "desk-worker" and pdf_ms > PDF_TARGET_MS[kind]:
+                over.append(f"{label} {pdf_ms:.0f} ms > {PDF_TARGET_MS[kind]:.0f}")
     ok_html = "ok" if worst_html <= HTML_TARGET_MS else "OVER"
-    ok_pdf = "ok" if worst_pdf <= PDF_TARGET_MS else "OVER"
-    print(
-        f"worst: HTML {worst_html:.1f} ms (target {HTML_TARGET_MS:.0f}: {ok_html}); "
-        f"PDF {worst_pdf:.0f} ms (target {PDF_TARGET_MS:.0f}: {ok_pdf})"
-    )
+    print(f"worst HTML {worst_html:.1f} ms (target {HTML_TARGET_MS:.0f}: {ok_html})")
+    targets = ", ".join(f"{k} {v:.0f} ms" for k, v in PDF_TARGET_MS.items())
+    print(f"desk-worker PDF targets ({targets}): " + ("; ".join(over) or "ok"))
     return 0
 
 

@@ -32,7 +32,8 @@ expectation names must exist, or an `absent` or `not_fired` check could never fa
       max_loaded_effort: n        # no loaded item anywhere above RPE n
       scores: {odi: {percent: 35.6, band: moderate}}   # fields of prescription.scores
       load_level: low             # prescription.load_level.level (none | low | moderate | full)
-      advice: [safety_net]        # precaution topics the handout must carry
+      advice: ["Breathe out as you lift"]   # each text in some precaution's do or don't
+      advice_topics: [safety_net] # precaution topics the handout must carry
       sides: {id: left}           # every occurrence is done with that side only
 
 Expectations that speak of an exercise's dose or order also require the exercise to be there:
@@ -101,6 +102,7 @@ class Expect(_Strict):
     scores: dict[StrictStr, dict[StrictStr, Any]] = {}
     load_level: Literal["none", "low", "moderate", "full"] | None = None
     advice: list[StrictStr] = []
+    advice_topics: list[StrictStr] = []
     sides: dict[StrictStr, Literal["left", "right"]] = {}
 
     def exercise_ids(self) -> set[str]:
@@ -175,7 +177,7 @@ def unknown_names(expect: Expect, rules: RuleBase) -> list[str]:
     codes = {f.value for f in FlagCode}
     out += [f"unknown flag code {c!r}" for c in expect.flags if c not in codes]
     topics = {t.value for t in AdviceTopic}
-    out += [f"unknown advice topic {t!r}" for t in expect.advice if t not in topics]
+    out += [f"unknown advice topic {t!r}" for t in expect.advice_topics if t not in topics]
     return out
 
 
@@ -271,6 +273,12 @@ def check(expect: Expect, p: Prescription, skip: Iterable[str] = ()) -> list[str
     out += [f"light: {ex} is in no light session" for ex in expect.light if ex not in light]
     if expect.schedule is not None:
         out += _check_schedule(expect.schedule, p)
+    said = [" ".join(f"{a.do or ''} {a.dont or ''}".split()) for a in p.precautions]
+    out += [
+        f"advice: no precaution says {text!r}"
+        for text in expect.advice
+        if not any(" ".join(text.split()) in s for s in said)
+    ]
     return out + _check_screening(expect, p, everywhere)
 
 
@@ -301,8 +309,8 @@ def _check_screening(
         out.append(f"load_level: expected {expect.load_level}, got {p.load_level.level.value}")
     topics = {c.topic.value for c in p.precautions}
     out += [
-        f"advice: no {t} precaution (topics: {sorted(topics)})"
-        for t in expect.advice
+        f"advice_topics: no {t} precaution (topics: {sorted(topics)})"
+        for t in expect.advice_topics
         if t not in topics
     ]
     for ex, side in expect.sides.items():

@@ -65,18 +65,23 @@ class Documents:
     handout: Path | None = None
     clinician: str | None = None
     day: dt.date | None = None
+    trace: bool = True  # the clinician report's appendix: rule texts, fact base, trace
 
     def wanted(self) -> bool:
         return any(x is not None for x in (self.html, self.pdf, self.handout))
 
 
 def render(
-    prescription: Prescription, kind: Kind, day: dt.date | None, clinician: str | None
+    prescription: Prescription,
+    kind: Kind,
+    day: dt.date | None,
+    clinician: str | None,
+    trace: bool = True,
 ) -> str:
     """One document of a prescription as HTML: the clinician report or the client handout."""
     from .present import html
 
-    return html.render_html(PrescriptionView(prescription, kind, day, clinician))
+    return html.render_html(PrescriptionView(prescription, kind, day, clinician, trace=trace))
 
 
 def render_documents(
@@ -88,7 +93,7 @@ def render_documents(
     who = wanted.clinician or clinician
     out: list[tuple[Path, str | bytes]] = []
     if wanted.html or wanted.pdf:
-        clinician_html = render(prescription, "clinician", wanted.day, who)
+        clinician_html = render(prescription, "clinician", wanted.day, who, wanted.trace)
         if wanted.html:
             out.append((wanted.html, clinician_html))
         if wanted.pdf:

@@ -49,6 +49,7 @@ from . import options
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Report date, YYYY-MM-DD, 1900 to 2100 (default: today). Only the reports carry it.",
 )
+@click.option("--no-trace", is_flag=True, help="Leave the clinician report's appendix out.")
 def assess(
     intake_file: str,
     fmt: str,
@@ -61,6 +62,7 @@ def assess(
     handout_path: object,
     clinician: str | None,
     report_date: dt.datetime | None,
+    no_trace: bool,
 ) -> None:
     """Assess an intake (YAML or JSON file; '-' reads standard input).
 
@@ -87,6 +89,7 @@ def assess(
         handout_out,
         clinician=options.text_option("--clinician", clinician),
         day=options.report_day("--date", report_date),
+        trace=not no_trace,
     )
     intake = services.load_intake(intake_file)
     warn_if_not_shipped(rules_dir)

@@ -120,6 +120,7 @@ def import_(record_file: str, rules_dir: str | None, database: str | None) -> No
     callback=lambda ctx, param, value: options.output_path(value, (".pdf", ".html", ".htm")),
     help="Write the client handout (.pdf or .html).",
 )
+@click.option("--no-trace", is_flag=True, help="Leave the clinician report's appendix out.")
 @options.FORMAT
 @options.DATABASE
 def report(
@@ -128,6 +129,7 @@ def report(
     html_path: object,
     pdf_path: object,
     handout_path: object,
+    no_trace: bool,
     fmt: str,
     database: str | None,
 ) -> None:
@@ -148,7 +150,7 @@ def report(
     options.distinct_outputs({"--html": html_out, "--pdf": pdf_out, "--handout": handout_out})
     with services.open_store(database, write=False) as db:
         stored = services.stored_prescription(db, client_id, index - 1 if index > 0 else index)
-    wanted = services.Documents(html_out, pdf_out, handout_out)
+    wanted = services.Documents(html_out, pdf_out, handout_out, trace=not no_trace)
     rendered = services.render_documents(stored, wanted)
     if not wanted.wanted():
         if fmt == "json":

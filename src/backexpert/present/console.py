@@ -137,6 +137,15 @@ def render_prescription(view: PrescriptionView, console: Console) -> None:
                 (f"  ({', '.join(f.because)})", "dim"),
             )
         )
+    for a in view.advice():
+        said = " ".join(x for x in (a.do, "; ".join(a.do_list), a.dont) if x)
+        console.print(
+            Text.assemble(
+                ("[safety net] " if a.urgent else "[advice] ", "bold" if a.urgent else "dim"),
+                f"{a.title}: {said}",
+                (f"  ({', '.join(a.because)})", "dim"),
+            )
+        )
     if p.schedule is not None:
         console.print()
         console.print(week_strip(view))

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from .. import shipped
 from ..errors import ReportError
+from . import pictures
 from . import wording as words
 from .prescription_view import Kind, PrescriptionView
 
@@ -65,6 +66,7 @@ def environment() -> jinja2.Environment:
         css_string=css_string,
         value=words.value_text,
         day_name=words.DAY_NAMES.__getitem__,
+        long_date=words.long_date,
     )
     env.globals.update(indicator_text=words.INDICATOR_TEXT)
     return env
@@ -84,9 +86,10 @@ def render_html(view: PrescriptionView) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    """Render report HTML to an A4 PDF with WeasyPrint."""
+    """Render report HTML to an A4 PDF with WeasyPrint (exercise figures as print images)."""
     import weasyprint  # imported here: it loads Pango, which only PDF output needs
 
+    html = pictures.for_print(html)
     # WeasyPrint allocates hundreds of thousands of short-lived objects and frees them by
     # reference counting; pausing the cycle collector meanwhile saves about a tenth of the time.
     collecting = gc.isenabled()

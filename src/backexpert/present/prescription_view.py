@@ -14,13 +14,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..assessment.prescription import FlagOut, Item, Prescription, Session
+from ..assessment.prescription import Excluded, FlagOut, Item, Prescription, Session
 from ..assessment.week import gaps_hours
-from ..clinical.words import WEEK, Day, Indicator
+from ..clinical.words import WEEK, AdviceTopic, Day, Indicator, Urgency
 from ..knowledge.explanation import RuleInfo
 from ..knowledge.rules import Derive
 from ..knowledge.vocabulary import FactValue
-from . import screening
+from . import handout, screening
 from . import wording as words
 
 Kind = Literal["clinician", "handout"]
@@ -58,6 +58,7 @@ class SessionGroup(View):
     days: list[Day]
     intensity: Literal["intense", "light"]
     items: list[Item]
+    minutes: float | None = None  # the composer's estimate, when the document has one
 
     @property
     def short_days(self) -> str:
@@ -119,6 +120,85 @@ class DoseChange(View):
     sessions: str
 
 
+class Reason(View):
+    """One rule behind a decision, explained once: its first sentence and the client's facts.
+
+    A rule explained earlier in the report says where (`see`); a rule that fires for every
+    client (`always`) is explained once, in the report's "Always part of the program" list.
+    """
+
+    rule: RuleInfo
+    text: str
+    client: str
+    always: bool
+    see: str
+
+
+class StandIn(View):
+    """What an item stands in for: why the original was wanted, and why it was left out."""
+
+    original: str
+    wanted: list[Reason]
+    excluded: list[Reason]
+    reason: str  # when no rule left it out (equipment): the plain reason
+
+
+class Row(View):
+    """One item of the program in the clinician report."""
+
+    item: Item
+    number: int
+    dose: str
+    load: str
+    minutes: int
+    stands_in: StandIn | None
+    changes: list[tuple[str, RuleInfo]]
+    reasons: list[Reason]
+    repeat: bool  # shown in full in an earlier session with the same dose
+
+
+class ProgramPart(View):
+    anchor: str
+    title: str
+    minutes: int
+    rows: list[Row]
+
+    @property
+    def runs(self) -> list[tuple[bool, list[Row]]]:
+        """The rows in runs: (True, rows) for items shown in full earlier, said in one line."""
+        out: list[tuple[bool, list[Row]]] = []
+        for r in self.rows:
+            if out and out[-1][0] == r.repeat and r.repeat:
+                out[-1][1].append(r)
+            else:
+                out.append((r.repeat, [r]))
+        return out
+
+
+class AlwaysRule(View):
+    rule: RuleInfo
+    adds: list[str]
+
+
+class ExclusionRow(View):
+    excluded: Excluded
+    reasons: list[Reason]
+    reason: str
+    instead: str
+
+
+class Advice(View):
+    """A precaution as the handout prints it: do and don't lines, a long list split out."""
+
+    topic: str
+    title: str
+    urgent: bool
+    do: str
+    do_list: list[str]
+    dont: str
+    because: list[str]
+
+
 class PrescriptionView:
     """Everything a renderer may use of one prescription, computed once."""
 
@@ -128,11 +208,15 @@ class PrescriptionView:
         kind: Kind = "clinician",
         report_date: dt.date | None = None,
         clinician: str | None = None,
+        trace: bool = True,
     ) -> None:
         self.prescription = prescription
         self.kind = kind
         self.report_date = report_date or dt.date.today()
         self.clinician = clinician or None
+        # The clinician report's appendix (rule texts, fact base, inference trace) can be left
+        # out: `--no-trace`.
+        self.trace = trace
         self._rules = {r.id: r for r in prescription.rules}
 
     # -- header and safety --
@@ -165,18 +249,25 @@ class PrescriptionView:
         r = self.prescription.referral
         return "" if r is None else words.URGENCY_TEXT[r.urgency]
 
-    @property
-    def urgency_handout(self) -> str:
-        r = self.prescription.referral
-        return "" if r is None else words.URGENCY_HANDOUT[r.urgency]
+    @cached_property
+    def load_level(self) -> tuple[str, list[Reason], str] | None:
+        """The spinal load level and why (`prescription.load_level`, when the document has one).
 
-    @property
-    def stop_rule(self) -> str:
-        return words.STOP_RULE
-
-    @property
-    def stop_card(self) -> str:
-        return words.STOP_CARD
+        Its reasons are rule ids (explained like any rule) or, in an older shape, text.
+        """
+        level = getattr(self.prescription, "load_level", None)
+        if level is None:
+            return None
+        value = getattr(level, "level", None) if not isinstance(level, dict) else level.get("level")
+        because = (
+            getattr(level, "because", None) if not isinstance(level, dict) else level.get("because")
+        )
+        label = str(getattr(value, "value", value) or "").replace("_", " ")
+        if isinstance(because, list) and all(isinstance(b, str) for b in because):
+            known = [b for b in because if b in self._rules]
+            text = "; ".join(b for b in because if b not in self._rules)
+            return label, [self._reason(r, "the load level") for r in known], text
+        return label, [], "" if because is None else str(because)
 
     # -- explanations --
 
@@ -274,7 +365,12 @@ class PrescriptionView:
         for s in self.prescription.sessions:
             groups.setdefault(s.model_dump_json(exclude={"day"}), []).append(s)
         out = [
-            SessionGroup(days=[s.day for s in ss], intensity=ss[0].intensity, items=ss[0].items)
+            SessionGroup(
+                days=[s.day for s in ss],
+                intensity=ss[0].intensity,
+                items=ss[0].items,
+                minutes=getattr(ss[0], "minutes", None),
+            )
             for ss in groups.values()
         ]
         if intense_first:
@@ -391,3 +487,322 @@ class PrescriptionView:
                 )
             )
         return out
+
+    # -- the clinician report: each rule explained once ------------------------------------------
+
+    @cached_property
+    def always(self) -> frozenset[str]:
+        """Rules that fire for every client: no firing of theirs matched a fact."""
+        fired: dict[str, bool] = {}
+        for t in self.prescription.trace:
+            fired[t.rule] = fired.get(t.rule, True) and not t.matched
+        return frozenset(r for r, unconditional in fired.items() if unconditional)
+
+    def _reason(self, rule_id: str, where: str) -> Reason:
+        rule = self.rule(rule_id)
+        if rule_id in self.always:
+            return Reason(rule=rule, text=rule.summary, client="", always=True, see="")
+        if rule_id in self._explained:
+            return Reason(
+                rule=rule, text=rule.summary, client="", always=False, see=self._explained[rule_id]
+            )
+        self._explained[rule_id] = where
+        (why,) = self.why([rule_id])
+        # A rule that fired twice (risk elevated, then high) matched one fact at two values:
+        # one entry per fact, its values together.
+        by_name: dict[str, list[FactNote]] = {}
+        for f in why.facts:
+            by_name.setdefault(f.name, []).append(f)
+        facts = []
+        for notes in by_name.values():
+            head = notes[0].text
+            if len(notes) > 1:
+                head = (
+                    head.rpartition(": ")[0]
+                    + ": "
+                    + ", ".join(words.value_text(n.value).replace("_", " ") for n in notes)
+                )
+            basis = list(dict.fromkeys(b for n in notes if n.derived for b in n.basis))
+            # A derived fact says what it came from the first time the report shows it.
+            key = notes[0].name + "=" + ",".join(str(n.value) for n in notes)
+            if key in self._based:
+                basis = []
+            self._based.add(key)
+            facts.append(head + (f" (from: {', '.join(basis)})" if basis else ""))
+        return Reason(rule=rule, text=rule.summary, client="; ".join(facts), always=False, see="")
+
+    @cached_property
+    def _explained(self) -> dict[str, str]:
+        return {}
+
+    @cached_property
+    def _based(self) -> set[str]:
+        return set()
+
+    def reasons(self, rule_ids: list[str], where: str) -> list[Reason]:
+        """Rules in the report's reading order: the first mention explains, later ones point."""
+        return [self._reason(r, where) for r in rule_ids]
+
+    def _adders(self, exercise: str) -> set[str]:
+        """The rules whose firings added an exercise (from the trace)."""
+        return {
+            t.rule
+            for t in self.prescription.trace
+            for c in t.conclusions
+            if getattr(c, "kind", "") == "add" and getattr(c, "exercise", "") == exercise
+        }
+
+    def _row(self, i: Item, number: int, repeat: bool) -> Row:
+        sub = i.substitutes_for
+        own = list(i.because)
+        stand = None
+        if sub is not None and not repeat:
+            wanted_by = [r for r in i.because if r in self._adders(sub.exercise)]
+            own = [r for r in i.because if r not in wanted_by]
+            stand = StandIn(
+                original=sub.name,
+                wanted=self.reasons(wanted_by, i.name),
+                excluded=self.reasons(sub.because, i.name),
+                reason=words.plain_reason(sub.reason),
+            )
+        load = getattr(i, "load_kg", None)
+        return Row(
+            item=i,
+            number=number,
+            dose=words.dose_line(i),
+            load=f"{load:g} kg" if isinstance(load, int | float) and load > 0 else "",
+            minutes=words.minutes_of(words.item_seconds(i)),
+            stands_in=stand,
+            changes=[(text, rule) for rule, text in self.changes(i)],
+            reasons=[] if repeat else self.reasons(own, i.name),
+            repeat=repeat,
+        )
+
+    @cached_property
+    def program(self) -> list[ProgramPart]:
+        """The sessions (intense first) and the daily drills, each rule explained once.
+
+        An item shown in full in an earlier session with the same dose is a one-line repeat.
+        Call `week_reasons` first: the report explains the week before the program.
+        """
+        _ = (self.load_level, self.week_reasons)  # explained before the program, as printed
+        shown: dict[str, str] = {}
+        out = []
+        parts: list[tuple[str, str, list[Item], float | None]] = [
+            (g.anchor, g.title("clinician"), g.items, g.minutes)
+            for g in self.session_groups(intense_first=True)
+        ]
+        if self.prescription.daily:
+            parts.append((DAILY_ANCHOR, DAILY_TITLE["clinician"], self.prescription.daily, None))
+        for anchor, title, items, given in parts:
+            rows = []
+            for n, i in enumerate(items, start=1):
+                key = i.model_dump_json(include={"sets", "reps", "hold_s", "per_side", "tempo"})
+                key += f"{i.effort}/{i.rest_s}"
+                repeat = shown.get(i.exercise) == key
+                shown.setdefault(i.exercise, key)
+                rows.append(self._row(i, n, repeat))
+            secs = sum(words.item_seconds(i) + handout.CHANGEOVER_S for i in items)
+            minutes = round(given) if given else words.session_minutes(secs) if items else 0
+            out.append(ProgramPart(anchor=anchor, title=title, minutes=minutes, rows=rows))
+        return out
+
+    @cached_property
+    def week_reasons(self) -> list[Reason]:
+        s = self.prescription.schedule
+        return [] if s is None else self.reasons(s.because, "the week")
+
+    def always_rules(self) -> list[AlwaysRule]:
+        """Rules part of every program, said once, with what each one adds for this client."""
+        out = []
+        for rule_id in sorted(self.always, key=self._order):
+            adds = [self._added_as(ex) for ex in self._added_by(rule_id)]
+            s = self.prescription.schedule
+            if s is not None and rule_id in s.because:
+                adds.insert(0, "the week's structure")
+            adds += [
+                f.code.value.replace("_", " ")
+                for f in self.prescription.flags
+                if rule_id in f.because
+            ]
+            out.append(AlwaysRule(rule=self.rule(rule_id), adds=list(dict.fromkeys(adds))))
+        return out
+
+    def _added_by(self, rule_id: str) -> list[str]:
+        """The exercises a rule's firings added (from the trace), in order."""
+        return list(
+            dict.fromkeys(
+                str(getattr(c, "exercise", ""))
+                for t in self.prescription.trace
+                if t.rule == rule_id
+                for c in t.conclusions
+                if getattr(c, "kind", "") == "add"
+            )
+        )
+
+    def _added_as(self, exercise: str) -> str:
+        """An added exercise as the program has it: itself, a stand-in, or not prescribed."""
+        items = {i.exercise: i for _, i in self.prescription.items()}
+        if exercise in items:
+            return items[exercise].name
+        for i in items.values():
+            if i.substitutes_for is not None and i.substitutes_for.exercise == exercise:
+                return f"{i.substitutes_for.name} (as {i.name})"
+        return f"{self.exercise_name(exercise)} (not prescribed)"
+
+    def _order(self, rule_id: str) -> int:
+        ids = [t.rule for t in self.prescription.trace]
+        return ids.index(rule_id) if rule_id in ids else len(ids)
+
+    def exclusions(self) -> list[ExclusionRow]:
+        """Everything considered and not prescribed, each reason explained once."""
+        _ = self.program  # printed after the program: its rules are explained there first
+        return [
+            ExclusionRow(
+                excluded=x,
+                reasons=self.reasons(x.because, x.name),
+                reason=words.plain_reason(x.reason),
+                instead=self.exercise_name(x.replaced_by) if x.replaced_by else "",
+            )
+            for x in self.prescription.excluded
+        ]
+
+    def gap_lines(self) -> list[str]:
+        """`Tue → Fri: 72 h` for each recovery gap between intense sessions."""
+        intense = [c.day for c in self.week().cells if c.kind == "intense"]
+        if len(intense) < 2:
+            return []
+        hours = gaps_hours(intense)
+        return [
+            f"{d.value.capitalize()} → {intense[(n + 1) % len(intense)].value.capitalize()}: "
+            f"{hours[n]} h"
+            for n, d in enumerate(intense)
+        ]
+
+    def rules_cited(self) -> list[RuleInfo]:
+        """Every rule the document cites, once, in the order they fired (the appendix)."""
+        return sorted(self.prescription.rules, key=lambda r: (self._order(r.id), r.id))
+
+    # -- precautions ---------------------------------------------------------------------------
+
+    def advice(self, urgent: bool | None = None) -> list[Advice]:
+        """The client's precautions (urgent first), as the documents print them."""
+        out = []
+        for pc in self.prescription.precautions:
+            if urgent is not None and pc.urgent is not urgent:
+                continue
+            lead, items = words.split_list(pc.do or "")
+            out.append(
+                Advice(
+                    topic=pc.topic.value,
+                    title=words.TOPIC_TITLE.get(pc.topic.value, pc.topic.value),
+                    urgent=pc.urgent,
+                    do=lead,
+                    do_list=items,
+                    dont=pc.dont or "",
+                    because=pc.because,
+                )
+            )
+        return out
+
+    def take_care(self) -> list[Advice]:
+        """Non-urgent advice for the handout's "Take care" list (confidence goes with pain)."""
+        return [a for a in self.advice(urgent=False) if a.topic not in _WITH_PAIN_GUIDE]
+
+    def confidence(self) -> list[Advice]:
+        """Advice that belongs with the pain guide: moving with confidence, pain monitoring."""
+        return [a for a in self.advice(urgent=False) if a.topic in _WITH_PAIN_GUIDE]
+
+    @property
+    def pain_guide(self) -> tuple[str, ...]:
+        return words.PAIN_GUIDE
+
+    @property
+    def get_help(self) -> str:
+        return words.GET_HELP
+
+    @property
+    def rest_days(self) -> str:
+        return words.REST_DAYS
+
+    @property
+    def speed_guide(self) -> str:
+        return words.SPEED_GUIDE
+
+    @property
+    def effort_guide(self) -> str:
+        return words.EFFORT_GUIDE
+
+    # -- the handout ---------------------------------------------------------------------------
+
+    @cached_property
+    def cards(self) -> list[handout.Card]:
+        return handout.cards(self.session_groups(), self.prescription.daily)
+
+    @cached_property
+    def plans(self) -> list[handout.SessionPlan]:
+        numbers = {c.exercise: c.number for c in self.cards}
+        return handout.plans(self.session_groups(), self.prescription.daily, numbers)
+
+    def calendar(self) -> list[handout.DayPlan]:
+        return handout.calendar(self.prescription, self.session_groups())
+
+    def log(self) -> tuple[list[Day], list[handout.LogRow]]:
+        return handout.log_rows(self.cards, self.prescription)
+
+    def daily_cards(self) -> list[int]:
+        """The card numbers of the daily drills (ticked off each day in the log)."""
+        numbers = {c.exercise: c.number for c in self.cards}
+        return [numbers[i.exercise] for i in self.prescription.daily]
+
+    @property
+    def limited_text(self) -> str:
+        """Why the plan is limited, in the client's words."""
+        p = self.prescription
+        if p.status == "clearance_required":
+            return words.LIMITED_FOR["clearance"]
+        if p.referral is not None and p.referral.urgency is Urgency.before_exercise:
+            return words.LIMITED_FOR["doctor"]
+        return words.LIMITED_FOR["screen"]
+
+    # -- a referral, in the client's words -------------------------------------------------------
+
+    def client_signs(self) -> list[str]:
+        """What the client told us that leads to the referral: their YES red-flag answers."""
+        facts = self.prescription.facts
+        return [
+            plain
+            for q, plain in words.RED_FLAG_PLAIN.items()
+            if facts.get(f"red_flag.{q}") == "yes"
+        ]
+
+    @property
+    def referral_heading(self) -> str:
+        """What to do, as the heading: for an urgent referral, how soon (from the actions)."""
+        r = self.prescription.referral
+        if r is None:
+            return ""
+        if r.urgency is Urgency.urgent:
+            return words.referral_when([x.action for x in r.reasons])
+        return words.REFERRAL_HEADING[r.urgency]
+
+    @property
+    def referral_why(self) -> str:
+        r = self.prescription.referral
+        return "" if r is None else words.REFERRAL_WHY[r.urgency]
+
+    @property
+    def referral_now(self) -> tuple[str, ...]:
+        r = self.prescription.referral
+        return () if r is None else words.REFERRAL_NOW[r.urgency]
+
+    @property
+    def keep_active_meanwhile(self) -> str:
+        return words.KEEP_ACTIVE_MEANWHILE
+
+    @property
+    def after_referral(self) -> str:
+        return words.AFTER_REFERRAL
+
+
+_WITH_PAIN_GUIDE = frozenset({AdviceTopic.movement.value, AdviceTopic.pain_monitoring.value})

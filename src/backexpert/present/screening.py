@@ -42,6 +42,21 @@ PARQ_MEANING = {
 }
 
 
+# What the generic meaning says that the scoring note for that outcome does not.
+PARQ_ALSO = {
+    "cleared_low_to_moderate": "Before vigorous work: a qualified exercise professional.",
+}
+
+
+def parq_meaning(outcome: str, note: str) -> str:
+    """The PAR-Q+ outcome's meaning: the scoring note (specific: which questions, which
+    clearance, until when) or, without one, the outcome's generic meaning; never both, which
+    said the same thing twice in different words."""
+    text = note.strip() or PARQ_MEANING.get(outcome, "")
+    also = PARQ_ALSO.get(outcome, "")
+    return f"{text} {also}" if also and also not in text else text
+
+
 class ScoreRow(BaseModel):
     """One screening result: the instrument, its score, its band and what that means."""
 
@@ -123,7 +138,7 @@ def rows(sc: Scores) -> list[ScoreRow]:
                 instrument="PAR-Q+",
                 score=f"YES answers: {yes}{until}",
                 band=parq.outcome.replace("_", " "),
-                meaning=" ".join(x for x in (PARQ_MEANING.get(parq.outcome, ""), parq.note) if x),
+                meaning=parq_meaning(parq.outcome, parq.note),
             )
         )
     return out

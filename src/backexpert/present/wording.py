@@ -7,6 +7,7 @@ still do about 3 more"). Band meanings follow the domain reference, section 1.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel
 
 from ..assessment.prescription import Item
 from ..assessment.vocabulary import FACTS
-from ..clinical.words import Day, Indicator, Urgency
+from ..clinical.words import Day, Indicator, Pattern, Urgency
 from ..knowledge.vocabulary import FactValue
 
 _SPECS = {s.name: s for s in FACTS}
@@ -39,24 +40,164 @@ URGENCY_TEXT: dict[Urgency, str] = {
     Urgency.urgent: "Urgent referral",
     Urgency.before_exercise: "Medical review before exercise",
 }
-# What the client does, in plain words, before anything else on the handout.
-URGENCY_HANDOUT: dict[Urgency, str] = {
-    Urgency.emergency: "Please get medical help today. Do not exercise.",
-    Urgency.urgent: "Please see a doctor urgently. Do not start this exercise program.",
-    Urgency.before_exercise: "Please see your doctor before you start exercising.",
-}
 INDICATOR_TEXT: dict[Indicator, str] = {
     Indicator.critical: "Critical",
     Indicator.warning: "Warning",
     Indicator.info: "Note",
 }
-STOP_RULE = (
-    "Stop and tell your physiotherapist if you feel sharp pain, numbness or tingling, "
-    "or if your pain rises by 2 or more points (out of 10) above where it started."
-)
 FIELD_NAMES = {"effort": "RPE cap"}
-# The same rule on every exercise card, short enough for one line.
-STOP_CARD = "Sharp pain, numbness or tingling, or pain 2 or more points higher than at the start."
+
+# --- the handout: words a client reads (domain reference 2, section 14) ------------------------
+# Calm and specific: hurt is not harm, pain guides the dose, and clear advice on when to get help.
+# No fear words (tests/present/test_handout.py holds the list that must never appear).
+
+PAIN_GUIDE: tuple[str, ...] = (
+    "Some discomfort while you exercise is normal and safe. Hurt does not mean harm.",
+    "Discomfort up to about 5 out of 10 is fine if it has settled by next morning and isn't "
+    "creeping up week to week.",
+    "If an exercise hurts more than that, make it easier: each card says how. If it still hurts, "
+    "leave it out today and tell your physiotherapist.",
+)
+EFFORT_GUIDE = (
+    "Effort: easy means you could go on for a long time. Moderate means you could do 4 to 6 more "
+    "at the end of a set. Hard means you stop while you could still do 2 or 3 more."
+)
+SPEED_GUIDE = "Move slowly and with control."
+GET_HELP = (
+    "Call your physiotherapist if you get new numbness, pins and needles or weakness, or pain "
+    "that is much worse and has not settled by the next day."
+)
+REST_DAYS = "Rest days help your muscles get stronger. An easy walk is good on any day."
+
+# The referral handout: what to do now, in the client's own terms.
+REFERRAL_HEADING: dict[Urgency, str] = {
+    Urgency.emergency: "Please go to A&E today",
+    Urgency.urgent: "Please see a doctor soon",
+    Urgency.before_exercise: "Please see your doctor before you exercise with weights",
+}
+REFERRAL_WHY: dict[Urgency, str] = {
+    Urgency.emergency: (
+        "These signs are rare, but they need a doctor to check them straight away. "
+        "Quick care gives the best result."
+    ),
+    Urgency.urgent: (
+        "These signs need a doctor to check them soon. Most often they have a simple cause, "
+        "but it is important to be sure."
+    ),
+    Urgency.before_exercise: (
+        "A doctor should check this before you start exercising with weights. It is a safety check."
+    ),
+}
+REFERRAL_NOW: dict[Urgency, tuple[str, ...]] = {
+    Urgency.emergency: (
+        "Go to A&E (the emergency department) now. Do not wait for an appointment.",
+        "Take this sheet with you, and tell the doctor what you told us.",
+        "Do not do any exercise until a doctor has seen you.",
+    ),
+    Urgency.urgent: (
+        "Take this sheet with you, and tell the doctor what you told us.",
+        "Do not start the exercise program until a doctor has seen you.",
+    ),
+    Urgency.before_exercise: (),
+}
+# When an urgent referral should happen, read from the clinician's action text.
+WHEN_URGENT: tuple[tuple[str, str], ...] = (
+    ("same day", "Please see a doctor today"),
+    ("same-day", "Please see a doctor today"),
+    ("24 hours", "Please see a doctor within 24 hours"),
+    ("2-week", "Please see a doctor within the next two weeks"),
+)
+URGENT_DEFAULT_WHEN = "Please see a doctor soon"
+KEEP_ACTIVE_MEANWHILE = (
+    "Until then, keep moving gently, within what is comfortable. Short walks and your usual "
+    "daily activities are fine."
+)
+AFTER_REFERRAL = (
+    "Once a doctor has seen you, your physiotherapist will check you again before you start "
+    "an exercise program."
+)
+# Each red-flag question the client answered yes to, as the client would say it.
+RED_FLAG_PLAIN: dict[str, str] = {
+    "saddle_anaesthesia": "numbness or tingling between your legs, around your bottom or genitals",
+    "bladder_or_bowel_dysfunction": "changes in how you pee or poo",
+    "bilateral_or_progressive_neurological_deficit": (
+        "weakness, numbness or tingling in both legs, or getting worse"
+    ),
+    "history_of_cancer": "having had cancer in the past",
+    "unexplained_weight_loss": "weight loss you cannot explain",
+    "constant_night_pain": "pain at night that does not ease",
+    "fever_or_recent_infection": "a fever or a recent infection",
+    "iv_drug_use_or_immunosuppression": (
+        "a weak immune system, from an illness or medicine, or injecting drugs"
+    ),
+    "significant_trauma_or_osteoporotic_fracture_risk": (
+        "a recent fall or injury, or a higher chance of a broken bone"
+    ),
+    "long_term_steroid_use": "taking steroid tablets for more than 3 months",
+    "bilateral_leg_pain": "pain in both legs",
+    "new_sexual_dysfunction": "a change in feeling or function in your genitals",
+    "new_neurological_deficit": "new weakness, numbness or tingling in an arm or leg",
+    "pain_worse_on_straining": "pain that gets worse when you cough, sneeze or strain",
+    "no_improvement_after_one_month": "pain that has not got better in a month",
+    "recent_minor_trauma": "a recent fall or knock",
+    "inflammatory_back_pain_pattern": (
+        "back stiffness that is worst in the morning and eases as you move"
+    ),
+    "shoulder_unreduced_dislocation": "a shoulder that may be out of its joint",
+    "hot_swollen_joint": "a hot, swollen joint",
+    "sudden_arm_weakness_or_numbness": "sudden weakness or numbness in your arm",
+    "acute_traumatic_cuff_tear_signs": "sudden weakness in your shoulder after a fall or strain",
+}
+# Why the plan is limited, said to the client (the limitation texts are the clinician's).
+LIMITED_FOR: dict[str, str] = {
+    "doctor": (
+        "For now, your plan has gentle exercises without weights only. You can do more once "
+        "your doctor has checked you."
+    ),
+    "screen": (
+        "For now, your plan has gentle exercises without weights only. Your physiotherapist "
+        "needs to ask you a few more questions first."
+    ),
+    "clearance": (
+        "For now, your plan has gentle exercises without weights, kept easy. You can do more "
+        "once a doctor says it is safe for you."
+    ),
+}
+TOPIC_TITLE: dict[str, str] = {
+    "keep_active": "Keep active",
+    "pain_monitoring": "Pain and exercise",
+    "breathing": "Breathing",
+    "bone_health": "Bones",
+    "operated_arm": "Your operated arm",
+    "after_surgery": "After your operation",
+    "nerve_pain": "Leg pain",
+    "pregnancy": "Pregnancy and after the birth",
+    "balance": "Balance",
+    "blood_pressure": "Blood pressure",
+    "movement": "Moving with confidence",
+    "safety_net": "Get help straight away",
+}
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: dt.date) -> str:
+    """`14 March 2025`: a date a client reads without thinking (no locale involved)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def is_derived(name: str) -> bool:
@@ -104,6 +245,36 @@ def dose_text(i: Item) -> str:
     return text
 
 
+def dose_line(i: Item) -> str:
+    """The whole dose on one line: `2 sets × 8–10 reps · tempo 3-0-1-1 · RPE ≤ 7 · rest 90 s`."""
+    parts = [dose_text(i)]
+    if i.tempo:
+        parts.append(f"tempo {i.tempo}")
+    parts.append(f"RPE ≤ {i.effort}")
+    if i.sets > 1:
+        parts.append(f"rest {i.rest_s} s")
+    return " · ".join(parts)
+
+
+def plain_reason(reason: str) -> str:
+    """A composer's reason without what the report says elsewhere (rule ids, the stand-in).
+
+    `needs foam_roller, not available; replaced by Thoracic open book` → `needs foam roller
+    (not available)`; `excluded by a.b; no safe alternative is available` → `no safe
+    alternative is available`.
+    """
+    out = []
+    for part in reason.split("; "):
+        if part.startswith(("replaced by ", "excluded by ")):
+            continue
+        if part.startswith("loaded work withheld"):
+            part = "loaded work is withheld while the program is limited"
+        elif part.startswith("needs ") and part.endswith(", not available"):
+            part = part.removesuffix(", not available").replace("_", " ") + " (not available)"
+        out.append(part)
+    return "; ".join(out)
+
+
 def log_target(i: Item) -> str:
     """`2 × 10–12`, `2 × 6 × 10 s each side`: the target line of the training log."""
     text = f"{i.sets} × {reps_text(i.reps)}" + (f" × {i.hold_s} s" if i.hold_s else "")
@@ -144,6 +315,89 @@ def tempo_words(tempo: str | None) -> str:
     if pause_high:
         parts.append(f"pause {pause_high} s after lifting")
     return "Speed: " + ", ".join(parts) + "."
+
+
+def seconds(n: int) -> str:
+    return f"{n} {'second' if n == 1 else 'seconds'}"
+
+
+def speed_words(tempo: str | None) -> str:
+    """Tempo in a client's words: `Speed: 2 seconds up, 3 seconds down, pause 1 second.`"""
+    if not tempo:
+        return ""
+    down, pause_low, up, pause_high = (int(x) for x in tempo.split("-"))
+    parts = [f"{seconds(up)} up", f"{seconds(down)} down"]
+    pause = pause_low + pause_high
+    if pause:
+        parts.append(f"pause {seconds(pause)}")
+    return "Speed: " + ", ".join(parts) + "."
+
+
+def effort_short(rpe: int) -> str:
+    """Effort as a short phrase for a card; the handout explains the words once."""
+    if rpe >= 7:
+        return f"hard effort: stop when you could do about {10 - rpe} more"
+    if rpe >= 5:
+        return "moderate effort"
+    return "easy effort"
+
+
+def reps_high(reps: str) -> int:
+    """The top of a rep range: `8-12` → 12, `5` → 5."""
+    return int(reps.replace("–", "-").split("-")[-1])
+
+
+def item_seconds(i: Item) -> int:
+    """How long an item takes: sets × (reps × tempo, or reps × hold) + rests, ×2 each side.
+
+    A rep takes the tempo's seconds, or about 4 s without one; the top of a rep range counts.
+    An item that carries its own `minutes` (from the composer) is taken at its word.
+    """
+    given = getattr(i, "minutes", None)
+    if isinstance(given, int | float) and given > 0:
+        return round(given * 60)
+    per_rep = i.hold_s or (sum(int(x) for x in i.tempo.split("-")) if i.tempo else 4)
+    total = i.sets * reps_high(i.reps) * per_rep + i.rest_s * max(i.sets - 1, 0)
+    return total * (2 if i.per_side else 1)
+
+
+def minutes_of(secs: float) -> int:
+    """Whole minutes, at least 1: a client plans in minutes."""
+    return max(1, round(secs / 60))
+
+
+def session_minutes(secs: float) -> int:
+    """A session's length to plan by: to the nearest 5 minutes from 15 minutes up."""
+    mins = minutes_of(secs)
+    return mins if mins < 15 else 5 * round(mins / 5)
+
+
+def if_it_hurts(i: Item) -> str:
+    """What to do when an exercise hurts: calm, and specific to the kind of exercise."""
+    if i.pattern is Pattern.mobility:
+        easier = "move less far, and more slowly"
+    elif i.hold_s:
+        easier = "hold for a shorter time"
+    elif i.loaded:
+        easier = "use a lighter weight, and move less far"
+    else:
+        easier = "make the movement smaller and slower"
+    return f"If it hurts more than 5 out of 10, {easier}."
+
+
+def split_list(text: str) -> tuple[str, list[str]]:
+    """`Go to A&E if you notice: a; b; c.` → (`Go to A&E if you notice:`, [a, b, c])."""
+    lead, colon, rest = text.partition(": ")
+    parts = [x.strip().rstrip(".") for x in rest.split("; ")] if colon else []
+    if len(parts) < 3:
+        return text, []
+    return lead + ":", parts
+
+
+def referral_when(actions: list[str]) -> str:
+    """How soon an urgent referral should happen, read from the clinician's actions."""
+    joined = " ".join(actions).lower()
+    return next((say for key, say in WHEN_URGENT if key in joined), URGENT_DEFAULT_WHEN)
 
 
 def rest_words(rest_s: int) -> str:
