@@ -11,7 +11,8 @@ import textstat
 from markupsafe import escape
 
 from backexpert import assessment
-from backexpert.assessment.prescription import Item, Prescription
+from backexpert.assessment import timing
+from backexpert.assessment.prescription import Prescription
 from backexpert.present import html as report
 from backexpert.present import pictures, wording
 from factories import make_intake
@@ -238,20 +239,14 @@ def test_pictures_print_as_images_of_the_same_figure() -> None:
     assert text == readers.text(page)
 
 
-def test_minutes_are_estimated_from_the_dose_or_taken_from_the_item() -> None:
+def test_minutes_are_the_items_own_or_estimated_for_older_documents() -> None:
     p = readers.prescription("example:desk-worker")
     item = p.sessions[0].items[0]
-    # 2 sets × 12 reps × (2-1-2-0 = 5 s) + 30 s rest = 150 s
-    assert item.sets == 2 and item.reps == "10-12" and item.tempo == "2-1-2-0"
-    assert wording.item_seconds(item) == 2 * 12 * 5 + 30
-    holds = item.model_copy(update={"hold_s": 10, "reps": "5", "tempo": None, "per_side": True})
-    assert wording.item_seconds(holds) == 2 * (2 * 5 * 10 + 30)
-
-    class Timed(Item):
-        minutes: float
-
-    timed = Timed.model_validate({**item.model_dump(), "minutes": 7})
-    assert wording.item_seconds(timed) == 420
+    assert item.minutes is not None
+    assert wording.item_seconds(item) == round(item.minutes * 60)
+    older = item.model_copy(update={"minutes": None})
+    assert wording.item_seconds(older) == timing.item_seconds(older)
+    timed = item.model_copy(update={"minutes": 7})
     changed = p.model_copy(
         update={"sessions": [s.model_copy(update={"items": [timed]}) for s in p.sessions]}
     )

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from ..clinical.catalogue import rep_bounds
 from ..clinical.words import SessionKind, Side, Tag
+from . import timing
 from .actions import Cap, Dose
 from .context import Context, Planned
 from .prescription import Adjustment, Item
@@ -109,7 +110,7 @@ class Dosing:
         for rule_id, lim in self.ctx.c.limits:
             if lim.effort is not None and values["effort"] > lim.effort:
                 change("effort", lim.effort, rule_id)
-        return Item(
+        item = Item(
             exercise=e.id,
             name=e.name,
             pattern=e.pattern,
@@ -129,3 +130,9 @@ class Dosing:
             purpose=" ".join(e.purpose.split()),
             side=self._side if Tag.one_arm in e.tags else None,
         )
+        return timed(item)
+
+
+def timed(item: Item) -> Item:
+    """The item with its estimated minutes (after any change to its dose or warm-up)."""
+    return item.model_copy(update={"minutes": timing.minutes(timing.item_seconds(item))})

@@ -54,6 +54,14 @@ class Substitution(Model):
     because: list[str]
 
 
+class WarmupSet(Model):
+    """A warm-up set before heavy working sets."""
+
+    reps: int
+    load_kg: float | None
+    percent_1rm: int | None
+
+
 class Item(Model):
     """One exercise in a session, with its dose and the rules that put it there."""
 
@@ -77,12 +85,35 @@ class Item(Model):
     side: Side | None = Field(
         default=None, description="the arm that does a one-armed exercise, when only one may"
     )
+    minutes: float | None = Field(
+        default=None,
+        description="estimated minutes: warm-up and working sets × (reps × tempo or hold), "
+        "rests, both sides, and the change to the next exercise",
+    )
+    load_kg: float | None = Field(
+        default=None, description="first-week working load, from the client's current loads"
+    )
+    load_note: str | None = Field(
+        default=None, description="how the load was set, or how to find it when none is known"
+    )
+    warmup: list[WarmupSet] = Field(
+        default_factory=list, description="warm-up sets before the working sets"
+    )
+
+
+DayType = Literal["heavy", "moderate", "light"]
 
 
 class Session(Model):
     day: Day
     intensity: Literal["intense", "light"]
     items: list[Item]
+    minutes: int | None = Field(default=None, description="estimated minutes of the session")
+    day_type: DayType | None = Field(
+        default=None,
+        description="daily undulating load: heavy, moderate or light (intermediate and "
+        "advanced clients); every intense session counts for the recovery rule",
+    )
 
 
 class Excluded(Model):
@@ -127,6 +158,36 @@ class WeekOut(Model):
     recovery_hours: int
     gaps_hours: list[int]
     because: list[str]
+    minutes_per_session: int | None = Field(
+        default=None, description="the client's time for one session; no session is longer"
+    )
+    available_days: list[Day] | None = Field(
+        default=None, description="the days the client can train, when they said"
+    )
+    notes: list[str] = Field(
+        default_factory=list, description="what the days or the time given made impossible"
+    )
+
+
+class PlanPhase(Model):
+    """One phase of the plan over weeks: its weeks, focus, dose and what allows the next."""
+
+    name: str
+    first_week: int
+    weeks: int
+    focus: str
+    dose: str
+    milestones: list[str]
+    deload_weeks: list[int] = Field(default_factory=list)
+    because: list[str] = Field(default_factory=list)
+
+
+class ProgramPlan(Model):
+    """The program over weeks: phases in order (reference part 2 §13), deloads, the horizon."""
+
+    weeks: int
+    phases: list[PlanPhase]
+    because: list[str] = Field(default_factory=list)
 
 
 class Coverage(Model):
@@ -187,6 +248,9 @@ class Prescription(Model):
     )
     scores: Scores
     schedule: WeekOut | None
+    plan: ProgramPlan | None = Field(
+        default=None, description="the program over weeks: phases, milestones, deloads"
+    )
     sessions: list[Session]
     daily: list[Item]
     excluded: list[Excluded]

@@ -9,6 +9,7 @@ item.
 from __future__ import annotations
 
 from ..clinical.words import Day, Phase, SessionKind
+from . import timing
 from . import week as layout
 from .context import Context, Planned
 from .dose import Dosing
@@ -51,8 +52,9 @@ def sessions(
         wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
         members = [p for p in planned.values() if p.sessions & wanted]
         items = primed(ctx, [dosing.item(p, kind) for p in ordered(ctx, members)])
+        minutes = timing.session_minutes(items)
         for day in days:
-            out.append(Session(day=day, intensity=kind.value, items=items))
+            out.append(Session(day=day, intensity=kind.value, items=items, minutes=minutes))
     return sorted(out, key=lambda s: list(Day).index(s.day))
 
 

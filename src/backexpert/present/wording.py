@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..assessment import timing
 from ..assessment.prescription import Item
 from ..assessment.vocabulary import FACTS
 from ..clinical.words import Day, Indicator, Pattern, Urgency
@@ -342,23 +343,12 @@ def effort_short(rpe: int) -> str:
     return "easy effort"
 
 
-def reps_high(reps: str) -> int:
-    """The top of a rep range: `8-12` → 12, `5` → 5."""
-    return int(reps.replace("–", "-").split("-")[-1])
-
-
 def item_seconds(i: Item) -> int:
-    """How long an item takes: sets × (reps × tempo, or reps × hold) + rests, ×2 each side.
-
-    A rep takes the tempo's seconds, or about 4 s without one; the top of a rep range counts.
-    An item that carries its own `minutes` (from the composer) is taken at its word.
-    """
+    """How long an item takes: the composer's minutes, or the same estimate for older documents."""
     given = getattr(i, "minutes", None)
     if isinstance(given, int | float) and given > 0:
         return round(given * 60)
-    per_rep = i.hold_s or (sum(int(x) for x in i.tempo.split("-")) if i.tempo else 4)
-    total = i.sets * reps_high(i.reps) * per_rep + i.rest_s * max(i.sets - 1, 0)
-    return total * (2 if i.per_side else 1)
+    return timing.item_seconds(i)
 
 
 def minutes_of(secs: float) -> int:
