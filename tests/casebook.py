@@ -104,12 +104,26 @@ class Expect(_Strict):
     advice: list[StrictStr] = []
     advice_topics: list[StrictStr] = []
     sides: dict[StrictStr, Literal["left", "right"]] = {}
+    max_session_minutes: StrictInt | None = None
+    # Exercises left out of some session for the client's time ([] = nothing left out for time).
+    left_out_for_time: list[StrictStr] | None = None
+    # The day type of each intense day ({} = no undulation).
+    day_types: dict[Day, Literal["heavy", "moderate", "light"]] | None = None
+    on_day: dict[Day, list[StrictStr]] = {}
+    not_on_day: dict[Day, list[StrictStr]] = {}
+    day_reps: dict[Day, dict[StrictStr, StrictStr]] = {}
+    schedule_note: StrictStr | None = None
 
     def exercise_ids(self) -> set[str]:
         ids = {*self.present, *self.absent, *self.excluded, *self.daily, *self.light}
         ids |= {*self.substituted, *self.substituted.values()}
         ids |= {x for pair in self.order for x in pair}
         ids |= set(self.sides)
+        ids |= set(self.left_out_for_time or [])
+        for per_day in (*self.on_day.values(), *self.not_on_day.values()):
+            ids |= set(per_day)
+        for reps in self.day_reps.values():
+            ids |= set(reps)
         for mapping in (self.max_sets, self.sets, self.reps, self.max_effort):
             ids |= set(mapping)
         return ids
@@ -273,6 +287,7 @@ def check(expect: Expect, p: Prescription, skip: Iterable[str] = ()) -> list[str
     out += [f"light: {ex} is in no light session" for ex in expect.light if ex not in light]
     if expect.schedule is not None:
         out += _check_schedule(expect.schedule, p)
+    out += _check_time_and_days(expect, p)
     said = [" ".join(f"{a.do or ''} {a.dont or ''}".split()) for a in p.precautions]
     out += [
         f"advice: no precaution says {text!r}"
@@ -353,4 +368,48 @@ def _check_schedule(expect: ScheduleExpect, p: Prescription) -> list[str]:
         if actual != kind:
             week = {d.value: {s.day: s.intensity for s in p.sessions}.get(d, "rest") for d in WEEK}
             out.append(f"schedule: {day.value} is {actual}, expected {kind} (week: {week})")
+    return out
+
+
+def _check_time_and_days(expect: Expect, p: Prescription) -> list[str]:
+    """The time budget, the day types, and what each day holds."""
+    out: list[str] = []
+    by_day = {s.day: s for s in p.sessions}
+    if expect.max_session_minutes is not None:
+        out += [
+            f"max_session_minutes: {s.day.value} takes {s.minutes} min"
+            for s in p.sessions
+            if s.minutes is None or s.minutes > expect.max_session_minutes
+        ]
+    if expect.left_out_for_time is not None:
+        for_time = sorted(
+            {x.exercise for s in p.sessions for x in s.left_out if "time" in x.reason}
+        )
+        if not expect.left_out_for_time and for_time:
+            out.append(f"left_out_for_time: expected none, got {for_time}")
+        out += [
+            f"left_out_for_time: {ex} was not left out for time (left out: {for_time})"
+            for ex in expect.left_out_for_time
+            if ex not in for_time
+        ]
+    if expect.day_types is not None:
+        actual = {s.day: s.day_type for s in p.sessions if s.day_type is not None}
+        if actual != expect.day_types:
+            shown = {d.value: t for d, t in actual.items()}
+            out.append(f"day_types: {shown}, expected {expect.day_types}")
+    for day, ids in expect.on_day.items():
+        held = _ids(by_day[day].items) if day in by_day else []
+        out += [f"on_day: {ex} not on {day.value} ({held})" for ex in ids if ex not in held]
+    for day, ids in expect.not_on_day.items():
+        held = _ids(by_day[day].items) if day in by_day else []
+        out += [f"not_on_day: {ex} is on {day.value}" for ex in ids if ex in held]
+    for day, reps in expect.day_reps.items():
+        items = {i.exercise: i for i in by_day[day].items} if day in by_day else {}
+        for ex, want in reps.items():
+            got = items[ex].reps if ex in items else None
+            if got != want:
+                out.append(f"day_reps: {ex} on {day.value} is {got}, expected {want}")
+    notes = " ".join(p.schedule.notes) if p.schedule is not None else ""
+    if expect.schedule_note is not None and expect.schedule_note not in notes:
+        out.append(f"schedule_note: {expect.schedule_note!r} not in {notes!r}")
     return out

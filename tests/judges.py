@@ -7,6 +7,7 @@ catalogue makes the tests that use these judges fail instead of agreeing with it
 
 from __future__ import annotations
 
+from backexpert.assessment import timing
 from backexpert.assessment.prescription import Item, Prescription
 from backexpert.assessment.week import gaps_hours
 from backexpert.clinical.intake import Intake
@@ -208,6 +209,18 @@ def invariant_intense_sessions_are_48_hours_apart_across_the_week(
         assert min(gaps_hours(intense)) >= 48
         assert p.schedule is not None and min(gaps_hours(intense)) >= p.schedule.recovery_hours
     assert len(p.sessions) <= intake.training.sessions_per_week
+
+
+def invariant_sessions_fit_the_clients_minutes_and_days(intake: Intake, p: Prescription) -> None:
+    limit = intake.training.minutes_per_session * 60
+    days = intake.training.available_days
+    for s in p.sessions:
+        # Recomputed from the doses, not read from the session's own `minutes`.
+        assert sum(timing.item_seconds(i) for i in s.items) <= limit, (s.day, s.minutes)
+        assert s.minutes is not None and s.minutes * 60 <= limit
+        assert not days or s.day in days, (s.day, days)
+        exercises = [i.exercise for i in s.items]
+        assert len(exercises) == len(set(exercises)), s.day
 
 
 def invariant_doses_stay_within_caps(intake: Intake, p: Prescription) -> None:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from backexpert.clinical.intake import Intake
 from backexpert.clinical.words import (
     CORE_RED_FLAG_SCREEN,
+    WEEK,
     ConditionCode,
     Equipment,
     Experience,
@@ -192,6 +193,14 @@ _screens = red_flag_screens()
 _questionnaires = questionnaires()
 
 
+# Time: the bounds, the default and a spread between (15-120 minutes, issue 11).
+_minutes = st.sampled_from([15, 20, 30, 45, 60, 90, 120]) | st.integers(15, 120)
+# Days: usually any day; sometimes a set of days, adjacent days included (recovery conflicts).
+_available_days = st.none() | st.lists(
+    st.sampled_from([d.value for d in WEEK]), min_size=1, max_size=7, unique=True
+)
+
+
 @st.composite
 def intake_data(draw: st.DrawFn) -> dict[str, Any]:
     """A valid intake as data (the shape a clinic sends)."""
@@ -208,6 +217,7 @@ def intake_data(draw: st.DrawFn) -> dict[str, Any]:
             "experience": draw(_experience),
             "sessions_per_week": draw(_sessions),
             "equipment": [e.value for e in draw(_equipment)],
+            "minutes_per_session": draw(_minutes),
         },
         "goals": [g.value for g in draw(_goals)] or [Goal.general_fitness.value],
         "findings": [f.value for f in draw(_findings)],
@@ -218,6 +228,9 @@ def intake_data(draw: st.DrawFn) -> dict[str, Any]:
         "questionnaires": draw(_questionnaires),
         "assessment": {"date": ASSESSED_ON},
     }
+    days = draw(_available_days)
+    if days:
+        data["training"]["available_days"] = days
     for key, strategy in (
         ("duration_weeks", _duration),
         ("irritability", _irritability),

@@ -323,7 +323,7 @@ def test_json_output_parses_into_the_published_model() -> None:
     assert data["status"] == "program"
     assert data["rulebook"] == RULES.rulebook.version
     for session in data["sessions"]:
-        assert {"day", "intensity", "items", "minutes", "day_type"} == set(session)
+        assert {"day", "intensity", "items", "minutes", "day_type", "left_out"} == set(session)
         for item in session["items"]:
             assert {"exercise", "name", "pattern", "loaded", "phase", "sets", "reps"} <= set(item)
             assert {"tempo", "effort", "rest_s", "because"} <= set(item)

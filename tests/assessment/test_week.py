@@ -70,7 +70,9 @@ def test_plan_never_violates_recovery(recovery: int) -> None:
         if n > 1:
             assert min(gaps_hours(week.intense)) >= recovery, (intense, light, week)
         assert not set(week.intense) & set(week.light)
-        assert len(week.light) == min(light, 7 - n)
+        # An intense session the week cannot hold becomes a light day, and the week says so.
+        assert len(week.light) == min(light + intense - n, 7 - n)
+        assert bool(week.notes) == (intense + light > 7 or n < intense)
         for days in (week.intense, week.light):
             assert list(days) == sorted(set(days), key=WEEK.index)
 
@@ -125,3 +127,23 @@ def test_assessed_weeks_keep_the_recovery(
     if len(days) > 1:
         assert min(gaps_hours(days)) >= recovery
         assert p.schedule.gaps_hours == gaps_hours(days)
+
+
+def test_only_the_days_given_are_used_and_longer_gaps_are_fine() -> None:
+    week = plan(2, 1, 72, available=[mon, wed, sat])
+    assert week.intense == (wed, sat)  # mon-wed and sat-mon are only 48 h
+    assert set(week.intense) | set(week.light) == {mon, wed, sat}
+    assert min(gaps_hours(week.intense)) >= 72
+    assert week.notes == ()
+
+
+def test_days_that_cannot_hold_the_recovery_say_so() -> None:
+    week = plan(2, 0, 72, available=[tue, wed])
+    assert len(week.intense) == 1 and len(week.light) == 1
+    assert "cannot hold 2 intense back sessions 72 h apart" in week.notes[0]
+
+
+def test_more_sessions_than_days_given_are_cut_to_the_days() -> None:
+    week = plan(2, 2, 48, available=[mon, thu])
+    assert week.intense == (mon, thu) and week.light == ()
+    assert "only 2 days given" in week.notes[0]

@@ -47,7 +47,9 @@ def test_properties_of_every_program(data: dict[str, Any]) -> None:
 
 
 def _rule_excluded(p: Prescription) -> set[str]:
-    return {x.exercise for x in p.excluded if x.because}
+    # Left out for time is the session's budget, not a rule's restriction: a new finding's
+    # drills take time, so what fits may change either way.
+    return {x.exercise for x in p.excluded if x.because and "for time" not in x.reason}
 
 
 @pytest.mark.property

@@ -29,6 +29,7 @@ from judges import (
     invariant_intense_sessions_are_48_hours_apart_across_the_week,
     invariant_loaded_items_come_after_priming,
     invariant_no_item_is_contraindicated,
+    invariant_sessions_fit_the_clients_minutes_and_days,
     loaded_sets,
     max_loaded_effort,
     spinal_loads,
@@ -113,7 +114,13 @@ def _worsen(data: dict[str, Any], how: str, pick: int) -> dict[str, Any] | None:
         now = levels.index(d["pain"].get("irritability"))
         if now == len(levels) - 1:
             return None
-        d["pain"]["irritability"] = levels[now + 1 + pick % (len(levels) - 1 - now)]
+        # Unrecorded irritability lets pain decide; recording it as low or moderate in persistent
+        # pain is a finding that eases the level (graded exposure, reference part 2 section 1),
+        # not a worse client: from unrecorded, only "high" is worse.
+        if now == 0:
+            d["pain"]["irritability"] = "high"
+        else:
+            d["pain"]["irritability"] = levels[now + 1 + pick % (len(levels) - 1 - now)]
     elif how == "recent_operation":
         operated = [
             c
@@ -140,6 +147,9 @@ WORSE += ["odi", "quickdash", "start_back", "parq"]
 
 @given(intake_data(), st.sampled_from(WORSE), st.integers(0, 1000))
 def test_worse_never_adds_load(data: dict[str, Any], how: str, pick: int) -> None:
+    # Judged with time for the whole program: a restriction that frees minutes may let back an
+    # item that did not fit before, which is the time budget at work, not more load allowed.
+    data = {**data, "training": {**data["training"], "minutes_per_session": 120}}
     worse = _worsen(data, how, pick)
     if worse is None:
         return
@@ -175,6 +185,7 @@ INVARIANTS = (
     invariant_no_item_is_contraindicated,
     invariant_intense_sessions_are_48_hours_apart_across_the_week,
     invariant_doses_stay_within_caps,
+    invariant_sessions_fit_the_clients_minutes_and_days,
     invariant_every_item_is_explained_by_existing_rules,
     invariant_same_intake_gives_byte_identical_json,
 )

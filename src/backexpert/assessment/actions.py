@@ -15,7 +15,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StrictBool, StrictInt, model_validator
 
 from ..clinical.catalogue import Catalogue, Selector, rep_bounds
-from ..clinical.words import AdviceTopic, FlagCode, Indicator, Phase, SessionKind, Urgency
+from ..clinical.words import (
+    AdviceTopic,
+    DayType,
+    FlagCode,
+    Indicator,
+    Phase,
+    SessionKind,
+    Urgency,
+)
 from ..knowledge.conditions import did_you_mean
 from ..knowledge.rules import Derive
 from ..knowledge.vocabulary import ConclusionProblem, Vocabulary
@@ -44,6 +52,9 @@ class Dose(Action, Selector):
     reps: str | None = None
     tempo: str | None = Field(default=None, pattern=r"^\d-\d-\d-\d$")
     effort: StrictInt | None = Field(default=None, ge=1, le=10)
+    day_types: tuple[DayType, ...] | None = Field(
+        default=None, min_length=1, description="only on these days of undulating load"
+    )
 
 
 class Cap(Action, Selector):
@@ -122,6 +133,12 @@ class Schedule(Action):
     kind: Literal["schedule"] = "schedule"
     intense_sessions: StrictInt | None = Field(default=None, ge=0, le=3)
     recovery_hours: StrictInt | None = Field(default=None, ge=48, le=96)
+    undulate: StrictBool | None = Field(
+        default=None, description="intense days alternate heavy, light and moderate loads"
+    )
+    warm_up_minutes: StrictInt | None = Field(
+        default=None, ge=3, le=20, description="the most time priming may take before loading"
+    )
 
 
 ACTIONS: dict[str, type[BaseModel]] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..clinical.catalogue import Catalogue
 from ..clinical.instruments import Scores
+from ..clinical.intake import Training
 from ..clinical.words import Indicator, SessionKind
 from ..knowledge.explanation import Inference, RuleInfo, derivations
 from ..knowledge.rules import Rulebook
@@ -31,9 +32,14 @@ def compose(
     version: str,
     scores: Scores,
     notes: list[str] | None = None,
+    training: Training | None = None,
 ) -> Prescription:
     """The prescription document for one client's conclusions."""
     ctx = Context(rulebook, cat, facts, inference)
+    training = training or Training(
+        experience=str(facts["training.experience"]),
+        sessions_per_week=int(facts["training.sessions_per_week"]),
+    )
     referral = notices.referral(ctx)
     limits = notices.limitations(ctx, referral)
     status = notices.status(ctx, referral, limits)
@@ -47,9 +53,9 @@ def compose(
         loaded = any(
             p.exercise.loaded and SessionKind.intense in p.sessions for p in planned.values()
         )
-        layout, week_out = plan_week(ctx, loaded)
+        layout, week_out = plan_week(ctx, loaded, training)
         dosing = Dosing(ctx)
-        week = sessions(ctx, dosing, planned, layout)
+        week = sessions(ctx, dosing, planned, layout, limits, training)
         drills = [p for p in planned.values() if SessionKind.daily in p.sessions]
         daily = [dosing.item(p, SessionKind.daily) for p in ordered(ctx, drills)]
     flags = notices.flags(ctx)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from ..clinical.catalogue import rep_bounds
-from ..clinical.words import SessionKind, Side, Tag
+from ..clinical.words import DayType, SessionKind, Side, Tag
 from . import timing
 from .actions import Cap, Dose
 from .context import Context, Planned
@@ -68,8 +68,11 @@ class Dosing:
                 out.setdefault(ex_id, []).append((rule_id, x))
         return out
 
-    def item(self, p: Planned, session: SessionKind) -> Item:
-        """The planned exercise as an item of one kind of session, dosed."""
+    def item(self, p: Planned, session: SessionKind, day_type: DayType | None = None) -> Item:
+        """The planned exercise as an item of one kind of session (and day type), dosed.
+
+        A dose that names day types applies only on those days of undulating load.
+        """
         e, order = p.exercise, self.ctx.order
         d = e.dose
         values: dict[str, Any] = {
@@ -87,7 +90,11 @@ class Dosing:
                 )
                 values[name] = value
 
-        doses = self._doses.get(e.id, [])
+        doses = [
+            (r, x)
+            for r, x in self._doses.get(e.id, [])
+            if x.day_types is None or day_type in x.day_types
+        ]
         for name, conservative in CONSERVATIVE.items() if doses else ():
             options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
             if not options:

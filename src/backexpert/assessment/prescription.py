@@ -17,6 +17,7 @@ from ..clinical.instruments import Scores
 from ..clinical.words import (
     AdviceTopic,
     Day,
+    DayType,
     FlagCode,
     Indicator,
     LoadLevel,
@@ -101,7 +102,14 @@ class Item(Model):
     )
 
 
-DayType = Literal["heavy", "moderate", "light"]
+class LeftOut(Model):
+    """An item this session does not hold although the rules wanted it, and why (time, a twin);
+    `because` names the rule that set the limit (the warm-up time), if one did."""
+
+    exercise: str
+    name: str
+    reason: str
+    because: list[str]
 
 
 class Session(Model):
@@ -113,6 +121,11 @@ class Session(Model):
         default=None,
         description="daily undulating load: heavy, moderate or light (intermediate and "
         "advanced clients); every intense session counts for the recovery rule",
+    )
+    left_out: list[LeftOut] = Field(
+        default_factory=list,
+        description="items the rules wanted in this session and why they are not in it: "
+        "left out for the client's time, or a variant of an item already in it",
     )
 
 

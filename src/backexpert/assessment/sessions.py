@@ -2,25 +2,40 @@
 
 The most conservative `schedule` conclusions win (the longest recovery, the fewest intense
 sessions); with no loaded work in the program there is no intense day, and light days carry all
-the unloaded work. Every session is primed: a session without a priming item keeps no loaded
-item.
+the unloaded work. Only the days the client can train are used. When a rule asks for undulating
+load, intense days take turns as heavy, light and moderate days ([choice] `DAY_TYPES`: with two
+intense days heavy then light, with three heavy, light, moderate, so the heaviest day follows the
+longest rest); a main exercise with a catalogue variation for that kind of day is done in that
+form (the paused or tempo deadlift), and `dose` conclusions that name day types apply on those
+days only. Every session is primed (a session without a priming item keeps no loaded item) and
+fits the client's minutes (`budget`).
 """
 
 from __future__ import annotations
 
-from ..clinical.words import Day, Phase, SessionKind
-from . import timing
+from typing import Any
+
+from ..clinical.intake import Training
+from ..clinical.words import WEEK, Day, DayType, Phase, SessionKind
+from . import budget, selection, timing
 from . import week as layout
 from .context import Context, Planned
 from .dose import Dosing
 from .order import ordered
-from .prescription import Item, Session, WeekOut
+from .prescription import Item, LeftOut, Limitation, Session, WeekOut
 
+# Facts that shape the template of a program rather than say something about the client.
+TEMPLATE_FACTS = ("training.", "equipment.", "goal.")
 DEFAULT_RECOVERY_HOURS = 48
 DEFAULT_INTENSE_SESSIONS = 2
+DAY_TYPES: dict[int, tuple[DayType, ...]] = {
+    1: (DayType.heavy,),
+    2: (DayType.heavy, DayType.light),
+    3: (DayType.heavy, DayType.light, DayType.moderate),
+}
 
 
-def plan_week(ctx: Context, loaded_work: bool) -> tuple[layout.Week, WeekOut]:
+def plan_week(ctx: Context, loaded_work: bool, training: Training) -> tuple[layout.Week, WeekOut]:
     """The week's layout and its document, with the rules that shaped it."""
     recovery = [(x.recovery_hours, r) for r, x in ctx.c.schedules if x.recovery_hours]
     intense = [
@@ -30,7 +45,8 @@ def plan_week(ctx: Context, loaded_work: bool) -> tuple[layout.Week, WeekOut]:
     n_intense = min([n for n, _ in intense], default=DEFAULT_INTENSE_SESSIONS)
     per_week = int(ctx.facts["training.sessions_per_week"])
     n_intense = min(n_intense, per_week, layout.max_intense(hours)) if loaded_work else 0
-    week = layout.plan(n_intense, per_week - n_intense, hours)
+    days = training.available_days
+    week = layout.plan(n_intense, per_week - n_intense, hours, days)
     because = ctx.sorted_rules(r for _, r in [*recovery, *intense])
     return week, WeekOut(
         intense_sessions=len(week.intense),
@@ -38,24 +54,113 @@ def plan_week(ctx: Context, loaded_work: bool) -> tuple[layout.Week, WeekOut]:
         recovery_hours=hours,
         gaps_hours=layout.gaps_hours(week.intense),
         because=because,
+        minutes_per_session=training.minutes_per_session,
+        available_days=sorted(days, key=WEEK.index) if days else None,
+        notes=list(week.notes),
     )
 
 
+def day_types(ctx: Context, week: layout.Week) -> tuple[dict[Day, DayType], list[str]]:
+    """Each intense day's load when a rule asks for undulation, and those rules."""
+    rules = ctx.sorted_rules(r for r, x in ctx.c.schedules if x.undulate)
+    if not rules or not week.intense:
+        return {}, []
+    return dict(zip(week.intense, DAY_TYPES[len(week.intense)], strict=True)), rules
+
+
 def sessions(
-    ctx: Context, dosing: Dosing, planned: dict[str, Planned], week: layout.Week
+    ctx: Context,
+    dosing: Dosing,
+    planned: dict[str, Planned],
+    week: layout.Week,
+    limits: list[Limitation],
+    training: Training,
 ) -> list[Session]:
-    """One session per training day, in week order."""
+    """One session per training day, in week order, each fitted to the client's minutes."""
     out: list[Session] = []
     unloaded_program = not week.intense
+    types, undulating = day_types(ctx, week)
+    excl = selection.exclusions(ctx, limits)
+    fit_to = budget.Budget(
+        minutes=training.minutes_per_session,
+        daily_rules=frozenset(
+            r for p in planned.values() if SessionKind.daily in p.sessions for r in p.because
+        ),
+        befores=ctx.befores,
+        individual=frozenset(
+            f.rule
+            for f in ctx.inference.firings
+            if any(not name.startswith(TEMPLATE_FACTS) for name, _ in f.matched)
+        ),
+        **_warm_up(ctx),
+    )
     for kind, days in ((SessionKind.intense, week.intense), (SessionKind.light, week.light)):
         # With no intense day (loading withheld), the light days carry all the unloaded work.
         wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
         members = [p for p in planned.values() if p.sessions & wanted]
-        items = primed(ctx, [dosing.item(p, kind) for p in ordered(ctx, members)])
-        minutes = timing.session_minutes(items)
         for day in days:
-            out.append(Session(day=day, intensity=kind.value, items=items, minutes=minutes))
+            day_type = types.get(day) if kind is SessionKind.intense else None
+            # A day's variation takes the place of the exercise it varies.
+            todays = [
+                _on(ctx, p, day_type, excl, limits, undulating) for p in ordered(ctx, members)
+            ]
+            dosed = [dosing.item(p, kind, day_type) for p in todays]
+            items, left = budget.fit(
+                ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
+            )
+            out.append(
+                Session(
+                    day=day,
+                    intensity=kind.value,
+                    items=items,
+                    minutes=timing.session_minutes(items),
+                    day_type=day_type,
+                    left_out=left,
+                )
+            )
+    _record_left_out(ctx, out, planned)
     return sorted(out, key=lambda s: list(Day).index(s.day))
+
+
+def _warm_up(ctx: Context) -> dict[str, Any]:
+    """The shortest warm-up a rule allows before intense work, and that rule."""
+    given = [(x.warm_up_minutes, ctx.order(r), r) for r, x in ctx.c.schedules if x.warm_up_minutes]
+    if not given:
+        return {}
+    minutes, _, rule = min(given)
+    return {"warm_up_minutes": minutes, "warm_up_rule": rule}
+
+
+def _on(
+    ctx: Context,
+    p: Planned,
+    day_type: DayType | None,
+    excl: selection.Exclusions,
+    limits: list[Limitation],
+    undulating: list[str],
+) -> Planned:
+    """The planned exercise as done on this kind of day: its catalogue variation, if usable."""
+    variant_id = p.exercise.day_variants.get(day_type) if day_type else None
+    if variant_id is None or p.phase is not Phase.main:
+        return p
+    variant = ctx.cat[variant_id]
+    if selection.why_not(ctx, variant, excl, limits) is not None:
+        return p
+    because = ctx.sorted_rules([*p.because, *undulating])
+    return Planned(variant, p.phase, set(p.sessions), because, p.substitutes_for)
+
+
+def _record_left_out(ctx: Context, week: list[Session], planned: dict[str, Planned]) -> None:
+    """An exercise left out of every session it was meant for is not prescribed: say why."""
+    held = {i.exercise for s in week for i in s.items}
+    daily = {p.exercise.id for p in planned.values() if SessionKind.daily in p.sessions}
+    reasons: dict[str, LeftOut] = {}
+    for s in week:
+        for x in s.left_out:
+            reasons.setdefault(x.exercise, x)
+    for ex_id, x in reasons.items():
+        if ex_id not in held and ex_id not in daily:
+            ctx.exclude(ctx.cat[ex_id], x.reason, x.because, keep_first=True)
 
 
 def primed(ctx: Context, items: list[Item]) -> list[Item]:

@@ -4,6 +4,9 @@ An *intense* back session loads the back (hinge, pulls); the back needs 48-72 h 
 them (seed; ACSM 2011). Sessions are assumed at the same time of day, so the gap between two
 sessions is 24 h per day between them, counted across the week's wrap-around (Friday to the
 next Tuesday is 96 h). *Light* sessions carry activation and mobility work on the other days.
+When the client names the days they can train, only those days are used; the recovery
+between intense days is a minimum (longer gaps are fine), and when the days given cannot hold
+the intense sessions with that recovery, fewer intense sessions are planned and the week says so.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ _LIGHT_PREFERENCE: tuple[Day, ...] = (
 class Week:
     intense: tuple[Day, ...]
     light: tuple[Day, ...]
+    notes: tuple[str, ...] = ()
 
 
 def gaps_hours(days: Sequence[Day]) -> list[int]:
@@ -52,18 +56,61 @@ def max_intense(recovery_hours: int) -> int:
     return 7 // days
 
 
-def plan(intense: int, light: int, recovery_hours: int) -> Week:
-    """Lay out a week: `intense` sessions at least `recovery_hours` apart, then light days."""
-    intense = min(intense, max_intense(recovery_hours))
-    chosen: tuple[Day, ...] = ()
-    if intense:
-        candidates = [
-            *_INTENSE_PREFERENCE.get(intense, ()),
-            *itertools.combinations(WEEK, intense),
-        ]
-        chosen = next(c for c in candidates if min(gaps_hours(c)) >= recovery_hours)
-    free = [d for d in _LIGHT_PREFERENCE if d not in chosen]
-    return Week(_in_week_order(chosen), _in_week_order(free[: max(0, min(light, len(free)))]))
+def _intense_days(n: int, days: Sequence[Day], recovery_hours: int) -> tuple[Day, ...] | None:
+    """The best `n` days for intense sessions among `days`, or None when none are far enough
+    apart: the preferred layouts first, then the most evenly spread, then week order."""
+    if n == 0:
+        return ()
+    ok = [
+        c
+        for c in [*_INTENSE_PREFERENCE.get(n, ()), *itertools.combinations(days, n)]
+        if set(c) <= set(days) and min(gaps_hours(c)) >= recovery_hours
+    ]
+    preferred = [c for c in ok if c in _INTENSE_PREFERENCE.get(n, ())]
+    if preferred:
+        return preferred[0]
+    return max(ok, key=lambda c: min(gaps_hours(c)), default=None)
+
+
+def plan(
+    intense: int,
+    light: int,
+    recovery_hours: int,
+    available: Sequence[Day] | None = None,
+) -> Week:
+    """Lay out a week: `intense` sessions at least `recovery_hours` apart, then light days,
+    on the available days only (every day when none are given)."""
+    days = tuple(available) if available else WEEK
+    notes: list[str] = []
+    wanted = intense + light
+    if wanted > len(days):
+        notes.append(
+            f"{wanted} sessions a week were asked for but only {len(days)} "
+            f"day{'s' if len(days) != 1 else ''} given ({_names(days)}): {len(days)} planned."
+        )
+    total = min(wanted, len(days))
+    asked = min(intense, total)
+    n = min(asked, max_intense(recovery_hours))
+    chosen = _intense_days(n, days, recovery_hours)
+    while chosen is None:
+        n -= 1
+        chosen = _intense_days(n, days, recovery_hours)
+    if n < asked:
+        notes.append(
+            f"The days given ({_names(days)}) cannot hold {asked} intense back sessions "
+            f"{recovery_hours} h apart: {n} intense session{'s' if n != 1 else ''} a week, "
+            "the other days light."
+        )
+    free = [d for d in _LIGHT_PREFERENCE if d in days and d not in chosen]
+    return Week(
+        _in_week_order(chosen),
+        _in_week_order(free[: max(0, min(total - n, len(free)))]),
+        tuple(notes),
+    )
+
+
+def _names(days: Sequence[Day]) -> str:
+    return ", ".join(d.value for d in _in_week_order(days))
 
 
 def _in_week_order(days: Sequence[Day]) -> tuple[Day, ...]:

@@ -20,7 +20,7 @@ from pydantic import Field, StrictBool, StrictInt, field_validator, model_valida
 from .. import documents
 from ..errors import InputError, RuleSetError
 from ..model import Model, Sparse
-from .words import Equipment, Pattern, Tag
+from .words import DayType, Equipment, Pattern, Tag
 
 _REPS = re.compile(r"^(\d+)(?:-(\d+))?$")
 _ID = r"^[a-z][a-z0-9_]*$"
@@ -68,6 +68,16 @@ class Exercise(Model):
     regression: str | None = None
     progression: str | None = None
     substitutes: list[str] = Field(default_factory=list)
+    day_variants: dict[DayType, str] = Field(
+        default_factory=dict,
+        description="the variation done instead on a moderate or light day (undulating load)",
+    )
+
+    def variants(self) -> frozenset[str]:
+        """Exercises that are this one in another form: the same movement with other equipment
+        (its substitutes) and its variations for lighter days. A regression or progression is
+        a different step, not a variant: a hinge drill may well come before a deadlift."""
+        return frozenset([*self.substitutes, *self.day_variants.values()])
 
 
 class CatalogueFile(Model):
@@ -177,7 +187,7 @@ def load(path: Path) -> Catalogue:
         if ex.id in seen:
             problems.append(f"{where}: duplicate id")
         seen.add(ex.id)
-        for link in [ex.regression, ex.progression, *ex.substitutes]:
+        for link in [ex.regression, ex.progression, *ex.substitutes, *ex.day_variants.values()]:
             if link is not None and link not in ids:
                 problems.append(f"{where}: links to unknown exercise {link!r}")
             if link == ex.id:

@@ -313,6 +313,14 @@ LOAD_LEVEL_MEANING: dict[LoadLevel, str] = {
 }
 
 
+class DayType(StrEnum):
+    """Daily undulating load on intense days: heavy, moderate or light (reference part 2 §13)."""
+
+    heavy = "heavy"
+    moderate = "moderate"
+    light = "light"
+
+
 class SessionKind(StrEnum):
     intense = "intense"
     light = "light"

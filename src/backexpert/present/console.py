@@ -153,11 +153,21 @@ def render_prescription(view: PrescriptionView, console: Console) -> None:
         console.print(
             f"{s.intense_sessions} intense + {s.light_sessions} light sessions; "
             f"at least {s.recovery_hours} h between intense sessions "
-            f"(gaps: {', '.join(f'{g} h' for g in s.gaps_hours) or 'one session'})",
+            f"(gaps: {', '.join(f'{g} h' for g in s.gaps_hours) or 'one session'})"
+            + (
+                f"; sessions of at most {s.minutes_per_session} min"
+                if s.minutes_per_session
+                else ""
+            ),
             style="dim",
         )
+        for note in s.notes:
+            console.print(note, style="yellow")
     for g in view.session_groups():
-        console.print(_items_table(g.items, g.title("clinician")))
+        minutes = f" · about {round(g.minutes)} min" if g.minutes else ""
+        console.print(_items_table(g.items, g.title("clinician") + minutes))
+        for line in g.left_out_lines():
+            console.print(line, style="dim")
     if p.daily:
         console.print(_items_table(p.daily, "Every day — short drills, e.g. before work"))
     if p.excluded:

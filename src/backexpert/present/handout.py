@@ -73,6 +73,7 @@ class DayPlan(Part):
     label: str
     minutes: int
     daily_minutes: int
+    day_type: str | None = None  # heavy, moderate or light on an undulating week
 
 
 class LogRow(Part):
@@ -186,6 +187,7 @@ def calendar(p: Prescription, groups: list[SessionGroup]) -> list[DayPlan]:
         for d in g.days:
             minutes[d] = _minutes(g.items, g.minutes)
     kinds = {s.day: s.intensity for s in p.sessions}
+    types = {s.day: getattr(s, "day_type", None) for s in p.sessions}
     daily = _minutes(p.daily) if p.daily else 0
     labels = {"intense": "Strength", "light": "Light", "rest": "Rest"}
     return [
@@ -196,6 +198,7 @@ def calendar(p: Prescription, groups: list[SessionGroup]) -> list[DayPlan]:
             label=labels[kinds.get(d, "rest")],
             minutes=minutes.get(d, 0),
             daily_minutes=daily,
+            day_type=types.get(d),
         )
         for d in WEEK
     ]

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..assessment.prescription import Excluded, FlagOut, Item, Prescription, Session
+from ..assessment.prescription import Excluded, FlagOut, Item, LeftOut, Prescription, Session
 from ..assessment.week import gaps_hours
 from ..clinical.words import WEEK, AdviceTopic, Day, Indicator, Urgency
 from ..knowledge.explanation import RuleInfo
@@ -59,6 +59,8 @@ class SessionGroup(View):
     intensity: Literal["intense", "light"]
     items: list[Item]
     minutes: float | None = None  # the composer's estimate, when the document has one
+    day_type: str | None = None  # heavy, moderate or light on an undulating week
+    left_out: list[LeftOut] = []
 
     @property
     def short_days(self) -> str:
@@ -75,9 +77,18 @@ class SessionGroup(View):
 
     def title(self, kind: Kind) -> str:
         """`Tue, Fri — intense session` (clinician) or `Tuesday and Friday: strength session`."""
+        day = f", {self.day_type} day" if self.day_type else ""
         if kind == "clinician":
-            return f"{self.short_days} — {self.intensity} session"
-        return f"{self.long_days}: {'strength' if self.intensity == 'intense' else 'light'} session"
+            return f"{self.short_days} — {self.intensity} session{day}"
+        kind_ = "strength" if self.intensity == "intense" else "light"
+        return f"{self.long_days}: {kind_} session{day}"
+
+    def left_out_lines(self) -> list[str]:
+        """What the session left out, in one line per reason kind (for time; variants)."""
+        for_time = [x.name for x in self.left_out if "time" in x.reason]
+        twins = [f"{x.name} ({x.reason})" for x in self.left_out if "time" not in x.reason]
+        out = [f"Left out for time: {', '.join(for_time)}."] if for_time else []
+        return out + ([f"Not in this session: {'; '.join(twins)}."] if twins else [])
 
 
 class DayCell(View):
@@ -162,6 +173,7 @@ class ProgramPart(View):
     title: str
     minutes: int
     rows: list[Row]
+    left_out: list[str] = []
 
     @property
     def runs(self) -> list[tuple[bool, list[Row]]]:
@@ -370,6 +382,8 @@ class PrescriptionView:
                 intensity=ss[0].intensity,
                 items=ss[0].items,
                 minutes=getattr(ss[0], "minutes", None),
+                day_type=getattr(ss[0], "day_type", None),
+                left_out=list(getattr(ss[0], "left_out", [])),
             )
             for ss in groups.values()
         ]
@@ -588,13 +602,14 @@ class PrescriptionView:
         _ = (self.load_level, self.week_reasons)  # explained before the program, as printed
         shown: dict[str, str] = {}
         out = []
-        parts: list[tuple[str, str, list[Item], float | None]] = [
-            (g.anchor, g.title("clinician"), g.items, g.minutes)
+        parts: list[tuple[str, str, list[Item], float | None, list[str]]] = [
+            (g.anchor, g.title("clinician"), g.items, g.minutes, g.left_out_lines())
             for g in self.session_groups(intense_first=True)
         ]
         if self.prescription.daily:
-            parts.append((DAILY_ANCHOR, DAILY_TITLE["clinician"], self.prescription.daily, None))
-        for anchor, title, items, given in parts:
+            daily = self.prescription.daily
+            parts.append((DAILY_ANCHOR, DAILY_TITLE["clinician"], daily, None, []))
+        for anchor, title, items, given, left in parts:
             rows = []
             for n, i in enumerate(items, start=1):
                 key = i.model_dump_json(include={"sets", "reps", "hold_s", "per_side", "tempo"})
@@ -604,7 +619,9 @@ class PrescriptionView:
                 rows.append(self._row(i, n, repeat))
             secs = sum(words.item_seconds(i) + handout.CHANGEOVER_S for i in items)
             minutes = round(given) if given else words.session_minutes(secs) if items else 0
-            out.append(ProgramPart(anchor=anchor, title=title, minutes=minutes, rows=rows))
+            out.append(
+                ProgramPart(anchor=anchor, title=title, minutes=minutes, rows=rows, left_out=left)
+            )
         return out
 
     @cached_property

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..assessment import timing
 from ..assessment.prescription import Item, Prescription
 from ..assessment.week import gaps_hours
 from ..clinical.intake import Intake
@@ -104,6 +105,7 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
             f"({'; '.join(want.level_reasons)})",
         )
     _sessions(p, want, bad)
+    _time_and_days(p, intake, bad)
     _explained(p, items, bad)
     return out
 
@@ -167,6 +169,18 @@ def _sessions(p: Prescription, want: Expectations, bad: Bad) -> None:
             f"intense sessions {min(gaps_hours(intense))} h apart; this client needs "
             f"{want.recovery_hours} h",
         )
+
+
+def _time_and_days(p: Prescription, intake: Intake, bad: Bad) -> None:
+    """Every session fits the client's minutes (recomputed from its doses) and days."""
+    limit = intake.training.minutes_per_session
+    days = intake.training.available_days
+    for s in p.sessions:
+        secs = sum(timing.item_seconds(i) for i in s.items)
+        if secs > limit * 60:
+            bad("time.session_minutes", f"{s.day.value}: {secs / 60:.0f} min > {limit} min")
+        if days and s.day not in days:
+            bad("days.available", f"{s.day.value}: a session on a day the client cannot train")
 
 
 def _explained(p: Prescription, items: list[tuple[str, Item]], bad: Bad) -> None:

@@ -1,0 +1,228 @@
+"""The time budget: a session holds what fits the client's minutes, and says what it left out.
+
+A session never runs over the client's `minutes_per_session`. Before intense work, priming takes
+at most the minutes a `schedule` rule gives (`schedule.warm_up_time`: 10, from the ACSM 5-10
+minute warm-up), and never more than 40 % of a short session ([choice]). When the drills do not
+fit, each is first done as one warm-up set ([choice]: the template's drills first, then those
+the client's own findings ask for); when they still do not fit, the drills a
+later item needs before it stay (that keeps the loaded work primed, even past the 10 minutes),
+then those that serve the most reasons: every reason is a rule that asked for a priming drill,
+or an order constraint (`before`) whose later item is in the session, and a rule met by a drill
+done every day counts as met; time left in the warm-up then goes to the other drills, those the
+client's own findings ask for first. Two variants of one exercise (a face pull with a cable and one
+with a band) never share a session: the first in order stays. When the session is still too
+long, work that is not the session's only item of a plane goes first, so the session keeps
+every plane it covers ([choice]: hinge, horizontal and vertical pull, rotation), then what only
+the program's template asks for (rules on training, equipment and goals) before what the
+client's own findings ask for, accessory items before main items, the last first, then the
+least needed drills; an item that needs another first goes with it, and loaded work never stays
+without priming. Everything left out is kept with its reason, so the clinician sees it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ..clinical.catalogue import Catalogue
+from ..clinical.words import Phase
+from .dose import timed
+from .notices import COVERED_PLANES
+from .prescription import Adjustment, Item, LeftOut
+from .timing import item_seconds, session_minutes
+
+PRIMING_MAX_SHARE = 0.4
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The client's minutes for one session, and what counts as already done every day."""
+
+    minutes: int
+    daily_rules: frozenset[str]
+    befores: Sequence[tuple[frozenset[str], frozenset[str]]]
+    warm_up_minutes: int | None = None
+    warm_up_rule: str = ""
+    # Rules that matched the client's own findings, conditions, pain or age (not only their
+    # training, equipment or goals): what they ask for is the individual part of the program.
+    individual: frozenset[str] = frozenset()
+
+    def own(self, i: Item) -> bool:
+        """Whether an item is there for something about this client, not only the template."""
+        return any(r in self.individual for r in i.because)
+
+
+def _is(i: Item, ids: frozenset[str]) -> bool:
+    sub = i.substitutes_for
+    return i.exercise in ids or (sub is not None and sub.exercise in ids)
+
+
+def fit(
+    cat: Catalogue, items: list[Item], budget: Budget, intense: bool
+) -> tuple[list[Item], list[LeftOut]]:
+    """The items that fit one session, in their order, and the ones left out with why.
+
+    The warm-up share applies before intense work; a light day's drills are its content.
+    """
+    left: list[LeftOut] = []
+    # Only the order constraints this session meets are kept when trimming it.
+    budget = replace(
+        budget, befores=[b for b in budget.befores if any(_is(i, b[0]) for i in items)]
+    )
+    kept = _without_twins(cat, items, left)
+    if intense and budget.warm_up_minutes and any(i.loaded for i in kept):
+        kept = _primed_within(kept, budget, left)
+    limit = budget.minutes * 60
+    while kept and session_minutes(kept) * 60 > limit:
+        victim = _next_to_go(kept, budget)
+        kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
+    return kept, left
+
+
+def _without_twins(cat: Catalogue, items: list[Item], left: list[LeftOut]) -> list[Item]:
+    """One variant of each exercise: a later variant of an item already held is left out."""
+    kept: list[Item] = []
+    for i in items:
+        twin = next((k for k in kept if _twins(cat, k.exercise, i.exercise)), None)
+        if twin is None:
+            kept.append(i)
+        else:
+            reason = f"a variant of {twin.name}, already in this session"
+            left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=[]))
+    return kept
+
+
+def _twins(cat: Catalogue, a: str, b: str) -> bool:
+    return a in cat and b in cat and (b in cat[a].variants() or a in cat[b].variants())
+
+
+def _reasons(i: Item, items: list[Item], budget: Budget) -> set[str]:
+    """What a priming drill is there for: its rules not met every day, and the order
+    constraints it satisfies for a later item in the session."""
+    out = {r for r in i.because if r not in budget.daily_rules}
+    for n, (first, then) in enumerate(budget.befores):
+        if _is(i, first) and any(_is(j, then) and j is not i for j in items):
+            out.add(f"before#{n}")
+    return out
+
+
+def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> list[Item]:
+    """Priming trimmed to its share of the session: one set of each drill first, then the
+    drills that later items need before them, then those that serve the most other reasons."""
+    cap = min((budget.warm_up_minutes or 0) * 60, round(budget.minutes * 60 * PRIMING_MAX_SHARE))
+
+    def priming_s(xs: list[Item]) -> int:
+        return sum(item_seconds(i) for i in xs if i.phase is Phase.priming)
+
+    if priming_s(items) <= cap:
+        return items
+    # One warm-up set of each drill: the template's drills first, then the client's own.
+    for own in (False, True):
+        items = [
+            _one_set(i, budget.warm_up_rule)
+            if i.phase is Phase.priming and budget.own(i) is own
+            else i
+            for i in items
+        ]
+        if priming_s(items) <= cap:
+            return items
+    drills = [i for i in items if i.phase is Phase.priming]
+    reasons = {id(i): _reasons(i, items, budget) for i in drills}
+    chosen: list[Item] = []
+
+    def met() -> set[str]:
+        return set().union(*(reasons[id(c)] for c in chosen))
+
+    def pick(wanted: set[str], within: int | None) -> None:
+        def value(d: Item) -> tuple[int, int, int]:
+            new = reasons[id(d)] & wanted - met()
+            return (-len(new & budget.individual), -len(new), item_seconds(d))
+
+        while True:
+            open_ = [d for d in drills if d not in chosen and reasons[id(d)] & wanted - met()]
+            fits = [
+                d
+                for d in open_
+                if within is None or sum(map(item_seconds, chosen)) + item_seconds(d) <= within
+            ]
+            if not fits:
+                return
+            chosen.append(min(fits, key=value))
+
+    # What later items need before them stays even past the cap: it keeps the loaded work.
+    pick({r for d in drills for r in reasons[id(d)] if r.startswith("before#")}, None)
+    pick(set().union(*reasons.values()), cap)
+    if not chosen:
+        chosen.append(min(drills, key=item_seconds))
+    # Time left in the warm-up goes to the other drills, the client's own first, shortest first.
+    for d in sorted(drills, key=lambda d: (not budget.own(d), item_seconds(d))):
+        if d not in chosen and sum(map(item_seconds, chosen)) + item_seconds(d) <= cap:
+            chosen.append(d)
+    for i in drills:
+        if i in chosen:
+            continue
+        unmet = sorted(r for r in reasons[id(i)] - met() if not r.startswith("before#"))
+        why = f"left out for time: warm-up kept to about {cap // 60} minutes"
+        why += f"; not met in this session: {', '.join(unmet)}" if unmet else ""
+        cause = [budget.warm_up_rule] if budget.warm_up_rule else []
+        left.append(LeftOut(exercise=i.exercise, name=i.name, reason=why, because=cause))
+    return [i for i in items if i.phase is not Phase.priming or i in chosen]
+
+
+def _one_set(i: Item, rule: str) -> Item:
+    """A priming drill as a single warm-up set, the change recorded."""
+    if i.sets <= 1:
+        return i
+    change = Adjustment(field="sets", before=i.sets, after=1, rule=rule)
+    return timed(i.model_copy(update={"sets": 1, "adjustments": [*i.adjustments, change]}))
+
+
+def _next_to_go(items: list[Item], budget: Budget) -> Item:
+    """Work that is not the session's only item of a plane goes first (hinge, horizontal and
+    vertical pull, rotation: the session stays multi-planar); then what only the program's
+    template asks for before what the client's own findings ask for; accessory before main
+    work, the last in order first. Drills go last, the least needed first."""
+    work = [i for i in items if i.phase is not Phase.priming]
+    if work:
+        planes = [_plane(i) for i in work]
+
+        def keep_first(n: int) -> tuple[bool, bool, bool, int]:
+            i = work[n]
+            alone = planes[n] is not None and planes.count(planes[n]) == 1
+            return alone, budget.own(i), i.phase is Phase.main, -n
+
+        return work[min(range(len(work)), key=keep_first)]
+    return min(reversed(items), key=lambda i: len(_reasons(i, items, budget)))
+
+
+def _plane(i: Item) -> str | None:
+    return next((k for k, pats in COVERED_PLANES.items() if i.pattern in pats), None)
+
+
+def _drop(
+    items: list[Item], victim: Item, budget: Budget, left: list[LeftOut], reason: str
+) -> list[Item]:
+    left.append(LeftOut(exercise=victim.exercise, name=victim.name, reason=reason, because=[]))
+    return _consistent([i for i in items if i is not victim], budget, left)
+
+
+def _consistent(items: list[Item], budget: Budget, left: list[LeftOut]) -> list[Item]:
+    """Drop what needs an item that is gone, and loaded work that has lost its priming."""
+    changed = True
+    while changed:
+        changed = False
+        for first, then in budget.befores:
+            if any(_is(i, first) for i in items):
+                continue
+            gone = [i for i in items if _is(i, then) and i.phase is not Phase.priming]
+            for g in gone:
+                reason = "left out for time: what must come before it did not fit"
+                left.append(LeftOut(exercise=g.exercise, name=g.name, reason=reason, because=[]))
+                items = [i for i in items if i is not g]
+                changed = True
+    if not any(i.phase is Phase.priming for i in items):
+        for g in [i for i in items if i.loaded]:
+            reason = "left out for time: no warm-up drill fitted before it"
+            left.append(LeftOut(exercise=g.exercise, name=g.name, reason=reason, because=[]))
+        items = [i for i in items if not i.loaded]
+    return items
