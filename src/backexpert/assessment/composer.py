@@ -9,6 +9,7 @@ carries: the fact base, every firing with its rule's rationale and source, and e
 from __future__ import annotations
 
 from ..clinical.catalogue import Catalogue
+from ..clinical.plans import PlanBook
 from ..clinical.instruments import Scores
 from ..clinical.words import Indicator, SessionKind
 from ..knowledge.explanation import Inference, RuleInfo, derivations
@@ -18,6 +19,7 @@ from . import notices, selection
 from .context import Context
 from .dose import Dosing
 from .order import ordered
+from .plan import program_plan
 from .prescription import ClientOut, Item, Prescription, Session, TraceEntry, WeekOut
 from .sessions import plan_week, sessions
 
@@ -31,6 +33,7 @@ def compose(
     version: str,
     scores: Scores,
     notes: list[str] | None = None,
+    plans: PlanBook | None = None,
 ) -> Prescription:
     """The prescription document for one client's conclusions."""
     ctx = Context(rulebook, cat, facts, inference)
@@ -53,6 +56,8 @@ def compose(
         drills = [p for p in planned.values() if SessionKind.daily in p.sessions]
         daily = [dosing.item(p, SessionKind.daily) for p in ordered(ctx, drills)]
     flags = notices.flags(ctx)
+    level = notices.load_level(ctx)
+    plan = None if plans is None else program_plan(ctx, plans, status, level.level, level.because)
     return Prescription(
         backexpert=version,
         rulebook=rulebook.version,
@@ -60,9 +65,10 @@ def compose(
         status=status,
         referral=referral,
         limitations=[] if stops else limits,
-        load_level=notices.load_level(ctx),
+        load_level=level,
         scores=scores,
         schedule=week_out,
+        plan=plan,
         sessions=week,
         daily=daily,
         excluded=sorted(ctx.excluded.values(), key=lambda x: cat.rank(x.exercise)),
