@@ -113,7 +113,7 @@ def test_cuff_repair_at_week_4_starts_protected_and_names_the_overhead_week() ->
     ]
     assert plan.basis["condition.rotator_cuff_repair.weeks_since"] == 4
     assert "shoulder.cuff_repair_passive_phase" in plan.because
-    assert [(r.activity, r.week) for r in plan.returns][0] == (
+    assert (plan.returns[0].activity, plan.returns[0].week) == (
         "overhead pulling (light pulldowns)",
         13,
     )

@@ -9,8 +9,8 @@ carries: the fact base, every firing with its rule's rationale and source, and e
 from __future__ import annotations
 
 from ..clinical.catalogue import Catalogue
-from ..clinical.plans import PlanBook
 from ..clinical.instruments import Scores
+from ..clinical.plans import PlanBook
 from ..clinical.words import Indicator, SessionKind
 from ..knowledge.explanation import Inference, RuleInfo, derivations
 from ..knowledge.rules import Rulebook

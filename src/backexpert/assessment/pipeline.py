@@ -16,9 +16,9 @@ from .. import safety, shipped
 from ..clinical import catalogue as catalogue_mod
 from ..clinical import instruments
 from ..clinical.catalogue import Catalogue
+from ..clinical.intake import Intake
 from ..clinical.plans import PLAN_FILE, PlanBook
 from ..clinical.plans import load as load_plans
-from ..clinical.intake import Intake
 from ..knowledge import compiler
 from ..knowledge.engine import DurableEngine, Evaluator
 from ..knowledge.rules import Rulebook

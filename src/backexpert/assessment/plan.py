@@ -191,6 +191,7 @@ def _phase(
         reps=reps if loaded else None,
         effort=high,
         loaded=loaded,
+        plain=plans.spec.waiting.plain if waiting else stage.plain,
     )
 
 

@@ -190,6 +190,7 @@ class PlanPhase(Model):
     reps: str | None = Field(default=None, description="reps per set, when the phase is loaded")
     effort: int | None = Field(default=None, description="the highest RPE the phase allows")
     loaded: bool = Field(default=True, description="whether the phase may add load in the hands")
+    plain: str = Field(default="", description="the phase in plain words, for the client")
 
 
 class PlanReturn(Model):

@@ -41,6 +41,7 @@ class Stage(Sourced):
     """One dose template of a periodised plan (reference part 2 §13)."""
 
     name: str = Field(min_length=1)
+    plain: Prose = Field(description="the stage in plain words, for the client's handout")
     focus: Prose
     loaded: StrictBool
     reps: dict[Experience, str]
@@ -136,6 +137,7 @@ class Waiting(Sourced):
 
     milestone: Prose
     dose: Prose
+    plain: Prose = Field(description="the wait in plain words, for the client's handout")
 
 
 class PlanFile(Model):
@@ -184,7 +186,9 @@ def load(path: Path) -> PlanBook:
     try:
         spec = documents.validate(PlanFile, doc)
     except InputError as exc:
-        raise RuleSetError([f"{path}:{p.line}: {p.path}: {p.message}" for p in exc.problems])
+        raise RuleSetError(
+            [f"{path}:{p.line}: {p.path}: {p.message}" for p in exc.problems]
+        ) from None
     problems: list[str] = []
     stages = {s.id for s in spec.stages}
 

@@ -156,6 +156,21 @@ def render_prescription(view: PrescriptionView, console: Console) -> None:
             f"(gaps: {', '.join(f'{g} h' for g in s.gaps_hours) or 'one session'})",
             style="dim",
         )
+    if view.plan_rows:
+        t = Table(
+            title="Plan over weeks (week 1 is this week)", box=box.SIMPLE, title_justify="left"
+        )
+        t.add_column("Weeks", no_wrap=True)
+        t.add_column("Phase")
+        t.add_column("Dose")
+        t.add_column("Moves on when")
+        t.add_column("Why (plan, rules)", style="dim", overflow="fold")
+        for r in view.plan_rows:
+            phase = r.name + (f"\ndeload: week {r.deloads}" if r.deloads else "")
+            t.add_row(r.weeks, phase, r.dose, r.next, "\n".join(r.because))
+        console.print(t)
+        for line in view.plan_returns():
+            console.print(f"Returns: {line}", style="dim")
     for g in view.session_groups():
         console.print(_items_table(g.items, g.title("clinician")))
     if p.daily:
