@@ -165,9 +165,9 @@ def render_prescription(view: PrescriptionView, console: Console) -> None:
         t.add_column("Dose")
         t.add_column("Moves on when")
         t.add_column("Why (plan, rules)", style="dim", overflow="fold")
-        for r in view.plan_rows:
-            phase = r.name + (f"\ndeload: week {r.deloads}" if r.deloads else "")
-            t.add_row(r.weeks, phase, r.dose, r.next, "\n".join(r.because))
+        for row in view.plan_rows:
+            phase = row.name + (f"\ndeload: week {row.deloads}" if row.deloads else "")
+            t.add_row(row.weeks, phase, row.dose, row.next, "\n".join(row.because))
         console.print(t)
         for line in view.plan_returns():
             console.print(f"Returns: {line}", style="dim")
