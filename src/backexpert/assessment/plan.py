@@ -32,6 +32,7 @@ class _Step:
     focus: str
     milestones: list[str]
     reps: str | None = None
+    plain: str | None = None
 
 
 def program_plan(
@@ -113,6 +114,7 @@ def _timeline_steps(t: Timeline, week: int, plans: PlanBook, exp: Experience) ->
                 ph.focus,
                 list(ph.milestones),
                 ph.reps,
+                ph.plain,
             )
         )
     return out
@@ -191,7 +193,7 @@ def _phase(
         reps=reps if loaded else None,
         effort=high,
         loaded=loaded,
-        plain=plans.spec.waiting.plain if waiting else stage.plain,
+        plain=plans.spec.waiting.plain if waiting else s.plain or stage.plain,
     )
 
 

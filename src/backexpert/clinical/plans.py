@@ -92,6 +92,7 @@ class TimelinePhase(Sourced):
     """A phase of a condition's timeline: condition weeks [from, to) with a stage's dose."""
 
     name: str = Field(min_length=1)
+    plain: Prose | None = Field(default=None, description="plain words, when not the stage's")
     stage: str
     reps: str | None = Field(default=None, description="the reps, when not the stage's")
     from_week: StrictInt = Field(ge=0, le=1040)

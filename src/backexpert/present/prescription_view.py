@@ -773,7 +773,9 @@ class PrescriptionView:
             if ph.deload_weeks:
                 n = len(ph.deload_weeks)
                 listed = " and ".join(str(w) for w in ph.deload_weeks)
-                easy = f" Week {listed} {'is an easy week' if n == 1 else 'are easy weeks'}."
+                easy = (
+                    f" Week {listed} is an easy week." if n == 1 else f" Weeks {listed} are easy."
+                )
             out.append(
                 PlanRow(
                     weeks=weeks,
