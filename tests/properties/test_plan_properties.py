@@ -10,7 +10,6 @@ from hypothesis import given
 from backexpert import assessment
 from backexpert.clinical.intake import Intake
 from backexpert.safety.expectations import expectations
-from backexpert.safety.monitor import plan_effort_cap
 from strategies import ASSESSED_ON, intakes
 
 RULES = assessment.rule_base()
@@ -37,7 +36,7 @@ def test_every_plan_is_contiguous_and_within_the_caps(intake: Intake) -> None:
     # (the monitor's own reading), and the status (no load while clearance or review waits).
     for ph in plan.phases:
         assert ph.effort is not None
-        assert ph.effort <= plan_effort_cap(want, ph.loaded), (ph, p.status)
+        assert ph.effort <= want.effort_cap(ph.loaded), (ph, p.status)
         said = [int(m[2] or m[1]) for m in _RPE.finditer(ph.dose)]
         assert said and max(said) <= ph.effort, ph.dose
         if p.status != "program":

@@ -22,7 +22,6 @@ from .classification import EXERCISES, Profile
 from .expectations import (
     CLEARANCE_MAX_EFFORT,
     LIGHT_DAY_MAX_EFFORT,
-    MAX_EFFORT,
     Expectations,
     expectations,
 )
@@ -133,7 +132,7 @@ def _plan(p: Prescription, want: Expectations, bad: Bad) -> None:
         withheld = want.unloaded_only + want.clearance
         if ph.loaded and withheld:
             bad("plan.withheld", f"phase {ph.name!r} is loaded despite {' and '.join(withheld)}")
-        cap = plan_effort_cap(want, ph.loaded)
+        cap = want.effort_cap(ph.loaded)
         if ph.effort is None or ph.effort > cap:
             bad("plan.effort", f"phase {ph.name!r} at RPE {ph.effort} > {cap} the intake allows")
     if plan.weeks != week - 1 or not plan.phases:
@@ -143,18 +142,6 @@ def _plan(p: Prescription, want: Expectations, bad: Bad) -> None:
         for cited in [*ph.because, *plan.because]:
             if cited not in known:
                 bad("explained.known_rule", f"plan phase {ph.name!r} names unknown {cited}")
-
-
-def plan_effort_cap(want: Expectations, loaded: bool) -> int:
-    """The effort every loaded (or unloaded) exercise is held to today, from the intake."""
-    caps = [
-        c.effort
-        for c in want.caps
-        if c.effort is not None and not c.loads and not c.patterns and (loaded or not c.loaded_only)
-    ]
-    if want.clearance:
-        caps.append(CLEARANCE_MAX_EFFORT)
-    return min(caps, default=MAX_EFFORT)
 
 
 def _looser(p: Prescription, want: Expectations) -> bool:
