@@ -35,6 +35,13 @@ expectation names must exist, or an `absent` or `not_fired` check could never fa
       advice: ["Breathe out as you lift"]   # each text in some precaution's do or don't
       advice_topics: [safety_net] # precaution topics the handout must carry
       sides: {id: left}           # every occurrence is done with that side only
+      plan_phases: [names]        # the plan's phase names, in order (plan over weeks)
+      plan_starts: {name: week}   # the plan week each named phase starts
+      plan_weeks: n               # the plan's horizon in weeks
+      plan_deloads: [weeks]       # every deload week of the plan ([] = none)
+      plan_unloaded: true         # no phase of the plan is loaded
+      plan_max_effort: n          # no phase above RPE n
+      overhead_pull_returns_week: n   # the plan week overhead pulling returns
 
 Expectations that speak of an exercise's dose or order also require the exercise to be there:
 `max_sets: {face_pull: 2}` fails when no face pull is prescribed (use `absent` for that).
@@ -113,6 +120,13 @@ class Expect(_Strict):
     not_on_day: dict[Day, list[StrictStr]] = {}
     day_reps: dict[Day, dict[StrictStr, StrictStr]] = {}
     schedule_note: StrictStr | None = None
+    plan_phases: list[StrictStr] | None = None
+    plan_starts: dict[StrictStr, StrictInt] = {}
+    plan_weeks: StrictInt | None = None
+    plan_deloads: list[StrictInt] | None = None
+    plan_unloaded: bool = False
+    plan_max_effort: StrictInt | None = None
+    overhead_pull_returns_week: StrictInt | None = None
 
     def exercise_ids(self) -> set[str]:
         ids = {*self.present, *self.absent, *self.excluded, *self.daily, *self.light}
@@ -294,7 +308,44 @@ def check(expect: Expect, p: Prescription, skip: Iterable[str] = ()) -> list[str
         for text in expect.advice
         if not any(" ".join(text.split()) in s for s in said)
     ]
-    return out + _check_screening(expect, p, everywhere)
+    return out + _check_screening(expect, p, everywhere) + _check_plan(expect, p)
+
+
+def _check_plan(expect: Expect, p: Prescription) -> list[str]:
+    out: list[str] = []
+    plan = p.plan
+    phases = [] if plan is None else plan.phases
+    names = [ph.name for ph in phases]
+    if expect.plan_phases is not None and names != expect.plan_phases:
+        out.append(f"plan_phases: expected {expect.plan_phases}, got {names}")
+    starts = {ph.name: ph.first_week for ph in phases}
+    for name, week in expect.plan_starts.items():
+        if starts.get(name) != week:
+            out.append(f"plan_starts: {name} starts at week {starts.get(name)}, expected {week}")
+    got_weeks = None if plan is None else plan.weeks
+    if expect.plan_weeks is not None and got_weeks != expect.plan_weeks:
+        out.append(f"plan_weeks: expected {expect.plan_weeks}, got {got_weeks}")
+    deloads = [w for ph in phases for w in ph.deload_weeks]
+    if expect.plan_deloads is not None and deloads != expect.plan_deloads:
+        out.append(f"plan_deloads: expected {expect.plan_deloads}, got {deloads}")
+    if expect.plan_unloaded:
+        out += [f"plan_unloaded: phase {ph.name} is loaded" for ph in phases if ph.loaded]
+    if expect.plan_max_effort is not None:
+        out += [
+            f"plan_max_effort: phase {ph.name} at RPE {ph.effort} > {expect.plan_max_effort}"
+            for ph in phases
+            if ph.effort is None or ph.effort > expect.plan_max_effort
+        ]
+    if expect.overhead_pull_returns_week is not None:
+        weeks = [
+            r.week for r in (plan.returns if plan else []) if r.activity.startswith("overhead pull")
+        ]
+        if weeks != [expect.overhead_pull_returns_week]:
+            out.append(
+                f"overhead_pull_returns_week: expected {expect.overhead_pull_returns_week}, "
+                f"got {weeks}"
+            )
+    return out
 
 
 def _check_screening(

@@ -13,8 +13,9 @@ from .errors import RuleSetError
 
 CATALOGUE_FILE = "exercises.yaml"
 POSE_FILE = "poses.yaml"
+PLAN_FILE = "plan.yaml"
 # Data files beside the rule files: the rule compiler reads every other *.yaml as rules.
-DATA_FILES = frozenset({CATALOGUE_FILE, POSE_FILE})
+DATA_FILES = frozenset({CATALOGUE_FILE, POSE_FILE, PLAN_FILE})
 PROGRESSION_DIR = "progression"
 _HERE = Path(__file__).resolve().parent
 

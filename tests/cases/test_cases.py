@@ -210,6 +210,13 @@ def trained_client() -> Prescription:
         ({"schedule": {"light_sessions": 0}}, "schedule: 2 light sessions, expected 0"),
         ({"schedule": {"min_gap_hours": 72}}, "intense gaps [48, 120] h, expected at least 72"),
         ({"schedule": {"days": {"mon": "intense"}}}, "schedule: mon is light, expected intense"),
+        ({"plan_phases": ["motor control"]}, "plan_phases: expected ['motor control']"),
+        ({"plan_starts": {"strength": 2}}, "plan_starts: strength starts at week 1, expected 2"),
+        ({"plan_weeks": 4}, "plan_weeks: expected 4, got 10"),
+        ({"plan_deloads": []}, "plan_deloads: expected [], got [6]"),
+        ({"plan_unloaded": True}, "plan_unloaded: phase strength is loaded"),
+        ({"plan_max_effort": 6}, "plan_max_effort: phase strength at RPE 8 > 6"),
+        ({"overhead_pull_returns_week": 3}, "overhead_pull_returns_week: expected 3, got []"),
     ],
 )
 def test_each_expectation_can_fail(

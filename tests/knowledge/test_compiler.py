@@ -260,6 +260,7 @@ def _rule_dir(tmp_path: Path, name: str, text: str) -> Path:
     root = tmp_path / "rules"
     root.mkdir()
     shutil.copy(shipped.rules_directory() / shipped.CATALOGUE_FILE, root)
+    shutil.copy(shipped.rules_directory() / shipped.PLAN_FILE, root)
     (root / name).write_text(text)
     return root
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -65,7 +66,8 @@ def test_a_payload_in_every_typed_field_stays_text(payload: str) -> None:
         assert tags.script_urls == []
         assert tags.tags.count("style") == 2  # the stylesheet and the running header only
         assert tags.tags.count("body") == 1
-        assert "49" not in readers.text(page)  # no template ran the payload
+        # No template ran the payload (7 * 7); the rule base's version hash may hold "49".
+        assert "49" not in re.sub(r"\b[0-9a-f]{12}\b", "", readers.text(page))
         # The payload is shown as typed (the client's name and the clinician at least).
         assert readers.text(page).count(payload) >= 2
 

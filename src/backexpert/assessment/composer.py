@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..clinical.catalogue import Catalogue
 from ..clinical.instruments import Scores
 from ..clinical.intake import Training
+from ..clinical.plans import PlanBook
 from ..clinical.words import Indicator, SessionKind
 from ..knowledge.explanation import Inference, RuleInfo, derivations
 from ..knowledge.rules import Rulebook
@@ -19,6 +20,7 @@ from . import notices, selection
 from .context import Context
 from .dose import Dosing
 from .order import ordered
+from .plan import program_plan
 from .prescription import ClientOut, Item, Prescription, Session, TraceEntry, WeekOut
 from .sessions import plan_week, sessions
 
@@ -33,6 +35,7 @@ def compose(
     scores: Scores,
     notes: list[str] | None = None,
     training: Training | None = None,
+    plans: PlanBook | None = None,
 ) -> Prescription:
     """The prescription document for one client's conclusions."""
     ctx = Context(rulebook, cat, facts, inference)
@@ -59,6 +62,8 @@ def compose(
         drills = [p for p in planned.values() if SessionKind.daily in p.sessions]
         daily = [dosing.item(p, SessionKind.daily) for p in ordered(ctx, drills)]
     flags = notices.flags(ctx)
+    level = notices.load_level(ctx)
+    plan = None if plans is None else program_plan(ctx, plans, status, level.level, level.because)
     return Prescription(
         backexpert=version,
         rulebook=rulebook.version,
@@ -66,9 +71,10 @@ def compose(
         status=status,
         referral=referral,
         limitations=[] if stops else limits,
-        load_level=notices.load_level(ctx),
+        load_level=level,
         scores=scores,
         schedule=week_out,
+        plan=plan,
         sessions=week,
         daily=daily,
         excluded=sorted(ctx.excluded.values(), key=lambda x: cat.rank(x.exercise)),

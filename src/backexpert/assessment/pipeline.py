@@ -17,6 +17,8 @@ from ..clinical import catalogue as catalogue_mod
 from ..clinical import instruments
 from ..clinical.catalogue import Catalogue
 from ..clinical.intake import Intake
+from ..clinical.plans import PLAN_FILE, PlanBook
+from ..clinical.plans import load as load_plans
 from ..knowledge import compiler
 from ..knowledge.engine import DurableEngine, Evaluator
 from ..knowledge.rules import Rulebook
@@ -33,6 +35,7 @@ class RuleBase:
     rulebook: Rulebook
     catalogue: Catalogue
     evaluator: Evaluator
+    plans: PlanBook
     shipped: bool = True
 
     def with_rulebook(self, rulebook: Rulebook, evaluator: Evaluator | None = None) -> RuleBase:
@@ -45,8 +48,9 @@ class RuleBase:
         return replace(self, evaluator=evaluator)
 
 
-def compile_rulebook(directory: str | Path) -> tuple[Rulebook, Catalogue]:
-    """Load the catalogue of a rule directory and compile its assessment rules against it."""
+def compile_rulebook(directory: str | Path) -> tuple[Rulebook, Catalogue, PlanBook]:
+    """Load the catalogue and plan templates of a rule directory and compile its assessment
+    rules against them (the plan templates are part of the rulebook's version)."""
     root = Path(directory)
     cat_file = root / shipped.CATALOGUE_FILE
     if not cat_file.is_file():
@@ -54,8 +58,10 @@ def compile_rulebook(directory: str | Path) -> tuple[Rulebook, Catalogue]:
 
         raise RuleSetError([f"{root}: no {shipped.CATALOGUE_FILE} (the exercise catalogue)"])
     cat = catalogue_mod.load(cat_file)
+    plans = load_plans(root / PLAN_FILE)
     words = actions.vocabulary(cat)
-    return compiler.load_directory(root, words, skip=shipped.DATA_FILES), cat
+    words.fingerprint = f"{words.fingerprint}+{plans.fingerprint()}"
+    return compiler.load_directory(root, words, skip=shipped.DATA_FILES), cat, plans
 
 
 _lock = threading.Lock()
@@ -64,8 +70,8 @@ _lock = threading.Lock()
 @lru_cache(maxsize=8)
 def _rule_base(directory: str | None) -> RuleBase:
     root = Path(directory) if directory is not None else shipped.rules_directory()
-    rulebook, cat = compile_rulebook(root)
-    return RuleBase(rulebook, cat, DurableEngine(rulebook), shipped.is_shipped(directory))
+    rulebook, cat, plans = compile_rulebook(root)
+    return RuleBase(rulebook, cat, DurableEngine(rulebook), plans, shipped.is_shipped(directory))
 
 
 def rule_base(directory: str | Path | None = None) -> RuleBase:
@@ -92,7 +98,8 @@ def assess(
         shipped.VERSION,
         scores,
         intake_notes(intake),
-        intake.training,
+        training=intake.training,
+        plans=base.plans,
     )
     if not base.shipped:
         result = result.model_copy(update={"rulebook_shipped": False})

@@ -186,13 +186,40 @@ class PlanPhase(Model):
     """One phase of the plan over weeks: its weeks, focus, dose and what allows the next."""
 
     name: str
-    first_week: int
+    first_week: int = Field(description="the phase's first week, week 1 being this week")
     weeks: int
     focus: str
-    dose: str
-    milestones: list[str]
-    deload_weeks: list[int] = Field(default_factory=list)
+    dose: str = Field(description="reps and effort in words; never more than the caps allow")
+    milestones: list[str] = Field(description="what allows the next phase")
+    deload_weeks: list[int] = Field(
+        default_factory=list, description="lighter weeks inside the phase (plan week numbers)"
+    )
+    because: list[str] = Field(
+        default_factory=list,
+        description="the plan entries (`plan.*`, explained in the plan's `entries`) and the "
+        "rules (in `rules`) that chose this phase and capped its dose",
+    )
+    stage: str = Field(default="", description="the dose template (a `plan.*` stage id)")
+    reps: str | None = Field(default=None, description="reps per set, when the phase is loaded")
+    effort: int | None = Field(default=None, description="the highest RPE the phase allows")
+    loaded: bool = Field(default=True, description="whether the phase may add load in the hands")
+    plain: str = Field(default="", description="the phase in plain words, for the client")
+
+
+class PlanReturn(Model):
+    """An activity that returns at a week of the plan (e.g. overhead pulling after a repair)."""
+
+    activity: str
+    week: int = Field(description="the plan week it returns (1 = already back)")
     because: list[str] = Field(default_factory=list)
+
+
+class PlanEntry(Model):
+    """A plan template entry the plan cites, with its rationale and source."""
+
+    id: str
+    rationale: str
+    source: str
 
 
 class ProgramPlan(Model):
@@ -201,6 +228,15 @@ class ProgramPlan(Model):
     weeks: int
     phases: list[PlanPhase]
     because: list[str] = Field(default_factory=list)
+    returns: list[PlanReturn] = Field(
+        default_factory=list, description="activities a condition's timeline brings back, by week"
+    )
+    basis: dict[str, FactValue] = Field(
+        default_factory=dict, description="the facts that chose the template"
+    )
+    entries: list[PlanEntry] = Field(
+        default_factory=list, description="every `plan.*` id cited, with rationale and source"
+    )
 
 
 class Coverage(Model):

@@ -163,6 +163,21 @@ def render_prescription(view: PrescriptionView, console: Console) -> None:
         )
         for note in s.notes:
             console.print(note, style="yellow")
+    if view.plan_rows:
+        t = Table(
+            title="Plan over weeks (week 1 is this week)", box=box.SIMPLE, title_justify="left"
+        )
+        t.add_column("Weeks", no_wrap=True)
+        t.add_column("Phase")
+        t.add_column("Dose")
+        t.add_column("Moves on when")
+        t.add_column("Why (plan, rules)", style="dim", overflow="fold")
+        for row in view.plan_rows:
+            phase = row.name + (f"\ndeload: week {row.deloads}" if row.deloads else "")
+            t.add_row(row.weeks, phase, row.dose, row.next, "\n".join(row.because))
+        console.print(t)
+        for line in view.plan_returns():
+            console.print(f"Returns: {line}", style="dim")
     for g in view.session_groups():
         minutes = f" · about {round(g.minutes)} min" if g.minutes else ""
         console.print(_items_table(g.items, g.title("clinician") + minutes))

@@ -52,6 +52,19 @@ class Why(View):
     facts: list[FactNote]
 
 
+class PlanRow(View):
+    """One phase of the plan over weeks, as the reports show it."""
+
+    weeks: str
+    name: str
+    focus: str
+    dose: str
+    next: str
+    deloads: str
+    because: list[str]
+    plain: str
+
+
 class SessionGroup(View):
     """Sessions with the same content, shown once under all their days."""
 
@@ -760,6 +773,49 @@ class PrescriptionView:
     def plans(self) -> list[handout.SessionPlan]:
         numbers = {c.exercise: c.number for c in self.cards}
         return handout.plans(self.session_groups(), self.prescription.daily, numbers)
+
+    @cached_property
+    def plan_rows(self) -> list[PlanRow]:
+        """The plan's phases: weeks, name, focus, dose, what allows the next, deloads."""
+        plan = self.prescription.plan
+        if plan is None:
+            return []
+        out = []
+        for ph in plan.phases:
+            last = ph.first_week + ph.weeks - 1
+            weeks = str(ph.first_week) if ph.weeks == 1 else f"{ph.first_week}–{last}"
+            span = f"Week {weeks}" if ph.weeks == 1 else f"Weeks {ph.first_week} to {last}"
+            effort = f" Effort up to {ph.effort} out of 10." if ph.effort is not None else ""
+            easy = ""
+            if ph.deload_weeks:
+                n = len(ph.deload_weeks)
+                listed = " and ".join(str(w) for w in ph.deload_weeks)
+                easy = (
+                    f" Week {listed} is an easy week." if n == 1 else f" Weeks {listed} are easy."
+                )
+            out.append(
+                PlanRow(
+                    weeks=weeks,
+                    name=ph.name,
+                    focus=ph.focus,
+                    dose=ph.dose,
+                    next="; ".join(ph.milestones),
+                    deloads=", ".join(str(w) for w in ph.deload_weeks),
+                    because=ph.because,
+                    plain=f"{span}: {ph.plain or ph.focus}{effort}{easy}",
+                )
+            )
+        return out
+
+    def plan_returns(self) -> list[str]:
+        """What a condition's timeline brings back, and in which week of the plan."""
+        plan = self.prescription.plan
+        if plan is None:
+            return []
+        return [
+            f"{r.activity}: {'already back' if r.week <= 1 else f'week {r.week}'}"
+            for r in plan.returns
+        ]
 
     def calendar(self) -> list[handout.DayPlan]:
         return handout.calendar(self.prescription, self.session_groups())

@@ -149,6 +149,21 @@ class Expectations:
     def forbid(self, reason: str, *loads: Tag, exercises: tuple[str, ...] = ()) -> None:
         self.forbids.append(Forbid(frozenset(loads), reason, frozenset(exercises)))
 
+    def effort_cap(self, loaded: bool) -> int:
+        """The effort (RPE) every loaded (or unloaded) exercise is held to today: the caps that
+        bound all of them, and the clearance cap while a clearance is pending."""
+        caps = [
+            c.effort
+            for c in self.caps
+            if c.effort is not None
+            and not c.loads
+            and not c.patterns
+            and (loaded or not c.loaded_only)
+        ]
+        if self.clearance:
+            caps.append(CLEARANCE_MAX_EFFORT)
+        return min(caps, default=MAX_EFFORT)
+
 
 def expectations(intake: Intake) -> Expectations:
     """Everything a safe program for this intake must respect, decided from the intake alone."""

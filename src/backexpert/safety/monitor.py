@@ -107,7 +107,43 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
     _sessions(p, want, bad)
     _time_and_days(p, intake, bad)
     _explained(p, items, bad)
+    _plan(p, want, bad)
     return out
+
+
+def _plan(p: Prescription, want: Expectations, bad: Bad) -> None:
+    """The plan over weeks: contiguous phases that never promise more than the intake allows.
+
+    [choice] Judged against today's expectations: no phase (the first or a later one) may be
+    loaded while the program is unloaded-only or awaits clearance, and no phase's RPE may pass
+    the effort cap the intake gives every loaded (or unloaded) exercise today; a higher cap
+    comes only from a new assessment.
+    """
+    plan = p.plan
+    if plan is None:
+        if p.status != "referral":
+            bad("plan.present", f"status {p.status}, yet no plan over weeks")
+        return
+    week = 1
+    for ph in plan.phases:
+        if ph.first_week != week or ph.weeks < 1:
+            bad("plan.contiguous", f"phase {ph.name!r} starts at week {ph.first_week}, not {week}")
+        if any(not ph.first_week <= w < ph.first_week + ph.weeks for w in ph.deload_weeks):
+            bad("plan.contiguous", f"phase {ph.name!r} has deload weeks outside it")
+        week = ph.first_week + max(ph.weeks, 1)
+        withheld = want.unloaded_only + want.clearance
+        if ph.loaded and withheld:
+            bad("plan.withheld", f"phase {ph.name!r} is loaded despite {' and '.join(withheld)}")
+        cap = want.effort_cap(ph.loaded)
+        if ph.effort is None or ph.effort > cap:
+            bad("plan.effort", f"phase {ph.name!r} at RPE {ph.effort} > {cap} the intake allows")
+    if plan.weeks != week - 1 or not plan.phases:
+        bad("plan.contiguous", f"phases cover {week - 1} weeks, the plan says {plan.weeks}")
+    known = {r.id for r in p.rules} | {e.id for e in plan.entries}
+    for ph in plan.phases:
+        for cited in [*ph.because, *plan.because]:
+            if cited not in known:
+                bad("explained.known_rule", f"plan phase {ph.name!r} names unknown {cited}")
 
 
 def _looser(p: Prescription, want: Expectations) -> bool:
