@@ -8,13 +8,16 @@ carries: the fact base, every firing with its rule's rationale and source, and e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ..clinical.catalogue import Catalogue
 from ..clinical.instruments import Scores
+from ..clinical.intake import CurrentLoad
 from ..clinical.words import Indicator, SessionKind
 from ..knowledge.explanation import Inference, RuleInfo, derivations
 from ..knowledge.rules import Rulebook
 from ..knowledge.vocabulary import FactValue
-from . import notices, selection
+from . import loads, notices, selection, timing
 from .context import Context
 from .dose import Dosing
 from .order import ordered
@@ -31,8 +34,12 @@ def compose(
     version: str,
     scores: Scores,
     notes: list[str] | None = None,
+    current_loads: Sequence[CurrentLoad] = (),
 ) -> Prescription:
-    """The prescription document for one client's conclusions."""
+    """The prescription document for one client's conclusions.
+
+    `current_loads` (the intake's `training.current_loads`) set first-week loads in kg.
+    """
     ctx = Context(rulebook, cat, facts, inference)
     referral = notices.referral(ctx)
     limits = notices.limitations(ctx, referral)
@@ -52,6 +59,7 @@ def compose(
         week = sessions(ctx, dosing, planned, layout)
         drills = [p for p in planned.values() if SessionKind.daily in p.sessions]
         daily = [dosing.item(p, SessionKind.daily) for p in ordered(ctx, drills)]
+        week, daily = _with_loads(week, daily, cat, current_loads if status == "program" else ())
     flags = notices.flags(ctx)
     return Prescription(
         backexpert=version,
@@ -84,3 +92,20 @@ def compose(
         rules=[RuleInfo.of(rulebook[rule_id]) for rule_id in inference.fired()],
         derivations=derivations(inference),
     )
+
+
+def _with_loads(
+    week: list[Session], daily: list[Item], cat: Catalogue, current: Sequence[CurrentLoad]
+) -> tuple[list[Session], list[Item]]:
+    """The last step on every final item: first-week loads, load notes, warm-up sets.
+
+    Only a full program gets kilograms: a limited program or one awaiting clearance has none.
+    Warm-up sets take time, so each session's minutes are counted again.
+    """
+    sessions_out = []
+    for s in week:
+        items = loads.apply(s.items, current, cat)
+        sessions_out.append(
+            s.model_copy(update={"items": items, "minutes": timing.session_minutes(items)})
+        )
+    return sessions_out, loads.apply(daily, current, cat)

@@ -92,6 +92,7 @@ def assess(
         shipped.VERSION,
         scores,
         intake_notes(intake),
+        current_loads=intake.training.current_loads,
     )
     if not base.shipped:
         result = result.model_copy(update={"rulebook_shipped": False})
