@@ -35,6 +35,10 @@ expectation names must exist, or an `absent` or `not_fired` check could never fa
       advice: ["Breathe out as you lift"]   # each text in some precaution's do or don't
       advice_topics: [safety_net] # precaution topics the handout must carry
       sides: {id: left}           # every occurrence is done with that side only
+      loads: {deadlift: 92.5}     # every occurrence's first-week load_kg (null: none given)
+      load_notes: {id: "text"}    # every occurrence's load_note contains the text
+      warmup: {deadlift: [35, 55, 72.5]}   # every occurrence's warm-up kg (null: % only)
+      no_load_kg: true            # no item anywhere has a load in kg
 
 Expectations that speak of an exercise's dose or order also require the exercise to be there:
 `max_sets: {face_pull: 2}` fails when no face pull is prescribed (use `absent` for that).
@@ -104,13 +108,25 @@ class Expect(_Strict):
     advice: list[StrictStr] = []
     advice_topics: list[StrictStr] = []
     sides: dict[StrictStr, Literal["left", "right"]] = {}
+    loads: dict[StrictStr, float | None] = {}
+    load_notes: dict[StrictStr, StrictStr] = {}
+    warmup: dict[StrictStr, list[float | None]] = {}
+    no_load_kg: bool = False
 
     def exercise_ids(self) -> set[str]:
         ids = {*self.present, *self.absent, *self.excluded, *self.daily, *self.light}
         ids |= {*self.substituted, *self.substituted.values()}
         ids |= {x for pair in self.order for x in pair}
         ids |= set(self.sides)
-        for mapping in (self.max_sets, self.sets, self.reps, self.max_effort):
+        for mapping in (
+            self.max_sets,
+            self.sets,
+            self.reps,
+            self.max_effort,
+            self.loads,
+            self.load_notes,
+            self.warmup,
+        ):
             ids |= set(mapping)
         return ids
 
@@ -279,7 +295,37 @@ def check(expect: Expect, p: Prescription, skip: Iterable[str] = ()) -> list[str
         for text in expect.advice
         if not any(" ".join(text.split()) in s for s in said)
     ]
+    out += _check_loads(expect, everywhere)
     return out + _check_screening(expect, p, everywhere)
+
+
+def _check_loads(expect: Expect, everywhere: list[tuple[str, Item]]) -> list[str]:
+    out: list[str] = []
+
+    def occurrences(ex: str, key: str) -> list[tuple[str, Item]]:
+        found = [(d, i) for d, i in everywhere if i.exercise == ex]
+        if not found:
+            out.append(f"{key}: {ex} is not prescribed, so its load cannot be checked")
+        return found
+
+    for ex, kg in expect.loads.items():
+        for d, i in occurrences(ex, "loads"):
+            if i.load_kg != kg:
+                out.append(f"loads: {ex} on {d} starts at {i.load_kg} kg, expected {kg}")
+    for ex, text in expect.load_notes.items():
+        for d, i in occurrences(ex, "load_notes"):
+            if text not in (i.load_note or ""):
+                out.append(f"load_notes: {ex} on {d}: {i.load_note!r} does not say {text!r}")
+    for ex, sets in expect.warmup.items():
+        for d, i in occurrences(ex, "warmup"):
+            got = [w.load_kg for w in i.warmup]
+            if got != sets:
+                out.append(f"warmup: {ex} on {d} warms up with {got}, expected {sets}")
+    if expect.no_load_kg:
+        out += [
+            f"no_load_kg: {i.exercise} at {i.load_kg} kg on {d}" for d, i in everywhere if i.load_kg
+        ]
+    return out
 
 
 def _check_screening(
