@@ -277,15 +277,15 @@ def start_words(i: Item) -> str:
     """The starting weight in a client's words, or how to find it; and the warm-up sets."""
     if i.load_kg:
         hands = " in each hand" if "each dumbbell" in (i.load_note or "") and not i.per_side else ""
-        text = f"Start with {i.load_kg:g} kg{hands}."
+        text = f"Start with {i.load_kg:g} kg{hands} in the first week."
     else:
         text = i.load_note or ""
     if i.warmup and all(w.load_kg for w in i.warmup):
         sets = [f"{w.reps} reps at {w.load_kg:g} kg" for w in i.warmup]
         text += " Warm up first: " + ", then ".join(sets) + "."
     elif i.warmup:
-        sets = ", then ".join(str(w.reps) for w in i.warmup)
-        text += f" Warm up first with lighter weights: {sets} reps."
+        counts = ", then ".join(str(w.reps) for w in i.warmup)
+        text += f" Warm up first with lighter weights: {counts} reps."
     return text.strip()
 
 
