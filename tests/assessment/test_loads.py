@@ -180,5 +180,5 @@ def test_the_catalogue_refuses_a_relative_of_another_pattern(tmp_path: Path) -> 
     assert bad != text
     path = tmp_path / "exercises.yaml"
     path.write_text(bad, encoding="utf-8")
-    with pytest.raises(RuleSetError, match="is not a loaded hinge"):
+    with pytest.raises(RuleSetError, match="is not a hinge"):
         catalogue_mod.load(path)

@@ -47,6 +47,7 @@ HEAVY_MAX_REPS = 6  # [choice] 1-6 RM work is heavy (ACSM 2009): warm-up sets fi
 WARMUP_RAMP: tuple[tuple[float, int], ...] = ((0.4, 5), (0.6, 3), (0.8, 2))  # [choice]
 TEST_REPS, TEST_RPE = 10, 7  # [choice] a 10-rep set at RPE 7 finds a heavy item's load
 NEAR_KG = 1e-6
+FIND_WEIGHT = "To find your starting weight"  # the plain-words part of a note (the handout's)
 
 
 def percent_1rm(rm: int) -> float:
@@ -177,7 +178,7 @@ def how_to_find(item: Item, rpe: int, top: int) -> str:
     spare = 10 - rpe
     if top >= 8:
         return (
-            f"To find your starting weight, add weight a little at a time until {top} reps "
+            f"{FIND_WEIGHT}, add weight a little at a time until {top} reps "
             f"feel like effort {rpe} out of 10, with about {spare} more left in you."
         )
     more = 5 * math.floor((percent_at(top, rpe) / percent_at(TEST_REPS, TEST_RPE) - 1) * 20)
@@ -187,7 +188,7 @@ def how_to_find(item: Item, rpe: int, top: int) -> str:
         else f"Use that weight for sets of {item.reps.replace('-', '–')}."
     )
     return (
-        f"To find your starting weight, add weight a little at a time until {TEST_REPS} reps "
+        f"{FIND_WEIGHT}, add weight a little at a time until {TEST_REPS} reps "
         f"feel like effort {TEST_RPE} out of 10, with about {10 - TEST_RPE} more left in you. "
         + then
     )

@@ -199,11 +199,9 @@ def load(path: Path) -> Catalogue:
             other = every.get(rel.exercise)
             if other is None or other.id == ex.id:
                 problems.append(f"{where}: load_from names {rel.exercise!r}, not another exercise")
-            elif other.pattern is not ex.pattern or not (ex.loaded and other.loaded):
-                # A load is never carried across movement patterns, nor to or from unloaded work.
-                problems.append(
-                    f"{where}: load_from {rel.exercise!r} is not a loaded {ex.pattern.value}"
-                )
+            elif other.pattern is not ex.pattern:
+                # A load is never carried across movement patterns.
+                problems.append(f"{where}: load_from {rel.exercise!r} is not a {ex.pattern.value}")
     if not problems:
         by_id = {e.id: e for e in parsed.exercises}
         for ex in parsed.exercises:

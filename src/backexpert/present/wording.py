@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..assessment import timing
+from ..assessment.loads import FIND_WEIGHT
 from ..assessment.prescription import Item
 from ..assessment.vocabulary import FACTS
 from ..clinical.words import Day, Indicator, Pattern, Urgency
@@ -279,7 +280,9 @@ def start_words(i: Item) -> str:
         hands = " in each hand" if "each dumbbell" in (i.load_note or "") and not i.per_side else ""
         text = f"Start with {i.load_kg:g} kg{hands} in the first week."
     else:
-        text = i.load_note or ""
+        # The plain how-to-find part only (a clinician's estimate may come before it).
+        note = i.load_note or ""
+        text = note[note.find(FIND_WEIGHT) :] if FIND_WEIGHT in note else ""
     if i.warmup and all(w.load_kg for w in i.warmup):
         sets = [f"{w.reps} reps at {w.load_kg:g} kg" for w in i.warmup]
         text += " Warm up first: " + ", then ".join(sets) + "."
