@@ -42,6 +42,10 @@ expectation names must exist, or an `absent` or `not_fired` check could never fa
       plan_unloaded: true         # no phase of the plan is loaded
       plan_max_effort: n          # no phase above RPE n
       overhead_pull_returns_week: n   # the plan week overhead pulling returns
+      loads: {deadlift: 92.5}     # every occurrence's first-week load_kg (null: none given)
+      load_notes: {id: "text"}    # every occurrence's load_note contains the text
+      warmup: {deadlift: [35, 55, 72.5]}   # every occurrence's warm-up kg (null: % only)
+      no_load_kg: true            # no item anywhere has a load in kg
 
 Expectations that speak of an exercise's dose or order also require the exercise to be there:
 `max_sets: {face_pull: 2}` fails when no face pull is prescribed (use `absent` for that).
@@ -127,6 +131,10 @@ class Expect(_Strict):
     plan_unloaded: bool = False
     plan_max_effort: StrictInt | None = None
     overhead_pull_returns_week: StrictInt | None = None
+    loads: dict[StrictStr, float | None] = {}
+    load_notes: dict[StrictStr, StrictStr] = {}
+    warmup: dict[StrictStr, list[float | None]] = {}
+    no_load_kg: bool = False
 
     def exercise_ids(self) -> set[str]:
         ids = {*self.present, *self.absent, *self.excluded, *self.daily, *self.light}
@@ -138,7 +146,15 @@ class Expect(_Strict):
             ids |= set(per_day)
         for reps in self.day_reps.values():
             ids |= set(reps)
-        for mapping in (self.max_sets, self.sets, self.reps, self.max_effort):
+        for mapping in (
+            self.max_sets,
+            self.sets,
+            self.reps,
+            self.max_effort,
+            self.loads,
+            self.load_notes,
+            self.warmup,
+        ):
             ids |= set(mapping)
         return ids
 
@@ -308,6 +324,7 @@ def check(expect: Expect, p: Prescription, skip: Iterable[str] = ()) -> list[str
         for text in expect.advice
         if not any(" ".join(text.split()) in s for s in said)
     ]
+    out += _check_loads(expect, everywhere)
     return out + _check_screening(expect, p, everywhere) + _check_plan(expect, p)
 
 
@@ -345,6 +362,35 @@ def _check_plan(expect: Expect, p: Prescription) -> list[str]:
                 f"overhead_pull_returns_week: expected {expect.overhead_pull_returns_week}, "
                 f"got {weeks}"
             )
+    return out
+
+
+def _check_loads(expect: Expect, everywhere: list[tuple[str, Item]]) -> list[str]:
+    out: list[str] = []
+
+    def occurrences(ex: str, key: str) -> list[tuple[str, Item]]:
+        found = [(d, i) for d, i in everywhere if i.exercise == ex]
+        if not found:
+            out.append(f"{key}: {ex} is not prescribed, so its load cannot be checked")
+        return found
+
+    for ex, kg in expect.loads.items():
+        for d, i in occurrences(ex, "loads"):
+            if i.load_kg != kg:
+                out.append(f"loads: {ex} on {d} starts at {i.load_kg} kg, expected {kg}")
+    for ex, text in expect.load_notes.items():
+        for d, i in occurrences(ex, "load_notes"):
+            if text not in (i.load_note or ""):
+                out.append(f"load_notes: {ex} on {d}: {i.load_note!r} does not say {text!r}")
+    for ex, sets in expect.warmup.items():
+        for d, i in occurrences(ex, "warmup"):
+            got = [w.load_kg for w in i.warmup]
+            if got != sets:
+                out.append(f"warmup: {ex} on {d} warms up with {got}, expected {sets}")
+    if expect.no_load_kg:
+        out += [
+            f"no_load_kg: {i.exercise} at {i.load_kg} kg on {d}" for d, i in everywhere if i.load_kg
+        ]
     return out
 
 

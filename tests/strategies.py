@@ -189,6 +189,49 @@ _findings = _subset(list(Finding), max_size=5)
 _region = st.sampled_from([x.value for x in PainRegion])
 _vigorous = st.none() | st.booleans()
 _conditions = conditions()
+# Current loads: lifts with relatives, kilogram and non-kilogram equipment, and an id the
+# catalogue does not know; loads, reps and RPE at their edges (RPE missing: a true RM).
+_load_exercises = st.sampled_from(
+    [
+        "deadlift",
+        "trap_bar_deadlift",
+        "paused_deadlift",
+        "barbell_row",
+        "seated_cable_row",
+        "one_arm_dumbbell_row",
+        "chest_supported_row",
+        "kettlebell_deadlift",
+        "goblet_squat",
+        "lat_pulldown",
+        "pull_up_neutral_grip",
+        "band_row",
+        "bench_press",
+    ]
+)
+_load_kg = st.one_of(
+    st.sampled_from([0.5, 2.5, 4, 19.5, 20, 20.5, 60, 100, 140, 500]),
+    st.integers(1, 1000).map(lambda n: n / 2),
+)
+
+
+@st.composite
+def current_loads(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """What a client lifts today: 0-4 sets of known exercises, RPE optional."""
+    out = []
+    for _ in range(draw(st.integers(0, 4))):
+        one: dict[str, Any] = {
+            "exercise": draw(_load_exercises),
+            "load_kg": draw(_load_kg),
+            "reps": draw(_edge_or_range([1, 5, 6, 10, 12, 30], 1, 30)),
+        }
+        rpe = draw(st.none() | _edge_or_range([1, 6, 7, 8, 10], 1, 10))
+        if rpe is not None:
+            one["rpe"] = rpe
+        out.append(one)
+    return out
+
+
+_current_loads = current_loads()
 _screens = red_flag_screens()
 _questionnaires = questionnaires()
 
@@ -218,6 +261,7 @@ def intake_data(draw: st.DrawFn) -> dict[str, Any]:
             "sessions_per_week": draw(_sessions),
             "equipment": [e.value for e in draw(_equipment)],
             "minutes_per_session": draw(_minutes),
+            "current_loads": draw(_current_loads),
         },
         "goals": [g.value for g in draw(_goals)] or [Goal.general_fitness.value],
         "findings": [f.value for f in draw(_findings)],

@@ -16,7 +16,7 @@ from ..clinical.words import Indicator, SessionKind
 from ..knowledge.explanation import Inference, RuleInfo, derivations
 from ..knowledge.rules import Rulebook
 from ..knowledge.vocabulary import FactValue
-from . import notices, selection
+from . import loads, notices, selection
 from .context import Context
 from .dose import Dosing
 from .order import ordered
@@ -37,7 +37,11 @@ def compose(
     training: Training | None = None,
     plans: PlanBook | None = None,
 ) -> Prescription:
-    """The prescription document for one client's conclusions."""
+    """The prescription document for one client's conclusions.
+
+    `training` brings the client's minutes, days and current loads (first-week loads in kg,
+    only for a full program: a limited program or one awaiting clearance has none).
+    """
     ctx = Context(rulebook, cat, facts, inference)
     training = training or Training(
         experience=str(facts["training.experience"]),
@@ -58,9 +62,11 @@ def compose(
         )
         layout, week_out = plan_week(ctx, loaded, training)
         dosing = Dosing(ctx)
-        week = sessions(ctx, dosing, planned, layout, limits, training)
+        current = training.current_loads if status == "program" else []
+        week = sessions(ctx, dosing, planned, layout, limits, training, current)
         drills = [p for p in planned.values() if SessionKind.daily in p.sessions]
         daily = [dosing.item(p, SessionKind.daily) for p in ordered(ctx, drills)]
+        daily = loads.apply(daily, current, cat)
     flags = notices.flags(ctx)
     level = notices.load_level(ctx)
     plan = None if plans is None else program_plan(ctx, plans, status, level.level, level.because)

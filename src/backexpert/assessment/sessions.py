@@ -13,11 +13,12 @@ fits the client's minutes (`budget`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from ..clinical.intake import Training
+from ..clinical.intake import CurrentLoad, Training
 from ..clinical.words import WEEK, Day, DayType, Phase, SessionKind
-from . import budget, selection, timing
+from . import budget, loads, selection, timing
 from . import week as layout
 from .context import Context, Planned
 from .dose import Dosing
@@ -75,8 +76,12 @@ def sessions(
     week: layout.Week,
     limits: list[Limitation],
     training: Training,
+    current_loads: Sequence[CurrentLoad] = (),
 ) -> list[Session]:
-    """One session per training day, in week order, each fitted to the client's minutes."""
+    """One session per training day, in week order, each fitted to the client's minutes.
+
+    First-week loads and warm-up sets are set before the session is fitted: warm-ups take time.
+    """
     out: list[Session] = []
     unloaded_program = not week.intense
     types, undulating = day_types(ctx, week)
@@ -105,6 +110,7 @@ def sessions(
                 _on(ctx, p, day_type, excl, limits, undulating) for p in ordered(ctx, members)
             ]
             dosed = [dosing.item(p, kind, day_type) for p in todays]
+            dosed = loads.apply(dosed, current_loads, ctx.cat)
             items, left = budget.fit(
                 ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
             )

@@ -4,6 +4,8 @@ An exercise has a movement pattern, a default dose (sets × reps, tempo, effort 
 coaching cues, the equipment it needs, tags that say what it loads (contraindications are stated
 in those tags), and links: its *regression* (the easier or safer step, used when it is excluded),
 its *progression* (the harder step), and *substitutes* (the same movement with other equipment).
+An exercise dosed in kilograms may name *relatives* (`load_from`): exercises of the same pattern
+whose known load gives its starting load, by a ratio of their one-rep maxima.
 """
 
 from __future__ import annotations
@@ -55,6 +57,13 @@ class Dose(Model):
         return v
 
 
+class Relative(Model):
+    """A close relative whose estimated 1RM, times `ratio`, estimates this exercise's 1RM."""
+
+    exercise: str = Field(pattern=_ID)
+    ratio: float = Field(gt=0, le=1.2)
+
+
 class Exercise(Model):
     id: str = Field(pattern=_ID)
     name: str = Field(min_length=1)
@@ -78,6 +87,10 @@ class Exercise(Model):
         (its substitutes) and its variations for lighter days. A regression or progression is
         a different step, not a variant: a hinge drill may well come before a deadlift."""
         return frozenset([*self.substitutes, *self.day_variants.values()])
+
+    load_from: list[Relative] = Field(
+        default_factory=list, description="relatives (same pattern) whose known load sets this one"
+    )
 
 
 class CatalogueFile(Model):
@@ -182,6 +195,7 @@ def load(path: Path) -> Catalogue:
     problems: list[str] = []
     seen: set[str] = set()
     ids = {e.id for e in parsed.exercises}
+    every = {e.id: e for e in parsed.exercises}
     for i, ex in enumerate(parsed.exercises):
         where = f"{path}:{doc.line_of(['exercises', i])}: exercise {ex.id}"
         if ex.id in seen:
@@ -192,6 +206,13 @@ def load(path: Path) -> Catalogue:
                 problems.append(f"{where}: links to unknown exercise {link!r}")
             if link == ex.id:
                 problems.append(f"{where}: links to itself")
+        for rel in ex.load_from:
+            other = every.get(rel.exercise)
+            if other is None or other.id == ex.id:
+                problems.append(f"{where}: load_from names {rel.exercise!r}, not another exercise")
+            elif other.pattern is not ex.pattern:
+                # A load is never carried across movement patterns.
+                problems.append(f"{where}: load_from {rel.exercise!r} is not a {ex.pattern.value}")
     if not problems:
         by_id = {e.id: e for e in parsed.exercises}
         for ex in parsed.exercises:

@@ -21,7 +21,7 @@ from ..clinical.words import Indicator
 from ..knowledge.rules import Rulebook
 from .prescription_view import PrescriptionView
 from .progress_view import ProgressView
-from .wording import dose_text
+from .wording import dose_text, load_text, warmup_text
 
 if TYPE_CHECKING:
     from ..store import ClientInfo
@@ -48,9 +48,15 @@ def _items_table(items: Iterable[Item], title: str) -> Table:
             name.append(f"\n  instead of {i.substitutes_for.name}", style="italic dim")
         for a in i.adjustments:
             name.append(f"\n  {a.field} {a.before} → {a.after} ({a.rule})", style="dim")
+        if i.load_note:
+            name.append(f"\n  load: {i.load_note}", style="italic dim")
         dose = f"{dose_text(i)}\nRPE ≤ {i.effort} · rest {i.rest_s} s"
         if i.tempo:
             dose += f"\ntempo {i.tempo}"
+        if i.load_kg:
+            dose += f"\nstart {load_text(i)}"
+        if i.warmup:
+            dose += "\n" + warmup_text(i).replace(", ", "\n  ")
         t.add_row(name, dose, "\n".join(i.because))
     return t
 

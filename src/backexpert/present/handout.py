@@ -84,16 +84,12 @@ class LogRow(Part):
 
 
 def _dose_key(i: Item) -> tuple[object, ...]:
-    load = getattr(i, "load_kg", None)
-    return (i.sets, i.reps, i.hold_s, i.per_side, i.tempo, i.effort, i.rest_s, load)
+    return (i.sets, i.reps, i.hold_s, i.per_side, i.tempo, i.effort, i.rest_s, load_words(i))
 
 
 def load_words(i: Item) -> str:
-    """A starting weight when the prescription gives one (`load_kg`, from the composer)."""
-    kg = getattr(i, "load_kg", None)
-    if not isinstance(kg, int | float) or kg <= 0:
-        return ""
-    return f"Start with about {kg:g} kg."
+    """The starting weight (`load_kg`) or how to find it, and the warm-up sets, in plain words."""
+    return words.start_words(i)
 
 
 def _dose(i: Item, label: str) -> Dose:

@@ -592,12 +592,11 @@ class PrescriptionView:
                 excluded=self.reasons(sub.because, i.name),
                 reason=words.plain_reason(sub.reason),
             )
-        load = getattr(i, "load_kg", None)
         return Row(
             item=i,
             number=number,
             dose=words.dose_line(i),
-            load=f"{load:g} kg" if isinstance(load, int | float) and load > 0 else "",
+            load=" · ".join(x for x in (words.load_text(i), words.warmup_text(i)) if x),
             minutes=words.minutes_of(words.item_seconds(i)),
             stands_in=stand,
             changes=[(text, rule) for rule, text in self.changes(i)],

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..assessment import timing
+from ..assessment.loads import FIND_WEIGHT
 from ..assessment.prescription import Item
 from ..assessment.vocabulary import FACTS
 from ..clinical.words import Day, Indicator, Pattern, Urgency
@@ -255,6 +256,40 @@ def dose_line(i: Item) -> str:
     if i.sets > 1:
         parts.append(f"rest {i.rest_s} s")
     return " · ".join(parts)
+
+
+def load_text(i: Item) -> str:
+    """`132.5 kg`, the first-week working load (clinician wording); empty without one."""
+    return f"{i.load_kg:g} kg" if i.load_kg else ""
+
+
+def warmup_text(i: Item) -> str:
+    """`warm-up 52.5 kg × 5, 77.5 × 3, 105 × 2` (or `warm-up 5 × ~31%, 3 × ~46% 1RM`)."""
+    if not i.warmup:
+        return ""
+    if all(w.load_kg for w in i.warmup):
+        sets = [f"{w.load_kg:g} × {w.reps}" for w in i.warmup]
+        return "warm-up " + ", ".join(sets).replace(" ×", " kg ×", 1)
+    sets = [f"{w.reps} × ~{w.percent_1rm}%" for w in i.warmup]
+    return "warm-up " + ", ".join(sets) + " 1RM"
+
+
+def start_words(i: Item) -> str:
+    """The starting weight in a client's words, or how to find it; and the warm-up sets."""
+    if i.load_kg:
+        hands = " in each hand" if "each dumbbell" in (i.load_note or "") and not i.per_side else ""
+        text = f"Start with {i.load_kg:g} kg{hands} in the first week."
+    else:
+        # The plain how-to-find part only (a clinician's estimate may come before it).
+        note = i.load_note or ""
+        text = note[note.find(FIND_WEIGHT) :] if FIND_WEIGHT in note else ""
+    if i.warmup and all(w.load_kg for w in i.warmup):
+        sets = [f"{w.reps} reps at {w.load_kg:g} kg" for w in i.warmup]
+        text += " Warm up first: " + ", then ".join(sets) + "."
+    elif i.warmup:
+        counts = ", then ".join(str(w.reps) for w in i.warmup)
+        text += f" Warm up first with lighter weights: {counts} reps."
+    return text.strip()
 
 
 def plain_reason(reason: str) -> str:

@@ -74,6 +74,19 @@ NOVICE_MAX_SETS = 3  # ACSM 2009 novice: 1-3 sets
 NOVICE_MAX_EFFORT = 7
 LIGHT_DAY_MAX_EFFORT = 6
 CLEARANCE_MAX_EFFORT = 5
+# Starting loads: the highest ratio of one-rep maxima the monitor accepts between an exercise and
+# a relative whose load the client gave. Kept apart from the catalogue's `load_from` on purpose,
+# as the classification is: a catalogue edit alone cannot make a heavier first load pass.
+LOAD_RELATIVES: dict[str, dict[str, float]] = {
+    "trap_bar_deadlift": {"deadlift": 1.0},
+    "deadlift": {"trap_bar_deadlift": 0.9},
+    "paused_deadlift": {"deadlift": 0.85},
+    "tempo_deadlift": {"deadlift": 0.8},
+    "chest_supported_row": {"one_arm_dumbbell_row": 0.85, "barbell_row": 0.35},
+    "one_arm_dumbbell_row": {"chest_supported_row": 1.0, "barbell_row": 0.4},
+    "one_arm_cable_row": {"seated_cable_row": 0.45},
+}
+LOAD_ROUNDING_KG = 1.25  # a load may be rounded to the nearest 2.5 kg step, not beyond
 
 
 @dataclass(frozen=True)
@@ -129,6 +142,7 @@ class Expectations:
     caps: list[Cap] = field(default_factory=list)
     recovery_hours: int = 48
     protected_arm: Side | None = None
+    one_rm: dict[str, float] = field(default_factory=dict)
 
     @property
     def stops_program(self) -> bool:
@@ -178,6 +192,7 @@ def expectations(intake: Intake) -> Expectations:
     _blood_pressure(intake, out)
     _shoulder(intake, out)
     _dose(intake, out)
+    out.one_rm = one_rep_maxes(intake)
     level = out.level
     if level is LoadLevel.none:
         out.unloaded_only.append("spinal load level none: body weight and walking")
@@ -649,3 +664,27 @@ def _dose(i: Intake, out: Expectations) -> None:
         out.caps.append(Cap("novice", sets=NOVICE_MAX_SETS))
         out.caps.append(Cap("novice", effort=NOVICE_MAX_EFFORT, loaded_only=True))
     out.caps.append(Cap("every program", sets=MAX_SETS, effort=MAX_EFFORT))
+
+
+def epley_percent(rm: int) -> float:
+    """%1RM that can be lifted `rm` times: 100 / (1 + RM/30), 100 at 1 RM (reference 2, s12)."""
+    return 100.0 if rm <= 1 else 100.0 / (1 + rm / 30)
+
+
+def one_rep_maxes(i: Intake) -> dict[str, float]:
+    """The lowest 1RM each exercise's own current loads imply, else its relatives' lowest.
+
+    Reps plus reps in reserve (10 - RPE) are the set's RM; a set without an RPE counts as a true
+    RM, which gives the lightest estimate.
+    """
+    own: dict[str, float] = {}
+    for c in i.training.current_loads:
+        rir = 0 if c.rpe is None else 10 - c.rpe
+        est = c.load_kg * 100 / epley_percent(c.reps + rir)
+        own[c.exercise] = min(est, own.get(c.exercise, est))
+    out = dict(own)
+    for exercise, relatives in LOAD_RELATIVES.items():
+        found = [own[r] * ratio for r, ratio in relatives.items() if r in own]
+        if exercise not in own and found:
+            out[exercise] = min(found)
+    return out

@@ -23,7 +23,9 @@ from .classification import EXERCISES, Profile
 from .expectations import (
     CLEARANCE_MAX_EFFORT,
     LIGHT_DAY_MAX_EFFORT,
+    LOAD_ROUNDING_KG,
     Expectations,
+    epley_percent,
     expectations,
 )
 
@@ -106,6 +108,7 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
         )
     _sessions(p, want, bad)
     _time_and_days(p, intake, bad)
+    _loads(p, items, profiles, want, bad)
     _explained(p, items, bad)
     _plan(p, want, bad)
     return out
@@ -144,6 +147,59 @@ def _plan(p: Prescription, want: Expectations, bad: Bad) -> None:
         for cited in [*ph.because, *plan.because]:
             if cited not in known:
                 bad("explained.known_rule", f"plan phase {ph.name!r} names unknown {cited}")
+
+
+def _reps_top(reps: str) -> int | None:
+    try:
+        return int(reps.replace("–", "-").split("-")[-1])
+    except ValueError:
+        return None
+
+
+def _loads(
+    p: Prescription,
+    items: list[tuple[str, Item]],
+    profiles: dict[str, Profile],
+    want: Expectations,
+    bad: Bad,
+) -> None:
+    """Kilograms only for a full program, only from the client's own loads, never above the cap.
+
+    The load of a set of the item's top reps must leave at least 10 - cap reps in reserve, by
+    Epley on the 1RM the intake's current loads imply (expectations.one_rep_maxes).
+    """
+    withheld = [*want.unloaded_only, *want.clearance]
+    for where, i in items:
+        kg = i.load_kg
+        warm = [w.load_kg for w in i.warmup if w.load_kg is not None]
+        if kg is None:
+            if warm:
+                bad("load.warmup", f"{where}: {i.exercise} has warm-up kg but no working load")
+            continue
+        if withheld or p.status != "program":
+            why = "; ".join(withheld) or f"status {p.status}"
+            bad("load.limited_kg", f"{where}: {i.exercise} at {kg:g} kg while {why}")
+        profile = profiles.get(i.exercise)
+        if kg <= 0 or profile is None or not profile.loaded:
+            bad("load.unloaded_kg", f"{where}: {i.exercise} has a load of {kg:g} kg")
+            continue
+        one_rm, top = want.one_rm.get(i.exercise), _reps_top(i.reps)
+        if one_rm is None or top is None:
+            bad(
+                "load.unknown_source",
+                f"{where}: {i.exercise} at {kg:g} kg, but the client gave no load for it or a "
+                "relative the monitor knows",
+            )
+            continue
+        limit = one_rm * epley_percent(top + 10 - i.effort) / 100
+        if kg > limit + LOAD_ROUNDING_KG:
+            bad(
+                "load.effort",
+                f"{where}: {i.exercise} at {kg:g} kg × {top} is above RPE {i.effort} "
+                f"(at most {limit:.1f} kg from an estimated 1RM of {one_rm:.1f} kg)",
+            )
+        if any(w >= kg for w in warm):
+            bad("load.warmup", f"{where}: {i.exercise} has a warm-up set as heavy as {kg:g} kg")
 
 
 def _looser(p: Prescription, want: Expectations) -> bool:
