@@ -129,6 +129,7 @@ class Expectations:
     caps: list[Cap] = field(default_factory=list)
     recovery_hours: int = 48
     protected_arm: Side | None = None
+    serious_flags: list[str] = field(default_factory=list)  # serious red flags awaiting review
 
     @property
     def stops_program(self) -> bool:
@@ -259,6 +260,7 @@ def _red_flags(i: Intake, out: Expectations) -> None:
         else []
     )
     if serious:
+        out.serious_flags = serious
         out.unloaded_only.append("red flag " + ", ".join(serious))
         out.at_most(LoadLevel.none, "a serious red flag awaits review")
 
