@@ -54,9 +54,9 @@ def apply(
     from ..safety import monitor
     from ..safety.overrides import overridable
 
-    def check(p: Prescription) -> dict[str, tuple[str, str]]:
+    def check(p: Prescription) -> list[tuple[str, str]]:
         found = monitor.violations(p, intake)
-        return {_key(v.invariant, v.message): (v.invariant, v.message) for v in found}
+        return list(dict.fromkeys((v.invariant, v.message) for v in found))
 
     if generated.status == "referral":
         raise EditRefusedError(
@@ -67,7 +67,7 @@ def apply(
         )
     applied = AppliedAdjustments(clinician=adjustments.clinician, edits=[])
     p = generated.model_copy(update={"adjustments": applied})
-    before = check(p)
+    before = {_key(*v) for v in check(p)}
     overrides: list[OverrideOut] = []
     refused: list[str] = []
     for n, edit in enumerate(adjustments.edits):
@@ -86,14 +86,14 @@ def apply(
         )
         p = _settled(p.model_copy(update={"adjustments": applied}))
         now = check(p)
-        for key, (invariant, message) in now.items():
-            if key in before:
+        for invariant, message in now:
+            if _key(invariant, message) in before:
                 continue
             what = f"{at} ({summary}): [{invariant}] {message}"
             if not overridable(invariant):
                 refused.append(f"{what}; no override can change this")
             elif edit.override is None:
-                refused.append(f"{what}; accepted only with an override (a reason and the clinician's name)")
+                refused.append(f"{what}; accepted only with an override (reason, clinician)")
             else:
                 overrides.append(
                     OverrideOut(
@@ -105,13 +105,20 @@ def apply(
                         clinician=edit.override.clinician,
                     )
                 )
-        before = now
+        before = {_key(*v) for v in now}
     if refused:
         raise EditRefusedError(refused)
-    final = check(p)
-    kept = [o for o in overrides if _key(o.invariant, o.violation) in final]
-    covered = {_key(o.invariant, o.violation) for o in kept}
-    uncovered = [f"[{i}] {m}" for k, (i, m) in final.items() if k not in covered]
+    # What remains after the last edit, each breach with the override that accepted it (worded
+    # as the monitor words it now: a moved session names its new day).
+    by_key = {_key(o.invariant, o.violation): o for o in overrides}
+    kept: list[OverrideOut] = []
+    uncovered: list[str] = []
+    for invariant, message in check(p):
+        found = by_key.get(_key(invariant, message))
+        if found is None:
+            uncovered.append(f"[{invariant}] {message}")
+        else:
+            kept.append(found.model_copy(update={"violation": message}))
     if uncovered:  # the generated program itself was unsafe: never passed on
         raise EditRefusedError(uncovered)
     applied = applied.model_copy(update={"overrides": kept})
