@@ -84,6 +84,44 @@ def adjust(
     return applying.apply(generated, adjustments, intake, catalogue(rules_dir), source)
 
 
+@dataclass(frozen=True)
+class Adjusted:
+    """The answer to a set of edits: the result, or why it was refused (nothing applied).
+
+    `prescription` is the result when the edits were accepted, else the generated program;
+    `problems` are bad input (field paths), `refused` the safety check's refusals.
+    """
+
+    generated: Prescription
+    prescription: Prescription
+    adjustments: Adjustments | None
+    problems: list[Problem] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not (self.problems or self.refused)
+
+
+def try_adjustments(
+    intake: Intake, data: Any, rules_dir: str | None = None, source: str = "adjustments"
+) -> Adjusted:
+    """Validate an adjustments document given as data and apply it; never raises for bad edits.
+
+    For shells that show the safety check's answer beside the edit (the web's "Edit and sign").
+    """
+    from .errors import EditRefusedError
+
+    generated = assess(intake, rule_base(rules_dir))
+    try:
+        doc = documents.validate(Adjustments, documents.Document(source, data, None))
+        return Adjusted(generated, adjust(intake, generated, doc, rules_dir, source), doc)
+    except EditRefusedError as exc:
+        return Adjusted(generated, generated, None, refused=list(exc.violations))
+    except InputError as exc:
+        return Adjusted(generated, generated, None, problems=list(exc.problems))
+
+
 def swap_choices(intake: Intake, rules_dir: str | None = None) -> list[tuple[str, str]]:
     """Catalogue exercises the client has the equipment for: (id, name), by pattern and name."""
     have = set(intake.training.equipment)
