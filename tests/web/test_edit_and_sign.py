@@ -60,6 +60,8 @@ def test_edits_are_checked_at_once_and_signing_stores_them(ana: Browser) -> None
     assert refused.status_code == 422
     assert "Edit refused" in refused.text and "[dose.sets]" in refused.text
     assert len(json.loads(_hidden(refused.text, "_adjustments"))) == 1  # nothing was changed
+    assert 'value="more volume"' in refused.text and 'value="6"' in refused.text  # kept
+    assert 'value="mon|deadlift" selected' in refused.text
     r = _edit(
         ana,
         cid,

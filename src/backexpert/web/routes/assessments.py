@@ -144,6 +144,7 @@ def _result_page(
     message: str = "",
     refused: list[str] | None = None,
     problems: list[Problem] | None = None,
+    typed: dict[str, str] | None = None,
 ) -> Response:
     """The unsigned result, with the edits accepted so far and the controls to edit it."""
     outcome = services.try_adjustments(intake, {"clinician": clinician, "edits": edits}, rules_dir)
@@ -168,6 +169,7 @@ def _result_page(
         edit_message=message,
         edit_refused=refused or [],
         edit_problems=[str(x) for x in problems or []],
+        typed=typed or {},  # a refused edit's form comes back filled
     )
 
 
@@ -221,7 +223,9 @@ def adjust(
         intake, {"clinician": user.name, "edits": [*edits, new]}, s.rules_dir
     )
     if not tried.accepted:
-        return _result_page(*show, status=422, refused=tried.refused, problems=tried.problems)
+        return _result_page(
+            *show, status=422, refused=tried.refused, problems=tried.problems, typed=fields
+        )
     applied = tried.prescription.adjustments
     last = applied.edits[-1].summary if applied else str(new.get("kind"))
     overridden = (
