@@ -288,3 +288,18 @@ def test_a_program_the_rules_made_cites_no_clinician() -> None:
     broken = generated.model_copy(update={"sessions": sessions})
     found = {v.invariant for v in violations(broken, _case("plain")[0])}
     assert "explained.known_rule" in found
+
+
+def test_a_session_moved_off_the_clients_days_is_noted() -> None:
+    intake = make_intake(training={"available_days": ["mon", "tue", "thu"]})
+    generated = assessment.assess(intake)
+    moved = next(s.day.value for s in generated.sessions if s.intensity == "light")
+    doc = Adjustments.model_validate(
+        {
+            "clinician": "Ana Costa",
+            "edits": [{"kind": "move", "day": moved, "to": "sun", "reason": "gym open"}],
+        }
+    )
+    p = services.adjust(intake, generated, doc)
+    assert p.schedule is not None
+    assert any(n.startswith("sun: not one of the days") for n in p.schedule.notes)

@@ -160,6 +160,10 @@ def test_a_saved_adjusted_assessment_keeps_the_generated_program_and_round_trips
     assert any(
         i["exercise"] == "band_face_pull" for s in a["generated"]["sessions"] for i in s["items"]
     )
+    html = tmp_path / "saved.html"
+    shown = _run("report", "1", "--html", str(html))
+    assert shown.exit_code == 0, shown.output
+    assert "Edited by the clinician (Ana Costa)" in html.read_text()
     path = tmp_path / "record.json"
     path.write_text(exported.stdout)
     imported = _run("import", str(path))

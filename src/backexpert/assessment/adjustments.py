@@ -84,7 +84,7 @@ def apply(
         applied = applied.model_copy(
             update={"edits": [*applied.edits, AppliedEdit(edit=edit, summary=summary)]}
         )
-        p = _settled(p.model_copy(update={"adjustments": applied}))
+        p = _settled(p.model_copy(update={"adjustments": applied}), intake.training.available_days)
         now = check(p)
         for invariant, message in now:
             if _key(invariant, message) in before:
@@ -313,7 +313,7 @@ def _move(p: Prescription, edit: Move, at: str, source: str) -> Prescription:
     return p.model_copy(update={"sessions": sorted(sessions, key=lambda s: WEEK.index(s.day))})
 
 
-def _settled(p: Prescription) -> Prescription:
+def _settled(p: Prescription, given: list[Day] | None) -> Prescription:
     """Minutes, the week's layout and coverage recomputed after an edit; empty sessions gone."""
     sessions = [
         s.model_copy(update={"minutes": timing.session_minutes(s.items)})
@@ -330,6 +330,12 @@ def _settled(p: Prescription) -> Prescription:
             for s in sessions
             if limit is not None and s.minutes is not None and s.minutes > limit
         ]
+        off = [
+            f"{s.day.value}: not one of the days the client gave, after the clinician's edits"
+            for s in sessions
+            if given is not None and s.day not in given
+        ]
+        over = [*off, *over]
         notes = [n for n in schedule.notes if "after the clinician's edits" not in n]
         schedule = schedule.model_copy(
             update={
