@@ -303,3 +303,31 @@ def test_a_session_moved_off_the_clients_days_is_noted() -> None:
     p = services.adjust(intake, generated, doc)
     assert p.schedule is not None
     assert any(n.startswith("sun: not one of the days") for n in p.schedule.notes)
+
+
+def test_a_moved_session_keeps_its_override_in_the_monitors_final_words() -> None:
+    p = _adjust(
+        "plain",
+        {
+            "kind": "dose",
+            "exercise": "deadlift",
+            "day": "tue",
+            "dose": {"sets": 5},
+            "reason": "peaking",
+            "override": OVERRIDE,
+        },
+        {"kind": "move", "day": "tue", "to": "sun", "reason": "works Tuesdays"},
+    )
+    assert p.adjustments is not None
+    (o,) = [o for o in p.adjustments.overrides if o.invariant == "dose.sets"]
+    assert o.violation.startswith("sun: deadlift has 5 sets") and o.edit == 0
+
+
+def test_an_unsafe_edit_after_an_accepted_one_refuses_the_whole_document() -> None:
+    with pytest.raises(EditRefusedError) as caught:
+        _adjust(
+            "plain",
+            {"kind": "remove", "exercise": "band_face_pull", "reason": "home"},
+            {"kind": "move", "day": "thu", "to": "wed", "reason": "travel"},
+        )
+    assert "edits[1]" in str(caught.value) and "edits[0]" not in str(caught.value)

@@ -40,7 +40,8 @@ from .prescription import (
 )
 from .week import gaps_hours
 
-_WHERE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun|daily): ")
+# Where a breach is, as the monitor words it (`tue: deadlift has 5 sets > 4`, or a list of them).
+_WHERE = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun|daily): ")
 
 
 def apply(
@@ -126,7 +127,11 @@ def apply(
 
 
 def _key(invariant: str, message: str) -> str:
-    """A breach as the same whatever day it is on (a moved session keeps its overrides)."""
+    """A breach as the same whatever day it is on (a moved session keeps its overrides).
+
+    [choice] So an override also covers the same breach (same exercise, invariant and figures)
+    on another day; a breach with other figures, or of another exercise, needs its own.
+    """
     return f"{invariant} {_WHERE.sub('', message)}"
 
 
