@@ -301,3 +301,59 @@ def intake_data(draw: st.DrawFn) -> dict[str, Any]:
 
 def intakes() -> st.SearchStrategy[Intake]:
     return intake_data().map(Intake.model_validate)
+
+
+# --- the clinician's edits (issue 11) --------------------------------------------------------
+
+_REASONS = st.sampled_from(["client's preference", "equipment at home", "<b>x</b> & 'quotes'"])
+_OVERRIDE = st.none() | st.just({"reason": "clinical judgement, supervised", "clinician": "Ana"})
+_DOSE_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "sets": st.integers(1, 10),
+        "reps": st.sampled_from(["5", "8-12", "3-5", "15"]),
+        "effort": st.integers(1, 10),
+        "rest_s": st.sampled_from([0, 60, 180, 600]),
+        "tempo": st.sampled_from(["3-1-1-0", "2-0-2-0"]),
+        "load_kg": st.sampled_from([0.0, 20.0, 102.5]),
+    },
+).filter(bool)
+
+
+@st.composite
+def adjustments_for(
+    draw: st.DrawFn, program: list[tuple[str, str]], days: list[str], exercises: list[str]
+) -> dict[str, Any]:
+    """An adjustments document for one program: edits that mostly name what is there.
+
+    `program` is (place, exercise) for every item, `days` the session days, `exercises` the
+    catalogue's ids. Edits run in order, so a later one may name what an earlier one removed.
+    """
+    week = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    edits = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["remove", "swap", "dose", "move"]))
+        edit: dict[str, Any] = {"kind": kind, "reason": draw(_REASONS)}
+        override = draw(_OVERRIDE)
+        if override is not None:
+            edit["override"] = override
+        if kind == "move":
+            if not days:
+                continue
+            edit["day"] = draw(st.sampled_from(days))
+            edit["to"] = draw(st.sampled_from([d for d in week if d != edit["day"]]))
+        else:
+            if not program:
+                continue
+            place, exercise = draw(st.sampled_from(program))
+            edit["exercise"] = exercise
+            if draw(st.booleans()):
+                edit["day"] = place
+            if kind == "swap":
+                edit["to"] = draw(st.sampled_from(exercises))
+            if kind == "dose":
+                edit["dose"] = draw(_DOSE_FIELDS)
+        edits.append(edit)
+    if not edits:
+        edits.append({"kind": "move", "day": "mon", "to": "tue", "reason": "no program"})
+    return {"clinician": "Ana Costa", "edits": edits}

@@ -7,6 +7,7 @@
     ├── RuleSetError          a rule or catalogue file written wrongly (author error)
     ├── EngineError           the inference engine failed or lost a conclusion
     ├── SafetyError           a prescription broke a safety invariant: withheld, never shown
+    │   └── EditRefusedError  a clinician's edit broke one, without an override that may lift it
     ├── StoreError            the database could not be opened, migrated, read or written
     └── ReportError           a report could not be rendered, or its file not written
 
@@ -93,6 +94,23 @@ class SafetyError(BackExpertError):
         super().__init__(
             "prescription withheld: safety invariant violated:\n"
             + "\n".join(f"  {v}" for v in self.violations)
+        )
+
+
+class EditRefusedError(SafetyError):
+    """A clinician's edit broke a safety invariant and no override lifts it: nothing applied.
+
+    Each line names the edit (`edits[1] (swap ...)`), the invariant and what is wrong, and
+    whether an override would accept it or none can.
+    """
+
+    code: ClassVar[str] = "edit-refused"
+
+    def __init__(self, violations: Sequence[str]) -> None:
+        super().__init__(violations)
+        self.args = (
+            "adjustments refused: an edit breaks a safety invariant:\n"
+            + "\n".join(f"  {v}" for v in self.violations),
         )
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from . import documents, shipped
 from .assessment import RuleBase, assess, rule_base
+from .assessment.edits import Adjustments
 from .assessment.prescription import Prescription
 from .clinical.catalogue import Catalogue
 from .clinical.intake import Intake
@@ -54,6 +55,78 @@ MAX_RECORD_BYTES = 32 * 1024 * 1024
 def load_intake(path: str) -> Intake:
     """Read and validate an intake file (YAML or JSON; '-' is standard input)."""
     return documents.validate(Intake, documents.read(path), IntakeError)
+
+
+# An adjustments document holds at most 100 edits of a few lines each: 256 kB is generous.
+MAX_ADJUSTMENTS_BYTES = 256 * 1024
+
+
+def load_adjustments(path: str) -> Adjustments:
+    """Read and validate a clinician's adjustments file (YAML or JSON)."""
+    return documents.validate(Adjustments, documents.read(path, max_bytes=MAX_ADJUSTMENTS_BYTES))
+
+
+def adjust(
+    intake: Intake,
+    generated: Prescription,
+    adjustments: Adjustments,
+    rules_dir: str | None = None,
+    source: str = "adjustments",
+) -> Prescription:
+    """The generated prescription with the clinician's edits, checked by the safety monitor.
+
+    Bad edits (an exercise not in the catalogue, an item not in the program) raise InputError
+    naming the field; an edit that breaks a safety invariant raises EditRefusedError unless it
+    carries an override that may lift it (docs/adjustments.md).
+    """
+    from .assessment import adjustments as applying
+
+    return applying.apply(generated, adjustments, intake, catalogue(rules_dir), source)
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    """The answer to a set of edits: the result, or why it was refused (nothing applied).
+
+    `prescription` is the result when the edits were accepted, else the generated program;
+    `problems` are bad input (field paths), `refused` the safety check's refusals.
+    """
+
+    generated: Prescription
+    prescription: Prescription
+    adjustments: Adjustments | None
+    problems: list[Problem] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not (self.problems or self.refused)
+
+
+def try_adjustments(
+    intake: Intake, data: Any, rules_dir: str | None = None, source: str = "adjustments"
+) -> Adjusted:
+    """Validate an adjustments document given as data and apply it; never raises for bad edits.
+
+    For shells that show the safety check's answer beside the edit (the web's "Edit and sign").
+    """
+    from .errors import EditRefusedError
+
+    generated = assess(intake, rule_base(rules_dir))
+    try:
+        doc = documents.validate(Adjustments, documents.Document(source, data, None))
+        return Adjusted(generated, adjust(intake, generated, doc, rules_dir, source), doc)
+    except EditRefusedError as exc:
+        return Adjusted(generated, generated, None, refused=list(exc.violations))
+    except InputError as exc:
+        return Adjusted(generated, generated, None, problems=list(exc.problems))
+
+
+def swap_choices(intake: Intake, rules_dir: str | None = None) -> list[tuple[str, str]]:
+    """Catalogue exercises the client has the equipment for: (id, name), by pattern and name."""
+    have = set(intake.training.equipment)
+    usable = [e for e in catalogue(rules_dir) if set(e.equipment) <= have]
+    return [(e.id, e.name) for e in sorted(usable, key=lambda e: (e.pattern.value, e.name))]
 
 
 @dataclass(frozen=True)
@@ -130,6 +203,7 @@ class Assessed:
     saved_as: int | None
     already_saved: bool = False
     written: list[Path] = field(default_factory=list)
+    generated: Prescription | None = None  # the program as the rules made it, when adjusted
 
 
 def assess_and_save(
@@ -141,8 +215,14 @@ def assess_and_save(
     wanted: Documents | None = None,
     database: str | None = None,
     write: bool = False,
+    adjustments: Adjustments | None = None,
+    adjustments_source: str = "adjustments",
 ) -> Assessed:
     """Assess an intake, render (and `write`) the documents asked for, and save it with a client.
+
+    With `adjustments`, the clinician's edits are applied to the generated program and checked
+    (`adjust`); the result is what is rendered and saved, with the generated program and the
+    adjustments beside it.
 
     The client is checked before anything is assessed; every document is rendered, and written
     (each atomically), before anything is stored, so a document that cannot be written leaves
@@ -151,15 +231,23 @@ def assess_and_save(
     `db`, or opens `database` (None: the default one). When the database fails, the intake is
     kept in a file and the error says how to save it again.
     """
+    edits = (adjustments, adjustments_source)
     if client_id is None:
-        result = assess(intake, rule_base(rules_dir))
+        generated, result = _assessed(intake, rules_dir, edits)
         rendered = _rendered(result, wanted, intake)
-        return Assessed(intake, result, rendered, None, written=_written(rendered, write))
+        return Assessed(
+            intake,
+            result,
+            rendered,
+            None,
+            written=_written(rendered, write),
+            generated=generated if adjustments is not None else None,
+        )
     try:
         if db is not None:
-            return _assess_with(db, intake, client_id, rules_dir, wanted, write)
+            return _assess_with(db, intake, client_id, rules_dir, wanted, write, edits)
         with open_store(database) as opened:
-            return _assess_with(opened, intake, client_id, rules_dir, wanted, write)
+            return _assess_with(opened, intake, client_id, rules_dir, wanted, write, edits)
     except StoreError as exc:
         kept = keep_unsaved_intake(client_id, intake)
         if kept is None:
@@ -177,13 +265,40 @@ def _assess_with(
     rules_dir: str | None,
     wanted: Documents | None,
     write: bool,
+    edits: tuple[Adjustments | None, str] = (None, "adjustments"),
 ) -> Assessed:
     db.client(client_id)  # an unknown client fails before anything is assessed
-    result = assess(intake, rule_base(rules_dir))
+    generated, result = _assessed(intake, rules_dir, edits)
     rendered = _rendered(result, wanted, intake)
     written = _written(rendered, write)
-    saved = db.save_assessment(client_id, intake, result)
-    return Assessed(intake, result, rendered, saved.id, not saved.created, written)
+    adjusted = edits[0] is not None
+    saved = db.save_assessment(
+        client_id,
+        intake,
+        result,
+        generated=generated if adjusted else None,
+        adjustments=edits[0],
+    )
+    return Assessed(
+        intake,
+        result,
+        rendered,
+        saved.id,
+        not saved.created,
+        written,
+        generated=generated if adjusted else None,
+    )
+
+
+def _assessed(
+    intake: Intake, rules_dir: str | None, edits: tuple[Adjustments | None, str]
+) -> tuple[Prescription, Prescription]:
+    """The generated prescription, and the result (the same, or with the edits applied)."""
+    generated = assess(intake, rule_base(rules_dir))
+    adjustments, source = edits
+    if adjustments is None:
+        return generated, generated
+    return generated, adjust(intake, generated, adjustments, rules_dir, source)
 
 
 def _rendered(
@@ -561,13 +676,17 @@ def rule_coverage(case_files: Iterable[Path], rules: RuleBase) -> dict[str, list
     return fired
 
 
-SchemaName = Literal["intake", "prescription"]
+SchemaName = Literal["intake", "prescription", "adjustments"]
+SCHEMAS: dict[str, type[Intake | Prescription | Adjustments]] = {
+    "intake": Intake,
+    "prescription": Prescription,
+    "adjustments": Adjustments,
+}
 
 
 def schema(name: SchemaName) -> dict[str, Any]:
     """The JSON Schema of a public document."""
-    model = Intake if name == "intake" else Prescription
-    return model.model_json_schema()
+    return SCHEMAS[name].model_json_schema()
 
 
 # --- explanations: why not, what if, impact ---------------------------------------------------

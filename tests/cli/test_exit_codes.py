@@ -32,6 +32,7 @@ SAMPLES: dict[type[errors.BackExpertError], list[errors.BackExpertError]] = {
     errors.RuleSetError: [errors.RuleSetError(["rules/x.yaml:1: rule x: wrong"])],
     errors.EngineError: [errors.EngineError("durable-rules failed")],
     errors.SafetyError: [errors.SafetyError(["[dose.max_sets] tue: 5 sets > 4"])],
+    errors.EditRefusedError: [errors.EditRefusedError(["edits[0] (x): [dose.sets] 5 sets > 4"])],
     errors.StoreError: [errors.StoreError("database x: disk I/O error")],
     errors.ReportError: [
         errors.ReportError("cannot write r.pdf: No space left on device", "r.pdf"),

@@ -30,6 +30,11 @@ from ..knowledge.explanation import Derivation, RuleInfo
 from ..knowledge.vocabulary import FactValue
 from ..model import Model
 from .actions import Conclusion
+from .edits import Edit
+
+# The "rule" a clinician's edit cites: an item's `because` or an adjustment's `rule` names it
+# when the clinician, not a rule, put the item there or changed its dose.
+CLINICIAN = "clinician"
 
 # program: the full program. limited: unloaded work only until a medical review or a complete
 # red-flag screen. clearance_required: PAR-Q+ says medical clearance first (unloaded, RPE <= 5).
@@ -41,9 +46,12 @@ class Adjustment(Model):
     """A dose field changed from the catalogue default, and the rule that changed it."""
 
     field: str
-    before: int | str | None
-    after: int | str | None
+    before: int | float | str | None
+    after: int | float | str | None
     rule: str
+    reason: str | None = Field(
+        default=None, description="the clinician's reason, when the rule is `clinician`"
+    )
 
 
 class Substitution(Model):
@@ -99,6 +107,12 @@ class Item(Model):
     )
     warmup: list[WarmupSet] = Field(
         default_factory=list, description="warm-up sets before the working sets"
+    )
+    chosen_by: Literal["clinician"] | None = Field(
+        default=None, description="`clinician` when a clinician's edit put this exercise here"
+    )
+    clinician_reason: str | None = Field(
+        default=None, description="why the clinician chose it (with `chosen_by`)"
     )
 
 
@@ -272,6 +286,32 @@ class Limitation(Model):
     because: list[str]
 
 
+class OverrideOut(Model):
+    """A safety invariant an edit broke, accepted on the clinician's override."""
+
+    edit: int = Field(description="the edit's index in `adjustments.edits`")
+    summary: str = Field(description="the edit in a few words")
+    invariant: str = Field(description="the broken invariant's id (docs/adjustments.md)")
+    violation: str = Field(description="what the safety monitor said")
+    reason: str = Field(description="the override's clinical reason")
+    clinician: str = Field(description="who overrode it")
+
+
+class AppliedEdit(Model):
+    """One edit as applied, in a few words."""
+
+    edit: Edit
+    summary: str
+
+
+class AppliedAdjustments(Model):
+    """The clinician's edits applied to the generated program, and every override."""
+
+    clinician: str
+    edits: list[AppliedEdit]
+    overrides: list[OverrideOut] = Field(default_factory=list)
+
+
 class ClientOut(Model):
     name: str
     age: int
@@ -318,6 +358,11 @@ class Prescription(Model):
     rules: list[RuleInfo]
     derivations: list[Derivation] = Field(
         default_factory=list, description="each derived fact, the rule and the facts it came from"
+    )
+    adjustments: AppliedAdjustments | None = Field(
+        default=None,
+        description="the clinician's edits to the generated program, with every override; "
+        "null for a program as the rules made it",
     )
 
     def rule(self, rule_id: str) -> RuleInfo:

@@ -50,6 +50,13 @@ from . import options
     help="Report date, YYYY-MM-DD, 1900 to 2100 (default: today). Only the reports carry it.",
 )
 @click.option("--no-trace", is_flag=True, help="Leave the clinician report's appendix out.")
+@click.option(
+    "--adjust",
+    "adjust_file",
+    metavar="ADJUSTMENTS",
+    help="Apply a clinician's edits (YAML or JSON; `backexpert schema adjustments`); the "
+    "safety monitor checks the edited program.",
+)
 def assess(
     intake_file: str,
     fmt: str,
@@ -63,11 +70,15 @@ def assess(
     clinician: str | None,
     report_date: dt.datetime | None,
     no_trace: bool,
+    adjust_file: str | None,
 ) -> None:
     """Assess an intake (YAML or JSON file; '-' reads standard input).
 
     With --client ID --save the documents are written first and the assessment saved last, once:
     saving the same intake again finds the saved assessment instead of adding a copy.
+    With --adjust the clinician's edits are applied and checked (an edit that breaks a safety
+    invariant without an override is refused, exit 3); a saved assessment keeps the generated
+    program and the edits beside the result.
     """
     from pathlib import Path
 
@@ -91,7 +102,10 @@ def assess(
         day=options.report_day("--date", report_date),
         trace=not no_trace,
     )
+    if adjust_file is not None and adjust_file == intake_file:
+        raise click.UsageError("the intake and the adjustments are two files")
     intake = services.load_intake(intake_file)
+    edits = services.load_adjustments(adjust_file) if adjust_file is not None else None
     warn_if_not_shipped(rules_dir)
     done = services.assess_and_save(
         intake,
@@ -100,6 +114,8 @@ def assess(
         wanted=wanted,
         database=database,
         write=True,
+        adjustments=edits,
+        adjustments_source=adjust_file or "adjustments",
     )
     if fmt == "json":
         write_json(to_json(done.prescription))

@@ -76,9 +76,9 @@ def exercises(fmt: str, rules_dir: str | None) -> None:
 
 
 @click.command()
-@click.argument("document", type=click.Choice(["intake", "prescription"]))
+@click.argument("document", type=click.Choice(["intake", "prescription", "adjustments"]))
 def schema(document: str) -> None:
-    """Print the JSON Schema of the intake or of the prescription document."""
+    """Print the JSON Schema of the intake, the prescription or the adjustments document."""
     from .. import services
 
     click.echo(json.dumps(services.schema(document), indent=2))  # type: ignore[arg-type]

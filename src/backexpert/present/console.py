@@ -122,6 +122,22 @@ def render_prescription(view: PrescriptionView, console: Console) -> None:
         )
         title = "CLEARANCE REQUIRED" if p.status == "clearance_required" else "PROGRAM LIMITED"
         console.print(Panel(body, title=title, style="bold yellow"))
+    if view.overrides:
+        body = Group(
+            *(
+                Text.assemble(
+                    (f"• [{o.invariant}] {o.violation}", "bold"),
+                    f"\n  edit {o.edit + 1} ({o.summary}); override by {o.clinician}: {o.reason}",
+                )
+                for o in view.overrides
+            )
+        )
+        console.print(Panel(body, title="OVERRIDDEN BY THE CLINICIAN", style="bold red"))
+    if view.edits:
+        lines = [f"{n}. {what}: {why}" for n, (what, why) in enumerate(view.edits, start=1)]
+        console.print(
+            Panel(Text("\n".join(lines)), title=Text(f"Edited by the clinician ({view.edited_by})"))
+        )
     scores = [row.line() for row in view.screening()]
     if scores:
         console.print(Text("Screening: ", style="bold") + Text(" · ".join(scores)))

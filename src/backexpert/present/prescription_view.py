@@ -14,7 +14,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from ..assessment.prescription import Excluded, FlagOut, Item, LeftOut, Prescription, Session
+from ..assessment.prescription import (
+    CLINICIAN,
+    Excluded,
+    FlagOut,
+    Item,
+    LeftOut,
+    OverrideOut,
+    Prescription,
+    Session,
+)
 from ..assessment.week import gaps_hours
 from ..clinical.words import WEEK, AdviceTopic, Day, Indicator, Urgency
 from ..knowledge.explanation import RuleInfo
@@ -179,6 +188,7 @@ class Row(View):
     changes: list[tuple[str, RuleInfo]]
     reasons: list[Reason]
     repeat: bool  # shown in full in an earlier session with the same dose
+    chosen: str = ""  # "Chosen by the clinician (name): why", for an item a clinician put here
 
 
 class ProgramPart(View):
@@ -364,8 +374,35 @@ class PrescriptionView:
         """An item's dose changes by the rule that made them: `sets 3 → 2, RPE cap 7 → 6`."""
         by_rule: dict[str, list[str]] = {}
         for a in item.adjustments:
-            by_rule.setdefault(a.rule, []).append(words.change_text(a.field, a.before, a.after))
-        return [(self.rule(r), ", ".join(texts)) for r, texts in by_rule.items()]
+            rule = a.rule
+            if rule == CLINICIAN:  # the clinician's changes are grouped by their reason
+                rule = f"{CLINICIAN}: {getattr(a, 'reason', None) or 'no reason given'}"
+            by_rule.setdefault(rule, []).append(words.change_text(a.field, a.before, a.after))
+        return [(self._edit_rule(r), ", ".join(texts)) for r, texts in by_rule.items()]
+
+    def _edit_rule(self, rule_id: str) -> RuleInfo:
+        if rule_id.startswith(f"{CLINICIAN}: "):
+            return RuleInfo(id=rule_id, area=CLINICIAN, file="", rationale=rule_id, source="-")
+        return self.rule(rule_id)
+
+    # -- the clinician's edits --
+
+    @property
+    def edits(self) -> list[tuple[str, str]]:
+        """The clinician's edits as applied: (what, why)."""
+        a = getattr(self.prescription, "adjustments", None)
+        return [] if a is None else [(e.summary, e.edit.reason) for e in a.edits]
+
+    @property
+    def edited_by(self) -> str:
+        a = getattr(self.prescription, "adjustments", None)
+        return "" if a is None else a.clinician
+
+    @property
+    def overrides(self) -> list[OverrideOut]:
+        """Every safety invariant an edit broke and the clinician overrode."""
+        a = getattr(self.prescription, "adjustments", None)
+        return [] if a is None else list(a.overrides)
 
     @cached_property
     def _names(self) -> dict[str, str]:
@@ -581,17 +618,21 @@ class PrescriptionView:
 
     def _row(self, i: Item, number: int, repeat: bool) -> Row:
         sub = i.substitutes_for
-        own = list(i.because)
+        own = [r for r in i.because if r != CLINICIAN]  # the clinician is said in words
         stand = None
         if sub is not None and not repeat:
-            wanted_by = [r for r in i.because if r in self._adders(sub.exercise)]
-            own = [r for r in i.because if r not in wanted_by]
+            wanted_by = [r for r in own if r in self._adders(sub.exercise)]
+            own = [r for r in own if r not in wanted_by]
             stand = StandIn(
                 original=sub.name,
                 wanted=self.reasons(wanted_by, i.name),
-                excluded=self.reasons(sub.because, i.name),
+                excluded=self.reasons([r for r in sub.because if r != CLINICIAN], i.name),
                 reason=words.plain_reason(sub.reason),
             )
+        chosen = ""
+        if getattr(i, "chosen_by", None) == CLINICIAN:
+            who = f" ({self.edited_by})" if self.edited_by else ""
+            chosen = f"Chosen by the clinician{who}: {i.clinician_reason or ''}".rstrip(": ")
         return Row(
             item=i,
             number=number,
@@ -602,6 +643,7 @@ class PrescriptionView:
             changes=[(text, rule) for rule, text in self.changes(i)],
             reasons=[] if repeat else self.reasons(own, i.name),
             repeat=repeat,
+            chosen=chosen,
         )
 
     @cached_property
@@ -689,7 +731,7 @@ class PrescriptionView:
         return [
             ExclusionRow(
                 excluded=x,
-                reasons=self.reasons(x.because, x.name),
+                reasons=self.reasons([r for r in x.because if r != CLINICIAN], x.name),
                 reason=words.plain_reason(x.reason),
                 instead=self.exercise_name(x.replaced_by) if x.replaced_by else "",
             )

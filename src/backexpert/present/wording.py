@@ -47,7 +47,7 @@ INDICATOR_TEXT: dict[Indicator, str] = {
     Indicator.warning: "Warning",
     Indicator.info: "Note",
 }
-FIELD_NAMES = {"effort": "RPE cap"}
+FIELD_NAMES = {"effort": "RPE cap", "rest_s": "rest (s)", "load_kg": "load (kg)"}
 
 # --- the handout: words a client reads (domain reference 2, section 14) ------------------------
 # Calm and specific: hurt is not harm, pain guides the dose, and clear advice on when to get help.

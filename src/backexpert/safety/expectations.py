@@ -143,6 +143,7 @@ class Expectations:
     recovery_hours: int = 48
     protected_arm: Side | None = None
     one_rm: dict[str, float] = field(default_factory=dict)
+    serious_flags: list[str] = field(default_factory=list)  # serious red flags awaiting review
 
     @property
     def stops_program(self) -> bool:
@@ -289,6 +290,7 @@ def _red_flags(i: Intake, out: Expectations) -> None:
         else []
     )
     if serious:
+        out.serious_flags = serious
         out.unloaded_only.append("red flag " + ", ".join(serious))
         out.at_most(LoadLevel.none, "a serious red flag awaits review")
 

@@ -6,6 +6,10 @@ It trusts nothing it checks. What the client needs comes from the intake alone
 only to be compared. A violation means the rules, the catalogue or the composer produced an
 unsafe program: it is withheld (`SafetyError`, exit code 3) with every reason. Each invariant
 has a stable id (`referral.no_program`, `load.level`, `dose.max_sets`, ...).
+
+A clinician's edits (`Prescription.adjustments`) are checked the same way; an item the
+clinician chose cites `clinician` instead of a rule, which is accepted only in a document that
+records the edits. Which invariants an override may lift: `overrides.BINDING`.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..assessment import timing
-from ..assessment.prescription import Item, Prescription
+from ..assessment.prescription import CLINICIAN, Item, Prescription
 from ..assessment.week import gaps_hours
 from ..clinical.intake import Intake
 from ..clinical.words import LOAD_LEVELS, Phase, Side, Tag, Urgency
@@ -71,10 +75,17 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
     if withheld and loaded:
         names = ", ".join(f"{w}: {i.exercise}" for w, i in loaded)
         bad("load.withheld", f"loaded work despite {' and '.join(withheld)}: {names}")
+        # The same breach named for what no override lifts (overrides.BINDING).
+        if want.clearance:
+            bad("clearance.loaded", f"loaded work while {'; '.join(want.clearance)}: {names}")
+        if want.serious_flags:
+            flags = ", ".join(want.serious_flags)
+            bad("red_flag.loaded", f"loaded work while red flag {flags} awaits review: {names}")
     if want.clearance and p.status not in ("clearance_required", "referral"):
         bad("clearance.status", f"{'; '.join(want.clearance)}, yet status is {p.status}")
     if want.unloaded_only and p.status == "program":
         bad("limited.status", f"{'; '.join(want.unloaded_only)}, yet status is program")
+    level_reason = f"spinal load level {want.level.value}"
     for where, i in items:
         profile = profiles.get(i.exercise)
         if profile is None:
@@ -82,6 +93,8 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
         for f in want.forbids:
             if f.rules_out(i.exercise, profile):
                 bad("contraindication", f"{where}: {i.exercise} is ruled out by {f.reason}")
+                if f.reason == level_reason and want.serious_flags:
+                    bad("red_flag.level", f"{where}: {i.exercise} is ruled out by {f.reason}")
         for c in want.caps:
             if not c.applies(profile):
                 continue
@@ -90,6 +103,11 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
                     "dose.effort",
                     f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
                 )
+                if c.reason == level_reason and want.serious_flags:
+                    bad(
+                        "red_flag.level",
+                        f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
+                    )
             if c.sets is not None and i.sets > c.sets:
                 bad("dose.sets", f"{where}: {i.exercise} has {i.sets} sets > {c.sets} ({c.reason})")
         if want.clearance and i.effort > CLEARANCE_MAX_EFFORT:
@@ -277,6 +295,8 @@ def _time_and_days(p: Prescription, intake: Intake, bad: Bad) -> None:
 
 def _explained(p: Prescription, items: list[tuple[str, Item]], bad: Bad) -> None:
     cited = {r.id for r in p.rules}
+    if p.adjustments is not None:
+        cited.add(CLINICIAN)  # the edits are recorded: an item may cite the clinician
     for where, i in items:
         if not i.because:
             bad("explained.because", f"{where}: {i.exercise} has no because")

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, Field, StringConstraints, field_serializer, model_validator
 
 from .. import documents
+from ..assessment.edits import Adjustments
 from ..assessment.prescription import Prescription
 from ..clinical.intake import Intake
 from ..errors import InputError, Problem
@@ -71,6 +72,12 @@ class AssessmentRecord(Model):
     backexpert: Version
     intake: Intake
     prescription: Prescription
+    generated: Prescription | None = Field(
+        default=None, description="the program as the rules made it, when a clinician edited it"
+    )
+    adjustments: Adjustments | None = Field(
+        default=None, description="the clinician's edits that made `prescription` from it"
+    )
 
     @field_serializer("created_at")
     def _utc(self, v: dt.datetime) -> str:
@@ -123,7 +130,7 @@ def now() -> dt.datetime:
 # --- what may be stored --------------------------------------------------------------------
 
 
-def document_json(doc: Intake | Prescription) -> dict[str, Any]:
+def document_json(doc: Intake | Prescription | Adjustments) -> dict[str, Any]:
     """A document as the JSON the store keeps."""
     return doc.model_dump(mode="json")
 

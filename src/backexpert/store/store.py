@@ -26,6 +26,7 @@ from sqlalchemy import Engine, Table, func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from ..assessment.edits import Adjustments
 from ..assessment.prescription import Prescription
 from ..clinical.intake import Intake
 from ..errors import BackExpertError, InputError, Problem, StoreError
@@ -210,12 +211,30 @@ class Store:
         """Store one assessment (once: see `save_assessment`); earlier ones stay as they were."""
         return self.save_assessment(client_id, intake, prescription).id
 
-    def save_assessment(self, client_id: int, intake: Intake, prescription: Prescription) -> Stored:
-        """Store one assessment, unless this client already has the same one (then: found)."""
+    def save_assessment(
+        self,
+        client_id: int,
+        intake: Intake,
+        prescription: Prescription,
+        *,
+        generated: Prescription | None = None,
+        adjustments: Adjustments | None = None,
+    ) -> Stored:
+        """Store one assessment, unless this client already has the same one (then: found).
+
+        An assessment a clinician edited keeps the `generated` program and the `adjustments`
+        beside the result (`prescription`, which records the edits and overrides too).
+        """
         intake_json, prescription_json = document_json(intake), document_json(prescription)
+        generated_json = None if generated is None else document_json(generated)
+        adjustments_json = None if adjustments is None else document_json(adjustments)
         where = f"client {client_id}"
         check_storable(where, "intake", intake_json)
         check_storable(where, "prescription", prescription_json)
+        if generated_json is not None:
+            check_storable(where, "generated", generated_json)
+        if adjustments_json is not None:
+            check_storable(where, "adjustments", adjustments_json)
         key = fingerprint({"intake": intake_json, "prescription": prescription_json})
         try:
             with self._tx() as s:
@@ -231,6 +250,8 @@ class Store:
                     backexpert=prescription.backexpert,
                     intake=intake_json,
                     prescription=prescription_json,
+                    generated=generated_json,
+                    adjustments=adjustments_json,
                     fingerprint=key,
                 )
                 s.add(row)
@@ -325,20 +346,31 @@ class Store:
     def import_record(self, record: ClientRecord) -> int:
         """Store an exported record as a new client; refuse a uid that is already stored."""
         jsons = []
+        extra: list[dict[str, Any]] = []
         for i, a in enumerate(record.assessments):
             intake_json, prescription_json = document_json(a.intake), document_json(a.prescription)
             check_storable("import", f"assessments[{i}].intake", intake_json)
             check_storable("import", f"assessments[{i}].prescription", prescription_json)
             jsons.append((intake_json, prescription_json))
+            more: dict[str, Any] = {"generated": None, "adjustments": None}
+            for name in more:
+                doc = getattr(a, name)
+                if doc is not None:
+                    more[name] = document_json(doc)
+                    check_storable("import", f"assessments[{i}].{name}", more[name])
+            extra.append(more)
         with self._tx() as s:
             _refuse_stored_uids(s, record)
             new = _insert_client(s, record.client)
             seen: set[str] = set()
             rows = []
-            for a, (intake_json, prescription_json) in zip(record.assessments, jsons, strict=True):
+            for a, (intake_json, prescription_json), more in zip(
+                record.assessments, jsons, extra, strict=True
+            ):
                 key = fingerprint({"intake": intake_json, "prescription": prescription_json})
                 rows.append(
                     {
+                        **more,
                         "uid": a.uid,
                         "client_id": new,
                         "created_at": to_db(a.created_at),
@@ -464,6 +496,8 @@ def _assessment_record(r: AssessmentRow) -> AssessmentRecord:
             "backexpert": r.backexpert,
             "intake": r.intake,
             "prescription": r.prescription,
+            "generated": r.generated,
+            "adjustments": r.adjustments,
         },
         context=STORED,
     )

@@ -58,6 +58,9 @@ class AssessmentRow(Base):
     backexpert: Mapped[str] = mapped_column(String(32))
     intake: Mapped[dict[str, Any]] = mapped_column(JSON)
     prescription: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # With a clinician's edits: the program as the rules made it, and the edits (migration 0005).
+    generated: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    adjustments: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The content hash of (intake, prescription): saving the same assessment twice stores it once.
     fingerprint: Mapped[str | None] = mapped_column(String(64))
 

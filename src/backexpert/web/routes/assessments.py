@@ -11,9 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from ... import services
 from ...clinic_services import StaleError
 from ...clinical.intake import Intake
+from ...clinical.words import WEEK
 from ...errors import Problem
 from ...present.prescription_view import Kind, PrescriptionView
-from .. import forms
+from .. import adjust_form, forms
 from ..deps import CheckedForm, ClientDep, NotFoundError, SettingsDep, StoreDep, UserDep
 from ..intake_form import DATED, SIDED, fields_for, output_id, prefill, scores, validate
 from ..pages import page, render
@@ -127,17 +128,114 @@ def submit_intake(
     intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
     if problems:
         return _form_page(request, client, filled.flat, version, rows, problems, status=422)
-    result = services.assess_and_save(intake, rules_dir=s.rules_dir)
-    view = PrescriptionView(result.prescription, "clinician", None, intake.assessment.clinician)
+    return _result_page(request, intake, client_id, version, [], user.name, s.rules_dir)
+
+
+def _result_page(
+    request: Request,
+    intake: Intake,
+    client_id: int,
+    version: int,
+    edits: list[dict[str, Any]],
+    clinician: str,
+    rules_dir: str | None,
+    *,
+    status: int = 200,
+    message: str = "",
+    refused: list[str] | None = None,
+    problems: list[Problem] | None = None,
+    typed: dict[str, str] | None = None,
+) -> Response:
+    """The unsigned result, with the edits accepted so far and the controls to edit it."""
+    outcome = services.try_adjustments(intake, {"clinician": clinician, "edits": edits}, rules_dir)
+    if edits and not outcome.accepted:  # no longer accepted (the rules changed): start again
+        refused = [*(refused or []), *outcome.refused, *map(str, outcome.problems)]
+        edits = []
+    result = outcome.prescription if edits else outcome.generated
+    view = PrescriptionView(result, "clinician", None, intake.assessment.clinician)
     return page(
         request,
         "report.html.j2",
+        status=status,
         ctx=view,
         client_id=client_id,
         signed=False,
         index=0,
         draft_version=version,
+        edits=adjust_form.carried(edits),
+        edit_count=len(edits),
+        swap_choices=services.swap_choices(intake, rules_dir),
+        free_days=[d for d in WEEK if d not in {x.day for x in result.sessions}],
+        edit_message=message,
+        edit_refused=refused or [],
+        edit_problems=[str(x) for x in problems or []],
+        typed=typed or {},  # a refused edit's form comes back filled
     )
+
+
+def _draft_intake(
+    request: Request, db: StoreDep, user: UserDep, client: Any, client_id: int, raw: str
+) -> Intake | Response:
+    """The intake of the draft this result was shown for, or the page that says why not."""
+    draft = db.draft(user.id, client_id)
+    if draft is None or not raw.isdigit() or int(raw) != draft.version:
+        flat = draft.data if draft else {}
+        return _form_page(
+            request,
+            client,
+            flat,
+            draft.version if draft else 0,
+            status=409,
+            stale="the intake changed since this result was shown: assess it again before signing.",
+        )
+    filled = fields_for(Intake, draft.data, _labels(request))
+    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    if problems or not isinstance(intake, Intake):
+        return _form_page(request, client, filled.flat, draft.version, None, problems, status=422)
+    return intake
+
+
+@router.post("/clients/{client_id}/adjust")
+def adjust(
+    request: Request,
+    client_id: ClientDep,
+    form: CheckedForm,
+    db: StoreDep,
+    user: UserDep,
+    s: SettingsDep,
+) -> Response:
+    """Add an edit to the unsigned result (or undo one); the safety check answers at once."""
+    client = _client(db, user, client_id)
+    fields = dict(form)
+    version = fields.get("_draft_version", "")
+    intake = _draft_intake(request, db, user, client, client_id, version)
+    if not isinstance(intake, Intake):
+        return intake
+    edits = adjust_form.accepted(fields.get("_adjustments", ""))
+    action = fields.get("_action", "")
+    show = (request, intake, client_id, int(version), edits, user.name, s.rules_dir)
+    if action.startswith("undo:") and action[5:].isdigit():
+        n = int(action[5:])
+        kept = [e for k, e in enumerate(edits) if k != n]
+        return _result_page(*show[:4], kept, user.name, s.rules_dir, message="Edit undone.")
+    new = adjust_form.edit_from(fields, user.name)
+    tried = services.try_adjustments(
+        intake, {"clinician": user.name, "edits": [*edits, new]}, s.rules_dir
+    )
+    if not tried.accepted:
+        return _result_page(
+            *show, status=422, refused=tried.refused, problems=tried.problems, typed=fields
+        )
+    applied = tried.prescription.adjustments
+    last = applied.edits[-1].summary if applied else str(new.get("kind"))
+    overridden = (
+        sorted({o.invariant for o in applied.overrides if o.edit == len(edits)}) if applied else []
+    )
+    db.audit(user.clinic_id, user.email, "edited", f"unsigned result: {last}", client_id)
+    message = f"Edit accepted: {last}."
+    if overridden:
+        message += f" Overridden: {', '.join(overridden)}."
+    return _result_page(*show[:4], [*edits, new], user.name, s.rules_dir, message=message)
 
 
 @router.post("/clients/{client_id}/assess/scores")
@@ -183,26 +281,38 @@ def sign(
     s: SettingsDep,
 ) -> Response:
     client = _client(db, user, client_id)
-    raw = dict(form).get("_draft_version", "")
-    draft = db.draft(user.id, client_id)
-    if draft is None or not raw.isdigit() or int(raw) != draft.version:
-        flat = draft.data if draft else {}
-        return _form_page(
-            request,
-            client,
-            flat,
-            draft.version if draft else 0,
-            status=409,
-            stale="the intake changed since this result was shown: assess it again before signing.",
+    fields = dict(form)
+    raw = fields.get("_draft_version", "")
+    intake = _draft_intake(request, db, user, client, client_id, raw)
+    if not isinstance(intake, Intake):
+        return intake
+    edits = adjust_form.accepted(fields.get("_adjustments", ""))
+    doc = None
+    if edits:  # checked again, whole: the page carried them
+        tried = services.try_adjustments(
+            intake, {"clinician": user.name, "edits": edits}, s.rules_dir
         )
-    filled = fields_for(Intake, draft.data, _labels(request))
-    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
-    if problems:
-        return _form_page(request, client, filled.flat, draft.version, None, problems, status=422)
-    services.assess_and_save(intake, rules_dir=s.rules_dir, db=db, client_id=client_id)
+        if not tried.accepted:
+            return _result_page(
+                request,
+                intake,
+                client_id,
+                int(raw),
+                [],
+                user.name,
+                s.rules_dir,
+                status=422,
+                refused=tried.refused,
+                problems=tried.problems,
+            )
+        doc = tried.adjustments
+    services.assess_and_save(
+        intake, rules_dir=s.rules_dir, db=db, client_id=client_id, adjustments=doc
+    )
     db.drop_draft(user.id, client_id)
     n = len(db.assessments(client_id))
-    db.audit(user.clinic_id, user.email, "signed", f"assessment {n}", client_id)
+    with_edits = f" with {len(edits)} clinician edit(s)" if edits else ""
+    db.audit(user.clinic_id, user.email, "signed", f"assessment {n}{with_edits}", client_id)
     return RedirectResponse(f"/clients/{client_id}/assessments/{n}", status_code=303)
 
 
