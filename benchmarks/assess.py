@@ -52,7 +52,7 @@ def _sample(rng: random.Random, values: Sequence[str], low: int, high: int) -> l
 
 
 def make_intake(rng: random.Random, i: int) -> Intake:
-    """One valid intake: dated conditions carry their weeks, `other` its note; no red flag is yes."""
+    """One valid intake: dated conditions carry their weeks, `other` a note; no red flag is yes."""
     codes = _sample(rng, [c.value for c in ConditionCode], 0, 3)
     conditions: list[dict[str, Any]] = []
     for code in codes:
