@@ -93,14 +93,15 @@ BENCH_QUICK := impact.py=--clients=2000 assess.py=--soak=5000 engine.py=--reps=6
 	report.py=--pdf-runs=3
 
 bench: $(STAMP) system-deps front-end ## performance numbers in a few minutes (BENCH_FULL=1: full sizes, ~40 min)
-	@for f in $(wildcard benchmarks/*.py); do \
+	@failed=""; for f in $(wildcard benchmarks/*.py); do \
 		name=$$(basename "$$f"); args=""; \
 		if [ -z "$(BENCH_FULL)" ]; then \
 			for q in $(BENCH_QUICK); do [ "$${q%%=*}" = "$$name" ] && args="$${q#*=}"; done; \
 			args="$${args//,/ }"; \
 		fi; \
-		echo "=== $$f $$args"; $(BIN)/python "$$f" $$args || exit $$?; \
-	done
+		echo "=== $$f $$args"; $(BIN)/python "$$f" $$args || failed="$$failed $$name"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "missed a target or failed:$$failed"; exit 1; fi
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
