@@ -86,8 +86,24 @@ fuzz: $(STAMP) system-deps ## fuzz the command line for a long time: fails on a 
 	HYPOTHESIS_PROFILE=soak $(BIN)/pytest -n 2 -m property tests/fuzz -p no:cacheprovider
 	$(BIN)/python tests/fuzz/soak.py $(or $(MUTANTS),2000)
 
-bench: $(STAMP) system-deps front-end ## performance numbers
-	@for f in $(wildcard benchmarks/*.py); do echo "=== $$f"; $(BIN)/python "$$f" || exit $$?; done
+# `make bench` runs every script in benchmarks/ in a few minutes, at the quick sizes of BENCH_QUICK
+# (script=arguments; impact at 2,000 clients, shorter soaks); `make bench BENCH_FULL=1` runs each
+# at its own full size (impact: 100,000 clients, about 35 minutes). See benchmarks/README.md.
+BENCH_QUICK := impact.py=--clients=2000 assess.py=--soak=5000 engine.py=--reps=6,--soak=5000 \
+	report.py=--html-runs=10,--pdf-runs=3
+
+bench: $(STAMP) system-deps front-end ## performance numbers in a few minutes (BENCH_FULL=1: full sizes, ~40 min)
+	@failed=""; for f in $(wildcard benchmarks/*.py); do \
+		name=$$(basename "$$f"); args=""; \
+		if [ -z "$(BENCH_FULL)" ]; then \
+			for q in $(BENCH_QUICK); do [ "$${q%%=*}" = "$$name" ] && args="$${q#*=}"; done; \
+			args="$${args//,/ }"; \
+		fi; \
+		echo "=== $$f $$args"; start=$$SECONDS; \
+		$(BIN)/python "$$f" $$args || failed="$$failed $$name"; \
+		echo "(done in $$((SECONDS - start)) s)"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "missed a target or failed:$$failed"; exit 1; fi
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -26,6 +26,7 @@ from backexpert.assessment import facts
 from backexpert.clinical.intake import Intake
 from backexpert.clinical.words import (
     CORE_RED_FLAG_SCREEN,
+    DATED_CONDITIONS,
     ConditionCode,
     Equipment,
     Experience,
@@ -51,17 +52,19 @@ def _sample(rng: random.Random, values: Sequence[str], low: int, high: int) -> l
 
 
 def make_intake(rng: random.Random, i: int) -> Intake:
-    """One valid intake; no red flag is answered yes (the rule base has no referral yet)."""
+    """One valid intake: dated conditions carry their weeks, `other` a note; no red flag is yes."""
     codes = _sample(rng, [c.value for c in ConditionCode], 0, 3)
     conditions: list[dict[str, Any]] = []
     for code in codes:
         cond: dict[str, Any] = {"code": code}
         if rng.random() < 0.7:
             cond["severity"] = rng.choice([s.value for s in Severity])
-        if code == ConditionCode.rotator_cuff_repair or rng.random() < 0.3:
+        if ConditionCode(code) in DATED_CONDITIONS or rng.random() < 0.3:
             cond["weeks_since"] = rng.randint(0, 40)
         if code.startswith(("rotator", "shoulder")):
             cond["side"] = rng.choice([s.value for s in Side])
+        if code == ConditionCode.other:
+            cond["note"] = "a condition the rules do not know"
         conditions.append(cond)
     now = rng.choice([0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8])
     data: dict[str, Any] = {

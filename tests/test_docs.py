@@ -83,3 +83,51 @@ def test_every_error_class_is_documented_with_its_code_and_exit() -> None:
         if cls is not errors.ReportError and cls is not errors.BackExpertError:
             sample = cls.__new__(cls)
             assert row[2] == str(exit_code(sample)), cls.__name__
+
+
+def _intake_schema_words() -> tuple[set[str], set[str], set[str]]:
+    """The intake schema's top-level fields, every field name at any depth, every code."""
+    from backexpert import services
+
+    schema = services.schema("intake")
+    names: set[str] = set()
+    codes: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            names.update(node.get("properties") or {})
+            codes.update(str(v) for v in node.get("enum") or [])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return set(schema["properties"]), names, codes
+
+
+def test_the_intake_doc_names_every_field_and_code() -> None:
+    """docs/intake.md is the integrators' contract: every field of the schema, and every code."""
+    doc = (ROOT / "docs" / "intake.md").read_text(encoding="utf-8")
+    quoted = set(re.findall(r"`([^`]+)`", doc))
+    top, names, codes = _intake_schema_words()
+    assert {"client", "training", "questionnaires"} <= top
+    assert sorted(f for f in top if f"| `{f}` |" not in doc) == [], "top-level fields"
+    training = {"minutes_per_session", "available_days", "current_loads", "experience"}
+    assert training <= names
+    assert sorted(names - quoted) == [], "fields missing from docs/intake.md"
+    assert sorted(codes - quoted) == [], "codes missing from docs/intake.md"
+
+
+def test_the_intake_doc_states_the_training_defaults_and_ranges() -> None:
+    from backexpert.clinical.intake import Training
+
+    doc = (ROOT / "docs" / "intake.md").read_text(encoding="utf-8")
+    minutes = Training.model_fields["minutes_per_session"]
+    row = next(line for line in doc.splitlines() if line.startswith("| `minutes_per_session`"))
+    assert f"`{minutes.default}`" in row
+    bounds = {type(m).__name__: m for m in minutes.metadata}
+    assert f"{bounds['Ge'].ge}–{bounds['Le'].le}" in row
+    for name in Training.model_fields:
+        assert any(line.startswith(f"| `{name}`") for line in doc.splitlines()), name

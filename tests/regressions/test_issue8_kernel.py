@@ -132,10 +132,18 @@ def _imports(path: Path) -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("package", ["knowledge", "clinical", "assessment", "progression"])
+@pytest.mark.parametrize(
+    "package", ["knowledge", "clinical", "assessment", "progression", "safety", "explain"]
+)
 def test_the_domain_never_imports_the_store_the_shells_or_the_services(package: str) -> None:
     for path in (SRC / package).rglob("*.py"):
-        banned = ("backexpert.store", "backexpert.cli", "backexpert.services")
+        banned = (
+            "backexpert.store",
+            "backexpert.cli",
+            "backexpert.web",
+            "backexpert.services",
+            "backexpert.clinic_services",
+        )
         bad = {m for m in _imports(path) if any(m == b or m.startswith(b + ".") for b in banned)}
         assert not bad, f"{path.relative_to(SRC)} imports {sorted(bad)}"
 
@@ -164,6 +172,27 @@ def test_the_command_line_uses_no_store_directly() -> None:
     """Use-cases live in services; the CLI opens stores only through them."""
     for path in (SRC / "cli").glob("*.py"):
         assert not {m for m in _imports(path) if m.startswith("backexpert.store")}, path
+
+
+def test_the_web_app_uses_no_store_directly() -> None:
+    """Like the command line: routes use the store they are given, typed through the services."""
+    for path in (SRC / "web").rglob("*.py"):
+        assert not {m for m in _imports(path) if m.startswith("backexpert.store")}, path
+
+
+def test_the_safety_monitor_never_reads_the_rules() -> None:
+    """The second opinion is independent: no kernel, and no rule base or composer to lean on."""
+    # The document it checks, and arithmetic: gaps between days, the minutes a dose takes.
+    allowed = (
+        "backexpert.assessment.prescription",
+        "backexpert.assessment.week",
+        "backexpert.assessment.timing",
+    )
+    for path in (SRC / "safety").rglob("*.py"):
+        mods = _imports(path)
+        assert not {m for m in mods if m.startswith("backexpert.knowledge")}, path
+        assessment_uses = {m for m in mods if m.startswith("backexpert.assessment")}
+        assert assessment_uses <= set(allowed), (path, assessment_uses)
 
 
 def test_the_catalogue_check_of_logged_exercises_exists_once() -> None:

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..assessment import timing
 from ..assessment.prescription import CLINICIAN, Item, Prescription
+from ..assessment.timing import item_seconds
 from ..assessment.week import gaps_hours
 from ..clinical.intake import Intake
 from ..clinical.words import LOAD_LEVELS, Phase, Side, Tag, Urgency
@@ -286,7 +286,7 @@ def _time_and_days(p: Prescription, intake: Intake, bad: Bad) -> None:
     limit = intake.training.minutes_per_session
     days = intake.training.available_days
     for s in p.sessions:
-        secs = sum(timing.item_seconds(i) for i in s.items)
+        secs = sum(item_seconds(i) for i in s.items)
         if secs > limit * 60:
             bad("time.session_minutes", f"{s.day.value}: {secs / 60:.0f} min > {limit} min")
         if days and s.day not in days:
