@@ -46,12 +46,12 @@ def test_edits_are_checked_at_once_and_signing_stores_them(ana: Browser) -> None
         cid,
         page,
         kind="swap",
-        item="fri|deadlift",
+        item="fri|paused_deadlift",
         to="trap_bar_deadlift",
         reason="a lighter hinge before the weekend",
     )
     assert r.status_code == 200, r.text
-    assert "Edit accepted: swap deadlift for trap_bar_deadlift (fri)" in r.text
+    assert "Edit accepted: swap paused_deadlift for trap_bar_deadlift (fri)" in r.text
     assert "Chosen by the clinician" in r.text and "a lighter hinge before the weekend" in r.text
     page = r.text
     refused = _edit(
