@@ -11,7 +11,7 @@ from backexpert.assessment.edits import Adjustments
 from backexpert.clinical.intake import Intake
 from backexpert.errors import EditRefusedError, InputError
 from backexpert.safety import violations
-from backexpert.safety.overrides import BINDING
+from backexpert.safety.overrides import ADVISORY, BINDING
 from strategies import ASSESSED_ON, adjustments_for, intakes
 
 RULES = assessment.rule_base()
@@ -44,5 +44,9 @@ def test_an_adjusted_program_is_refused_safe_or_overridden_with_a_reason(
         assert o.reason.strip() and o.clinician.strip()
         assert doc.edits[o.edit].override is not None
     for v in violations(adjusted, intake):
+        if v.invariant in ADVISORY:
+            # The client's minutes and days: an edit may go past them; the week says so.
+            assert adjusted.schedule is not None and adjusted.schedule.notes, v
+            continue
         assert v.invariant not in BINDING, f"no override lifts {v}"
         assert (v.invariant, v.message) in recorded, f"{v} passed without an override"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 
 from backexpert import assessment
 from backexpert.assessment.actions import Cap, Exclude
@@ -53,6 +53,8 @@ def _rule_excluded(p: Prescription) -> set[str]:
 
 
 @pytest.mark.property
+# Four assessments an example: a quarter of the profile's examples (soak deepens it).
+@settings(max_examples=max(50, settings().max_examples // 4))
 @given(intakes())
 def test_adding_a_finding_never_lifts_a_restriction(data: dict[str, Any]) -> None:
     """Rules are monotonic: a new finding adds conclusions, it never removes one."""

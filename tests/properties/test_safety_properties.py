@@ -6,7 +6,7 @@ import copy
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backexpert import assessment
@@ -145,6 +145,8 @@ WORSE = ["condition", "red_flag", "pain", "irritability", "recent_operation"]
 WORSE += ["odi", "quickdash", "start_back", "parq"]
 
 
+# Two assessments an example: half the profile's examples keep the suite's time (soak deepens it).
+@settings(max_examples=max(50, settings().max_examples // 2))
 @given(intake_data(), st.sampled_from(WORSE), st.integers(0, 1000))
 def test_worse_never_adds_load(data: dict[str, Any], how: str, pick: int) -> None:
     # Judged with time for the whole program: a restriction that frees minutes may let back an

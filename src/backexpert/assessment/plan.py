@@ -151,7 +151,7 @@ def _phase(
 ) -> PlanPhase:
     stage = s.stage
     loaded = stage.loaded and not waiting
-    cap, cap_rules = effort_cap(ctx, loaded)
+    cap, cap_rules = effort_cap(ctx)
     high = min(stage.effort[1], cap)
     low = min(stage.effort[0], high)
     rpe = f"RPE {high}" if low == high else f"RPE {low}-{high}"
@@ -197,17 +197,17 @@ def _phase(
     )
 
 
-def effort_cap(ctx: Context, loaded: bool) -> tuple[int, list[str]]:
+def effort_cap(ctx: Context) -> tuple[int, list[str]]:
     """The lowest effort (RPE) the rules allow every exercise of a kind, and the rules that set it.
 
-    Counts the caps that bound every loaded (or unloaded) exercise on intense days and every
-    program-wide limit; 10 when nothing caps.
+    Counts the caps that bound every exercise, or every loaded one, on intense days and every
+    program-wide limit; 10 when nothing caps. [choice] A cap on loaded work holds unloaded
+    phases too: a phase's dose never promises more effort than the program allows any loaded
+    exercise today (the monitor's level caps make no difference between them).
     """
     found: list[tuple[int, str]] = []
     for rule_id, c in ctx.c.caps:
         if c.effort is None or any((c.exercise, c.pattern, c.tag, c.not_tag)):
-            continue
-        if c.loaded is not None and c.loaded is not loaded:
             continue
         if c.sessions is not None and SessionKind.intense not in c.sessions:
             continue
