@@ -139,7 +139,8 @@ def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> li
             return (-len(new & budget.individual), -len(new), item_seconds(d))
 
         while True:
-            open_ = [d for d in drills if d not in chosen and reasons[id(d)] & wanted - met()]
+            taken = {id(c) for c in chosen}
+            open_ = [d for d in drills if id(d) not in taken and reasons[id(d)] & wanted - met()]
             fits = [
                 d
                 for d in open_
@@ -156,17 +157,21 @@ def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> li
         chosen.append(min(drills, key=item_seconds))
     # Time left in the warm-up goes to the other drills, the client's own first, shortest first.
     for d in sorted(drills, key=lambda d: (not budget.own(d), item_seconds(d))):
-        if d not in chosen and sum(map(item_seconds, chosen)) + item_seconds(d) <= cap:
+        if (
+            id(d) not in {id(c) for c in chosen}
+            and sum(map(item_seconds, chosen)) + item_seconds(d) <= cap
+        ):
             chosen.append(d)
+    taken = {id(c) for c in chosen}
     for i in drills:
-        if i in chosen:
+        if id(i) in taken:
             continue
         unmet = sorted(r for r in reasons[id(i)] - met() if not r.startswith("before#"))
         why = f"left out for time: warm-up kept to about {cap // 60} minutes"
         why += f"; not met in this session: {', '.join(unmet)}" if unmet else ""
         cause = [budget.warm_up_rule] if budget.warm_up_rule else []
         left.append(LeftOut(exercise=i.exercise, name=i.name, reason=why, because=cause))
-    return [i for i in items if i.phase is not Phase.priming or i in chosen]
+    return [i for i in items if i.phase is not Phase.priming or id(i) in taken]
 
 
 def _one_set(i: Item, rule: str) -> Item:

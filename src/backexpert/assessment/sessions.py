@@ -99,6 +99,8 @@ def sessions(
         ),
         **_warm_up(ctx),
     )
+    # Days of the same kind and day type dose an exercise alike: dose it once.
+    memo: dict[tuple[object, ...], Item] = {}
     for kind, days in ((SessionKind.intense, week.intense), (SessionKind.light, week.light)):
         # With no intense day (loading withheld), the light days carry all the unloaded work.
         wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
@@ -109,7 +111,7 @@ def sessions(
             todays = [
                 _on(ctx, p, day_type, excl, limits, undulating) for p in ordered(ctx, members)
             ]
-            dosed = [dosing.item(p, kind, day_type) for p in todays]
+            dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
             dosed = loads.apply(dosed, current_loads, ctx.cat)
             items, left = budget.fit(
                 ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
@@ -135,6 +137,20 @@ def _warm_up(ctx: Context) -> dict[str, Any]:
         return {}
     minutes, _, rule = min(given)
     return {"warm_up_minutes": minutes, "warm_up_rule": rule}
+
+
+def _dosed(
+    dosing: Dosing,
+    memo: dict[tuple[object, ...], Item],
+    p: Planned,
+    kind: SessionKind,
+    day_type: DayType | None,
+) -> Item:
+    sub = p.substitutes_for
+    key = (p.exercise.id, p.phase, tuple(p.because), sub and sub.exercise, kind, day_type)
+    if key not in memo:
+        memo[key] = dosing.item(p, kind, day_type)
+    return memo[key]
 
 
 def _on(

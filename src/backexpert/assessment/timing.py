@@ -9,6 +9,8 @@ the client's time, not a stopwatch.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .prescription import Item
 
 CHANGEOVER_S = 30
@@ -23,17 +25,37 @@ def reps_high(reps: str) -> int:
 
 def rep_seconds(i: Item) -> int:
     """Seconds one rep takes: the hold, else the tempo, else about 4 s."""
-    if i.hold_s:
-        return i.hold_s
-    return sum(int(x) for x in i.tempo.split("-")) if i.tempo else SECONDS_PER_REP
+    return _rep_seconds(i.hold_s, i.tempo)
 
 
 def item_seconds(i: Item) -> int:
     """Seconds an item takes, warm-up sets, rests, sides and the change to the next included."""
-    per_rep = rep_seconds(i)
-    work = i.sets * reps_high(i.reps) * per_rep + i.rest_s * max(i.sets - 1, 0)
-    warm = sum(w.reps * per_rep + WARMUP_REST_S for w in i.warmup)
-    return (work + warm) * (2 if i.per_side else 1) + CHANGEOVER_S
+    warmup = tuple(w.reps for w in i.warmup)
+    return _seconds(i.sets, i.reps, i.hold_s, i.tempo, i.rest_s, i.per_side, warmup)
+
+
+# The composer times the same few doses over and over while it fits a week: remember them.
+@lru_cache(maxsize=4096)
+def _rep_seconds(hold_s: int | None, tempo: str | None) -> int:
+    if hold_s:
+        return hold_s
+    return sum(int(x) for x in tempo.split("-")) if tempo else SECONDS_PER_REP
+
+
+@lru_cache(maxsize=4096)
+def _seconds(
+    sets: int,
+    reps: str,
+    hold_s: int | None,
+    tempo: str | None,
+    rest_s: int,
+    per_side: bool,
+    warmup: tuple[int, ...],
+) -> int:
+    per_rep = _rep_seconds(hold_s, tempo)
+    work = sets * reps_high(reps) * per_rep + rest_s * max(sets - 1, 0)
+    warm = sum(r * per_rep + WARMUP_REST_S for r in warmup)
+    return (work + warm) * (2 if per_side else 1) + CHANGEOVER_S
 
 
 def minutes(seconds: int) -> float:
