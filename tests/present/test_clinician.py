@@ -190,7 +190,6 @@ def test_precaution_rules_cite_real_references() -> None:
         assert "domain reference 2 §" in r.source, r.id
 
 
-@pytest.mark.xfail(strict=False, reason="sources are being rewritten on the rules branch")
 @pytest.mark.parametrize("source", ["example:desk-worker", "example:strength-athlete"])
 def test_every_cited_source_is_a_real_reference(source: str) -> None:
     p = readers.prescription(source)
