@@ -12,13 +12,11 @@ import argparse
 import gc
 import platform
 import random
-import resource
 import statistics
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from backexpert import assessment
@@ -40,6 +38,7 @@ from backexpert.clinical.words import (
     Side,
 )
 from backexpert.errors import BackExpertError
+from backexpert.explain.impact import rss_mb
 
 P50_TARGET_MS = 5.0
 GROWTH_TARGET_MB = 20.0
@@ -95,17 +94,6 @@ def make_intake(rng: random.Random, i: int) -> Intake:
         },
     }
     return Intake.model_validate(data)
-
-
-def rss_mb() -> float:
-    """Resident memory now (VmRSS), or the peak where /proc is missing."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def _timed(fn: Callable[[Any], object], inputs: Sequence[Any]) -> list[float]:

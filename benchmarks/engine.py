@@ -18,7 +18,6 @@ import statistics
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 from backexpert.assessment import rule_base
@@ -39,6 +38,7 @@ from backexpert.clinical.words import (
     Sex,
     Side,
 )
+from backexpert.explain.impact import rss_mb
 from backexpert.knowledge.engine import DurableEngine
 from backexpert.knowledge.explanation import Inference
 from backexpert.knowledge.oracle import Oracle
@@ -96,16 +96,6 @@ def make_intake(rng: random.Random, i: int) -> Intake:
         },
     }
     return Intake.model_validate(data)
-
-
-def rss_mb() -> float:
-    """Resident memory now (VmRSS from /proc; 0 where there is none)."""
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _timed(fn: Callable[[Facts], Inference], clients: Sequence[Facts]) -> tuple[list[float], float]:

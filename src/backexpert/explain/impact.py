@@ -20,6 +20,7 @@ import datetime as dt
 import multiprocessing
 import os
 import resource
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -183,7 +184,8 @@ def rss_mb() -> float:
         for line in status.read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # pragma: no cover
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # pragma: no cover
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # pragma: no cover
 
 
 @dataclass
