@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from .prescription_view import SessionGroup
 
 CUES_ON_A_CARD = 3
-CHANGEOVER_S = 30  # moving to the next exercise and setting up
 
 
 class Part(BaseModel):
@@ -143,10 +142,12 @@ def cards(groups: list[SessionGroup], daily: list[Item]) -> list[Card]:
     return out
 
 
-def _minutes(items: list[Item], given: object = None) -> int:
+def session_minutes(items: list[Item], given: object = None) -> int:
+    """A session's minutes: the composer's, or (older documents) estimated from its items, whose
+    time already includes the change to the next exercise."""
     if isinstance(given, int | float) and given > 0:
         return round(given)
-    secs = sum(words.item_seconds(i) + CHANGEOVER_S for i in items)
+    secs = sum(words.item_seconds(i) for i in items)
     return words.session_minutes(secs) if items else 0
 
 
@@ -158,7 +159,7 @@ def plans(
         SessionPlan(
             anchor=g.anchor,
             title=g.title("handout"),
-            minutes=_minutes(g.items, g.minutes),
+            minutes=session_minutes(g.items, g.minutes),
             entries=[Entry(number=numbers[i.exercise], name=i.name) for i in g.items],
         )
         for g in groups
@@ -169,7 +170,7 @@ def plans(
             SessionPlan(
                 anchor="daily",
                 title="Every day: a few minutes, for example before work",
-                minutes=_minutes(daily),
+                minutes=session_minutes(daily),
                 entries=[Entry(number=numbers[i.exercise], name=i.name) for i in daily],
             )
         )
@@ -181,10 +182,10 @@ def calendar(p: Prescription, groups: list[SessionGroup]) -> list[DayPlan]:
     minutes: dict[Day, int] = {}
     for g in groups:
         for d in g.days:
-            minutes[d] = _minutes(g.items, g.minutes)
+            minutes[d] = session_minutes(g.items, g.minutes)
     kinds = {s.day: s.intensity for s in p.sessions}
     types = {s.day: getattr(s, "day_type", None) for s in p.sessions}
-    daily = _minutes(p.daily) if p.daily else 0
+    daily = session_minutes(p.daily) if p.daily else 0
     labels = {"intense": "Strength", "light": "Light", "rest": "Rest"}
     return [
         DayPlan(

@@ -671,8 +671,7 @@ class PrescriptionView:
                 repeat = shown.get(i.exercise) == key
                 shown.setdefault(i.exercise, key)
                 rows.append(self._row(i, n, repeat))
-            secs = sum(words.item_seconds(i) + handout.CHANGEOVER_S for i in items)
-            minutes = round(given) if given else words.session_minutes(secs) if items else 0
+            minutes = handout.session_minutes(items, given)
             out.append(
                 ProgramPart(anchor=anchor, title=title, minutes=minutes, rows=rows, left_out=left)
             )
