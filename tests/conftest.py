@@ -42,6 +42,10 @@ settings.load_profile(
 
 _databases = itertools.count()
 
+# The compiled-rulebook cache of this test run (inherited by the CLI processes tests start),
+# never the user's: every run compiles the rules it tests at least once.
+os.environ.setdefault("BACKEXPERT_CACHE_DIR", tempfile.mkdtemp(prefix="backexpert-cache-"))
+
 
 @pytest.fixture(autouse=True)
 def _private_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -64,3 +64,21 @@ def test_the_version_is_the_project_s() -> None:
 
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     assert project["project"]["version"] == backexpert.VERSION
+
+
+def test_a_json_assessment_loads_no_renderer() -> None:
+    """`assess --format json` is the cold-start path: no Jinja, no documents, no store."""
+    from pathlib import Path
+
+    example = Path(__file__).parents[1] / "examples" / "desk-worker.yaml"
+    code = (
+        "import sys; from backexpert.cli import main; sys.argv = ['backexpert', 'assess', "
+        f"{str(example)!r}, '--format', 'json']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('jinja2', 'weasyprint', "
+        "'sqlalchemy', 'backexpert.present', 'backexpert.store', 'backexpert.progression'))), "
+        "file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("{")
+    assert done.stderr.strip().splitlines()[-1] == "[]"

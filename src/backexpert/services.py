@@ -25,7 +25,6 @@ from .assessment.prescription import Prescription
 from .clinical.catalogue import Catalogue
 from .clinical.intake import Intake
 from .errors import InputError, IntakeError, Problem, StoreError
-from .present.prescription_view import Kind, PrescriptionView
 
 if TYPE_CHECKING:
     from .explain.impact import ClientResult, RuleSource
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
         WhatIfOption,
         WhyNotAnswer,
     )
+    from .present.prescription_view import Kind
     from .progression.logbook import SessionLog
     from .progression.report import ProgressReport
     from .store import ClientRecord, Store
@@ -153,6 +153,7 @@ def render(
 ) -> str:
     """One document of a prescription as HTML: the clinician report or the client handout."""
     from .present import html
+    from .present.prescription_view import PrescriptionView
 
     return html.render_html(PrescriptionView(prescription, kind, day, clinician, trace=trace))
 
@@ -161,6 +162,8 @@ def render_documents(
     prescription: Prescription, wanted: Documents, clinician: str | None = None
 ) -> list[tuple[Path, str | bytes]]:
     """Every document asked for, rendered: (path, content) pairs ready to write."""
+    if not wanted.wanted():
+        return []  # before importing the renderer: a JSON-only assessment never loads Jinja
     from .present import html
 
     who = wanted.clinician or clinician
@@ -180,10 +183,10 @@ def render_documents(
 
 def write_documents(rendered: Iterable[tuple[Path, str | bytes]]) -> list[Path]:
     """Write rendered documents atomically; the paths written."""
-    from .present import html
-
     written = []
     for path, content in rendered:
+        from .present import html
+
         html.write(path, content)
         written.append(path)
     return written

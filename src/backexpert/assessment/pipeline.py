@@ -19,7 +19,7 @@ from ..clinical.catalogue import Catalogue
 from ..clinical.intake import Intake
 from ..clinical.plans import PLAN_FILE, PlanBook
 from ..clinical.plans import load as load_plans
-from ..knowledge import compiler
+from ..knowledge import cache, compiler
 from ..knowledge.engine import DurableEngine, Evaluator
 from ..knowledge.rules import Rulebook
 from . import actions
@@ -70,7 +70,7 @@ _lock = threading.Lock()
 @lru_cache(maxsize=8)
 def _rule_base(directory: str | None) -> RuleBase:
     root = Path(directory) if directory is not None else shipped.rules_directory()
-    rulebook, cat, plans = compile_rulebook(root)
+    rulebook, cat, plans = cache.load_or_build("assessment", root, lambda: compile_rulebook(root))
     return RuleBase(rulebook, cat, DurableEngine(rulebook), plans, shipped.is_shipped(directory))
 
 

@@ -21,7 +21,7 @@ from .. import shipped
 from ..clinical import catalogue as catalogue_mod
 from ..clinical.catalogue import Catalogue
 from ..clinical.words import Indicator
-from ..knowledge import compiler
+from ..knowledge import cache, compiler
 from ..knowledge.engine import DurableEngine, Evaluator
 from ..knowledge.explanation import Inference, RuleInfo
 from ..knowledge.rules import Rulebook
@@ -64,11 +64,15 @@ class RuleBase:
 _lock = threading.Lock()
 
 
+def _compile(root: Path) -> tuple[Rulebook, Catalogue]:
+    cat = catalogue_mod.load(root / shipped.CATALOGUE_FILE)
+    return compiler.load_directory(root / shipped.PROGRESSION_DIR, vocabulary(cat)), cat
+
+
 @lru_cache(maxsize=4)
 def _rule_base(directory: str | None) -> RuleBase:
     root = Path(directory) if directory is not None else shipped.rules_directory()
-    cat = catalogue_mod.load(root / shipped.CATALOGUE_FILE)
-    rulebook = compiler.load_directory(root / shipped.PROGRESSION_DIR, vocabulary(cat))
+    rulebook, cat = cache.load_or_build("progression", root, lambda: _compile(root))
     return RuleBase(rulebook, cat, DurableEngine(rulebook))
 
 
