@@ -162,7 +162,7 @@ Kilograms = Annotated[FiniteFloat, AfterValidator(_centigrams)]
 class Model(BaseModel):
     """A strict, frozen pydantic model that refuses unknown fields."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Sparse(Model):

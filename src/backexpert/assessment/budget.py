@@ -83,17 +83,13 @@ def _without_twins(cat: Catalogue, items: list[Item], left: list[LeftOut]) -> li
     """One variant of each exercise: a later variant of an item already held is left out."""
     kept: list[Item] = []
     for i in items:
-        twin = next((k for k in kept if _twins(cat, k.exercise, i.exercise)), None)
+        twin = next((k for k in kept if cat.twins(k.exercise, i.exercise)), None)
         if twin is None:
             kept.append(i)
         else:
             reason = f"a variant of {twin.name}, already in this session"
             left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=[]))
     return kept
-
-
-def _twins(cat: Catalogue, a: str, b: str) -> bool:
-    return a in cat and b in cat and (b in cat[a].variants() or a in cat[b].variants())
 
 
 def _reasons(i: Item, items: list[Item], budget: Budget) -> set[str]:

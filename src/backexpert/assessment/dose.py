@@ -117,7 +117,12 @@ class Dosing:
         for rule_id, lim in self.ctx.c.limits:
             if lim.effort is not None and values["effort"] > lim.effort:
                 change("effort", lim.effort, rule_id)
-        item = Item(
+        per_side = d.per_side and not (self._side and Tag.one_arm in e.tags)
+        seconds = timing.dose_seconds(
+            values["sets"], values["reps"], d.hold_s, values["tempo"], d.rest_s, per_side
+        )
+        # Built once with its minutes: an item is the composer's most frequent object.
+        return Item(
             exercise=e.id,
             name=e.name,
             pattern=e.pattern,
@@ -126,7 +131,7 @@ class Dosing:
             sets=values["sets"],
             reps=values["reps"],
             hold_s=d.hold_s,
-            per_side=d.per_side and not (self._side and Tag.one_arm in e.tags),
+            per_side=per_side,
             tempo=values["tempo"],
             effort=values["effort"],
             rest_s=d.rest_s,
@@ -136,8 +141,8 @@ class Dosing:
             substitutes_for=p.substitutes_for,
             purpose=" ".join(e.purpose.split()),
             side=self._side if Tag.one_arm in e.tags else None,
+            minutes=timing.minutes(seconds),
         )
-        return timed(item)
 
 
 def timed(item: Item) -> Item:

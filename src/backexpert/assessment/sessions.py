@@ -104,13 +104,11 @@ def sessions(
     for kind, days in ((SessionKind.intense, week.intense), (SessionKind.light, week.light)):
         # With no intense day (loading withheld), the light days carry all the unloaded work.
         wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
-        members = [p for p in planned.values() if p.sessions & wanted]
+        members = ordered(ctx, [p for p in planned.values() if p.sessions & wanted])
         for day in days:
             day_type = types.get(day) if kind is SessionKind.intense else None
             # A day's variation takes the place of the exercise it varies.
-            todays = [
-                _on(ctx, p, day_type, excl, limits, undulating) for p in ordered(ctx, members)
-            ]
+            todays = [_on(ctx, p, day_type, excl, limits, undulating) for p in members]
             dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
             dosed = loads.apply(dosed, current_loads, ctx.cat)
             items, left = budget.fit(

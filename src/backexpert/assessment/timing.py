@@ -31,7 +31,7 @@ def rep_seconds(i: Item) -> int:
 def item_seconds(i: Item) -> int:
     """Seconds an item takes, warm-up sets, rests, sides and the change to the next included."""
     warmup = tuple(w.reps for w in i.warmup)
-    return _seconds(i.sets, i.reps, i.hold_s, i.tempo, i.rest_s, i.per_side, warmup)
+    return dose_seconds(i.sets, i.reps, i.hold_s, i.tempo, i.rest_s, i.per_side, warmup)
 
 
 # The composer times the same few doses over and over while it fits a week: remember them.
@@ -43,15 +43,16 @@ def _rep_seconds(hold_s: int | None, tempo: str | None) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _seconds(
+def dose_seconds(
     sets: int,
     reps: str,
     hold_s: int | None,
     tempo: str | None,
     rest_s: int,
     per_side: bool,
-    warmup: tuple[int, ...],
+    warmup: tuple[int, ...] = (),
 ) -> int:
+    """Seconds a dose takes (see `item_seconds`), from its fields."""
     per_rep = _rep_seconds(hold_s, tempo)
     work = sets * reps_high(reps) * per_rep + rest_s * max(sets - 1, 0)
     warm = sum(r * per_rep + WARMUP_REST_S for r in warmup)

@@ -41,8 +41,15 @@ class Subject:
     intake: Intake
     scores: Scores
 
+    def __post_init__(self) -> None:
+        # Each condition fact reads its own code: index them once (the first of a code counts).
+        by_code: dict[ConditionCode, Condition] = {}
+        for c in self.intake.conditions:
+            by_code.setdefault(c.code, c)
+        object.__setattr__(self, "_conditions", by_code)
+
     def condition(self, code: ConditionCode) -> Condition | None:
-        return next((c for c in self.intake.conditions if c.code is code), None)
+        return self._conditions.get(code)  # type: ignore[attr-defined,no-any-return]
 
 
 Read = Callable[[Subject], FactValue | None]

@@ -154,6 +154,8 @@ class Catalogue:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.exercises})
         object.__setattr__(self, "_rank", {e.id: i for i, e in enumerate(self.exercises)})
         object.__setattr__(self, "_selected", {})
+        twins = {(e.id, v) for e in self.exercises for v in e.variants() if v in self}
+        object.__setattr__(self, "_twins", frozenset(twins | {(b, a) for a, b in twins}))
 
     def __getitem__(self, exercise_id: str) -> Exercise:
         return self._by_id[exercise_id]  # type: ignore[attr-defined,no-any-return]
@@ -168,6 +170,10 @@ class Catalogue:
         """A short hash of every exercise as validated: rule checks depend on all of it."""
         blob = json.dumps([e.model_dump(mode="json") for e in self.exercises], sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def twins(self, a: str, b: str) -> bool:
+        """Whether two exercises are one in another form (either is a variant of the other)."""
+        return (a, b) in self._twins  # type: ignore[attr-defined]
 
     def rank(self, exercise_id: str) -> int:
         return self._rank[exercise_id]  # type: ignore[attr-defined,no-any-return]
