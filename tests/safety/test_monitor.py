@@ -189,3 +189,47 @@ def test_the_shipped_catalogue_agrees_with_the_classification() -> None:
     from backexpert.safety import disagreements
 
     assert disagreements(assessment.rule_base().catalogue) == []
+
+
+def test_a_resting_pressure_of_160_keeps_loaded_work_at_60_percent_1rm() -> None:
+    """Reference 2, section 9: 160-179/100-109 allows 60 % 1RM or less (15 at RPE 5 is 60 %)."""
+    intake = make_intake(
+        vitals={"resting_systolic": 165, "resting_diastolic": 95},
+        questionnaires={
+            "parq_plus": {
+                "general": ["yes", "no", "no", "no", "no", "no", "no"],
+                "follow_up": {"hypertension": ["no", "no"]},
+            }
+        },
+    )
+    p = assessment.assess(intake)
+    loaded = [i for s in p.sessions for i in s.items if i.loaded and i.exercise != "farmers_carry"]
+    assert loaded and all(i.reps == "15" and i.effort <= 5 for i in loaded)
+    assert _violations(p, intake) == set()
+    heavier = _with_items(p, {"reps": "12-15"})  # 12 at RPE 5 is 17 RM: about 64 % 1RM
+    found = [v for v in safety.violations(heavier, intake) if v.invariant == "dose.intensity"]
+    assert found and "64% 1RM > 60%" in found[0].message
+
+
+def test_a_carry_is_one_timed_walk_a_set() -> None:
+    intake = make_intake(
+        client={"name": "Older Client", "age": 70, "sex": "female", "occupation": "desk"},
+        conditions=[{"code": "rotator_cuff_repair", "weeks_since": 8, "side": "left"}],
+    )
+    p = assessment.assess(intake)
+    carries = [i for s in p.sessions for i in s.items if i.exercise == "suitcase_carry"]
+    assert carries and all(i.reps == "1" and i.hold_s == 30 for i in carries)
+    assert _violations(p, intake) == set()
+    day = next(s for s in p.sessions if any(i.exercise == "suitcase_carry" for i in s.items))
+    items = [
+        i.model_copy(update={"reps": "10-15"}) if i.exercise == "suitcase_carry" else i
+        for i in day.items
+    ]
+    broken = p.model_copy(
+        update={
+            "sessions": [
+                s.model_copy(update={"items": items}) if s is day else s for s in p.sessions
+            ]
+        }
+    )
+    assert "dose.carry" in _violations(broken, intake)

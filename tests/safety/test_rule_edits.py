@@ -130,6 +130,9 @@ EDITS: dict[str, Edit] = {
     ),
     "no youth rule": _delete("ageing.youth"),
     "deadlift loses its breath-hold tag": _exercise("deadlift", "breath_hold, ", ""),
+    "resting 160/100 without its sets of 15": _replace(
+        "general_health.yaml", '      - dose: {loaded: true, reps: "15"}\n', ""
+    ),
 }
 
 

@@ -2,9 +2,9 @@
 
 The catalogue's default dose is the start. Of all `dose` settings that select the exercise, the
 most conservative replaces the default (fewer sets, a lighter rep range, a slower tempo, a lower
-effort), and a rep range never becomes heavier than the default; then the most restrictive
-`cap` for that kind of session and any program-wide effort limit apply. Every change names the
-rule that made it.
+effort), and a rep range never becomes heavier than the default nor applies to a timed carry
+(one rep held for its seconds); then the most restrictive `cap` for that kind of session and any
+program-wide effort limit apply. Every change names the rule that made it.
 """
 
 from __future__ import annotations
@@ -90,6 +90,8 @@ class Dosing:
                 )
                 values[name] = value
 
+        # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
+        carried = bool(d.hold_s) and rep_bounds(d.reps) == (1, 1)
         doses = [
             (r, x)
             for r, x in self._doses.get(e.id, [])
@@ -100,6 +102,8 @@ class Dosing:
             if not options:
                 continue
             rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
+            if name == "reps" and carried:
+                continue
             # A rep range is a load prescription (8-12 RM): never heavier than the default.
             if name != "reps" or conservative(value) < conservative(values["reps"]):
                 change(name, value, rule)

@@ -119,6 +119,8 @@ class Cap:
     loaded_only: bool = False
     patterns: frozenset[Pattern] = frozenset()
 
+    percent_1rm: int | None = None  # the heaviest set a rep range allows, by the effort
+
     def applies(self, p: Profile) -> bool:
         """Whether this cap bounds the exercise, as the monitor classifies it."""
         if self.loaded_only and not p.loaded:
@@ -126,6 +128,16 @@ class Cap:
         if self.patterns and p.pattern not in self.patterns:
             return False
         return not self.loads or bool(self.loads & p.loads)
+
+
+# Reference 2, section 9 [choice]: 160-179/100-109 mmHg allows resistance at 60 % 1RM or less.
+BP_HIGH_MAX_PERCENT_1RM = 60
+
+
+def heaviest_percent_1rm(reps: str, effort: int) -> float:
+    """The %1RM of the heaviest set a dose allows: its fewest reps, with 10 - RPE in reserve."""
+    fewest = int(reps.replace("–", "-").split("-")[0])
+    return epley_percent(fewest + 10 - effort)
 
 
 @dataclass
@@ -591,7 +603,14 @@ def _blood_pressure(i: Intake, out: Expectations) -> None:
         out.forbid("high blood pressure", T.breath_hold)
         out.caps.append(Cap("high blood pressure", effort=6, loaded_only=True))
     if sys_ >= 160 or dia >= 100:
-        out.caps.append(Cap("resting blood pressure 160/100 or more", effort=5, loaded_only=True))
+        out.caps.append(
+            Cap(
+                "resting blood pressure 160/100 or more",
+                effort=5,
+                loaded_only=True,
+                percent_1rm=BP_HIGH_MAX_PERCENT_1RM,
+            )
+        )
     parq = i.questionnaires.parq_plus
     answered = (
         parq is not None and parq.follow_up is not None and parq.follow_up.hypertension is not None

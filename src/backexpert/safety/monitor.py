@@ -21,7 +21,7 @@ from ..assessment.prescription import CLINICIAN, Item, Prescription
 from ..assessment.timing import item_seconds
 from ..assessment.week import gaps_hours
 from ..clinical.intake import Intake
-from ..clinical.words import LOAD_LEVELS, Phase, Side, Tag, Urgency
+from ..clinical.words import LOAD_LEVELS, Pattern, Phase, Side, Tag, Urgency
 from ..errors import SafetyError
 from .classification import EXERCISES, Profile
 from .expectations import (
@@ -31,6 +31,7 @@ from .expectations import (
     Expectations,
     epley_percent,
     expectations,
+    heaviest_percent_1rm,
 )
 
 OTHER_ARM = {Side.left: Side.right, Side.right: Side.left}
@@ -110,6 +111,17 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
                     )
             if c.sets is not None and i.sets > c.sets:
                 bad("dose.sets", f"{where}: {i.exercise} has {i.sets} sets > {c.sets} ({c.reason})")
+            if c.percent_1rm is not None and profile.pattern is not Pattern.carry:
+                heaviest = heaviest_percent_1rm(i.reps, i.effort)
+                if heaviest > c.percent_1rm + 0.05:
+                    bad(
+                        "dose.intensity",
+                        f"{where}: {i.exercise} {i.reps} at RPE {i.effort} reaches about "
+                        f"{heaviest:.0f}% 1RM > {c.percent_1rm}% ({c.reason})",
+                    )
+        if profile.pattern is Pattern.carry and i.hold_s and i.reps.strip() != "1":
+            # A carry is dosed by its time: a rep range would repeat every 30 s walk.
+            bad("dose.carry", f"{where}: {i.exercise} as {i.reps} carries of {i.hold_s} s a set")
         if want.clearance and i.effort > CLEARANCE_MAX_EFFORT:
             bad(
                 "clearance.effort",
