@@ -839,7 +839,7 @@ class PrescriptionView:
                     name=ph.name,
                     focus=ph.focus,
                     dose=ph.dose,
-                    next="; ".join(ph.milestones),
+                    next=_sentences(ph.milestones),
                     deloads=", ".join(str(w) for w in ph.deload_weeks),
                     because=ph.because,
                     plain=f"{span}: {ph.plain or ph.focus}{effort}{easy}",
@@ -919,3 +919,8 @@ class PrescriptionView:
 
 
 _WITH_PAIN_GUIDE = frozenset({AdviceTopic.movement.value, AdviceTopic.pain_monitoring.value})
+
+
+def _sentences(parts: list[str]) -> str:
+    """Milestones as one text: each a sentence of its own (no "form.; Pain")."""
+    return " ".join(p if p.rstrip().endswith((".", "!", "?")) else p.rstrip() + "." for p in parts)
