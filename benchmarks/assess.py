@@ -40,7 +40,8 @@ from backexpert.clinical.words import (
 from backexpert.errors import BackExpertError
 from backexpert.explain.impact import rss_mb
 
-P50_TARGET_MS = 5.0
+P50_TARGET_MS = 5.0  # the regression guard `make bench` fails on
+ISSUE_P50_MS = 1.2  # issue 8's target, set before time, plans, loads and edits: not met yet
 GROWTH_TARGET_MB = 20.0
 
 
@@ -147,7 +148,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     p50, p99 = _percentile(latencies, 0.50), _percentile(latencies, 0.99)
     print()
     print(f"assessments/second   {len(intakes) / elapsed:8.1f}")
-    print(f"latency p50          {p50:8.2f} ms   (target <= {P50_TARGET_MS:.0f} ms)")
+    met = "met" if p50 <= ISSUE_P50_MS else "NOT MET"
+    print(
+        f"latency p50          {p50:8.2f} ms   (guard <= {P50_TARGET_MS:.0f} ms; "
+        f"issue 8 target <= {ISSUE_P50_MS} ms: {met})"
+    )
     print(f"latency p99          {p99:8.2f} ms")
     print(f"latency max          {max(latencies):8.2f} ms")
     print(f"engine-only p50      {_percentile(engine_only, 0.50):8.2f} ms")
