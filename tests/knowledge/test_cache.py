@@ -139,3 +139,15 @@ def test_an_edited_rule_base_is_never_served_stale(store: Path, rules: Path) -> 
     assert after.rulebook.version != before.rulebook.version
     again = pipeline._rule_base.__wrapped__(str(rules))
     assert again.rulebook.version == after.rulebook.version
+
+
+def test_no_home_directory_means_no_cache(rules: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(cache.ENV, raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def homeless() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(Path, "home", homeless)
+    assert cache.directory() is None
+    assert cache.load_or_build("assessment", rules, Builds()) == {"build": 1}
