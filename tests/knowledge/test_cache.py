@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from backexpert import shipped
+from backexpert import documents, shipped
 from backexpert.assessment import pipeline
 from backexpert.errors import RuleSetError
 from backexpert.knowledge import cache
@@ -151,3 +151,23 @@ def test_no_home_directory_means_no_cache(rules: Path, monkeypatch: pytest.Monke
     monkeypatch.setattr(Path, "home", homeless)
     assert cache.directory() is None
     assert cache.load_or_build("assessment", rules, Builds()) == {"build": 1}
+
+
+def test_only_the_rule_files_make_the_key(store: Path, rules: Path) -> None:
+    """Anything else in the directory, however large, is never read to make the key."""
+    build = Builds()
+    cache.load_or_build("assessment", rules, build)
+    with (rules / "notes.bin").open("wb") as f:
+        f.truncate(8 * 1024**3)  # sparse: 8 GB that would take minutes to hash
+    (rules / "deep" / "er").mkdir(parents=True)
+    (rules / "deep" / "er" / "x.yaml").write_text("ignored: true\n")
+    assert cache.load_or_build("assessment", rules, build) == {"build": 1}
+
+
+def test_a_rule_file_too_large_to_compile_is_left_to_the_compiler(store: Path, rules: Path) -> None:
+    with (rules / "huge.yaml").open("wb") as f:
+        f.truncate(documents.MAX_BYTES + 1)
+    build = Builds()
+    cache.load_or_build("assessment", rules, build)
+    cache.load_or_build("assessment", rules, build)
+    assert build.calls == 2 and not list(store.glob("*.pickle"))

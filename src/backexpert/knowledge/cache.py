@@ -1,8 +1,8 @@
 """The compiled-rulebook cache: a rule directory compiled once, reused by the next process.
 
-Parsing and checking some 300 kB of rule YAML costs a cold start about 0.15 s; unpickling what it
+Parsing and checking some 300 kB of rule YAML costs a cold start about 0.1 s; unpickling what it
 compiled to costs 3 ms. An entry's key is the SHA-256 of everything the compilation depends on:
-the bytes and names of every file under the rule directory, the directory's own path, the
+the bytes and names of the directory's YAML files (and its folders'), its own path, the
 package's source files (by size and modification time, as Python keys its own bytecode cache),
 and the Python and pydantic versions. Any change is a miss, never a stale hit; a damaged or
 unreadable entry is a miss too, and a rule base that does not compile is never stored.
@@ -26,6 +26,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar, cast
+
+from ..documents import MAX_BYTES
 
 T = TypeVar("T")
 
@@ -59,17 +61,27 @@ def code_signature() -> bytes:
     return digest.digest()
 
 
-def key(kind: str, root: Path) -> str:
-    """The entry name of a rule directory compiled for one pipeline."""
+def key(kind: str, root: Path) -> str | None:
+    """The entry name of a rule directory compiled for one pipeline; None when a file is too big
+    to be a rule file (then the compiler, not the cache, reads it and says so)."""
     import pydantic
 
     digest = hashlib.sha256(_FORMAT)
     digest.update(f"\0{kind}\0{root.resolve()}\0{sys.version}\0{pydantic.VERSION}\0".encode())
     digest.update(code_signature())
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in rule_files(root):
+        if path.stat().st_size > MAX_BYTES:
+            return None
         digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        with path.open("rb") as f:
+            digest.update(hashlib.file_digest(f, "sha256").digest())
     return f"{kind}-{digest.hexdigest()[:40]}.pickle"
+
+
+def rule_files(root: Path) -> list[Path]:
+    """What a pipeline may read from a rule directory: its YAML files and its folders' (the
+    progression rules); nothing else under it, however large, is read to make the key."""
+    return sorted(p for p in [*root.glob("*.yaml"), *root.glob("*/*.yaml")] if p.is_file())
 
 
 def load_or_build(kind: str, root: Path, build: Callable[[], T]) -> T:
@@ -78,9 +90,12 @@ def load_or_build(kind: str, root: Path, build: Callable[[], T]) -> T:
     if where is None:
         return build()
     try:
-        entry = where / key(kind, root)
+        name = key(kind, root)
     except OSError:
         return build()
+    if name is None:
+        return build()
+    entry = where / name
     found = _read(entry)
     if found is not None:
         return cast(T, found)
