@@ -171,3 +171,7 @@ def test_a_rule_file_too_large_to_compile_is_left_to_the_compiler(store: Path, r
     cache.load_or_build("assessment", rules, build)
     cache.load_or_build("assessment", rules, build)
     assert build.calls == 2 and not list(store.glob("*.pickle"))
+
+
+def test_the_largest_rule_file_is_what_the_reader_accepts() -> None:
+    assert cache.LARGEST_FILE == documents.MAX_BYTES

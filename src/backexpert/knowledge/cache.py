@@ -27,13 +27,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar, cast
 
-from ..documents import MAX_BYTES
-
 T = TypeVar("T")
 
 ENV = "BACKEXPERT_CACHE_DIR"
 KEEP = 32  # rule directories edited in a session (tests, `rules impact`) each leave one entry
 _FORMAT = b"backexpert-rulebook-cache/1"
+LARGEST_FILE = 2 * 1024 * 1024  # bytes: what the document reader accepts (documents.MAX_BYTES)
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -61,16 +60,16 @@ def code_signature() -> bytes:
     return digest.digest()
 
 
-def key(kind: str, root: Path) -> str | None:
-    """The entry name of a rule directory compiled for one pipeline; None when a file is too big
-    to be a rule file (then the compiler, not the cache, reads it and says so)."""
+def key(kind: str, root: Path, largest: int = LARGEST_FILE) -> str | None:
+    """The entry name of a rule directory compiled for one pipeline; None when a file is larger
+    than a rule file may be (then the compiler, not the cache, reads it and says so)."""
     import pydantic
 
     digest = hashlib.sha256(_FORMAT)
     digest.update(f"\0{kind}\0{root.resolve()}\0{sys.version}\0{pydantic.VERSION}\0".encode())
     digest.update(code_signature())
     for path in rule_files(root):
-        if path.stat().st_size > MAX_BYTES:
+        if path.stat().st_size > largest:
             return None
         digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
         with path.open("rb") as f:
