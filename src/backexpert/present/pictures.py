@@ -19,12 +19,12 @@ from typing import NamedTuple
 
 from .figures import card_figures
 
-# 240 px of figure (two positions side by side) print 62 mm wide; no picture is taller than
-# MAX_HEIGHT_MM, so a card stays about the same height whatever the exercise, nor wider than
-# the card's picture column (a lying figure drawn wider would cover the card's text).
-MM_PER_PX = 0.26
-MAX_HEIGHT_MM = 27.0
-MAX_WIDTH_MM = 63.0
+# 240 px of figure (two positions side by side) print 43 mm wide, beside the dose on a card half
+# a page wide; no picture is taller than MAX_HEIGHT_MM, so a card stays about the same height
+# whatever the exercise, nor wider than MAX_WIDTH_MM, so the dose keeps room beside it.
+MM_PER_PX = 0.18
+MAX_HEIGHT_MM = 19.0
+MAX_WIDTH_MM = 45.0
 _SIZE = re.compile(r'<svg [^>]*?width="([\d.]+)" height="([\d.]+)"')
 
 
@@ -56,9 +56,10 @@ def picture(exercise_id: str, name: str) -> Picture | None:
     )
 
 
-# Print resolution: 2.8 px per SVG px is about 280 dpi at the printed size; JPEG without chroma
-# subsampling keeps the flat colours and thin lines of a figure clean.
-PRINT_ZOOM = 2.8
+# Print resolution: about 300 dpi at the printed size (px per SVG px = dpi × mm per px / 25.4);
+# JPEG without chroma subsampling keeps the flat colours and thin lines of a figure clean.
+PRINT_DPI = 300
+PRINT_ZOOM = PRINT_DPI * MM_PER_PX / 25.4
 JPEG_QUALITY = 90
 _FIGURE = re.compile(r'(<img class="figure" src=")data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"')
 

@@ -65,6 +65,13 @@ EFFORT_GUIDE = (
     "at the end of a set. Hard means you stop while you could still do 2 or 3 more."
 )
 SPEED_GUIDE = "Move slowly and with control."
+# Said once above the cards; a card says only what differs (its own speed, its own weights).
+USUAL_SPEED = "{guide} Unless a card gives its own speed: {speed}."
+WEIGHT_GUIDE = (
+    "To find your starting weight, add a little weight at a time until the highest number on "
+    "the card feels as hard as the card says."
+)
+HURTS_MORE = "Pain over 5 out of 10?"
 GET_HELP = (
     "Call your physiotherapist if you get new numbness, pins and needles or weakness, or pain "
     "that is much worse and has not settled by the next day."
@@ -398,16 +405,17 @@ def session_minutes(secs: float) -> int:
 
 
 def if_it_hurts(i: Item) -> str:
-    """What to do when an exercise hurts: calm, and specific to the kind of exercise."""
+    """How to make an exercise easier when it hurts more than 5 out of 10 (`HURTS_MORE`, which
+    the card prints before it): short, and specific to the kind of exercise."""
     if i.pattern is Pattern.mobility:
-        easier = "move less far, and more slowly"
+        easier = "Move less far and more slowly"
     elif i.hold_s:
-        easier = "hold for a shorter time"
+        easier = "Hold for a shorter time"
     elif i.loaded:
-        easier = "use a lighter weight, and move less far"
+        easier = "Go lighter and move less far"
     else:
-        easier = "make the movement smaller and slower"
-    return f"If it hurts more than 5 out of 10, {easier}."
+        easier = "Make it smaller and slower"
+    return f"{easier}."
 
 
 def split_list(text: str) -> tuple[str, list[str]]:
