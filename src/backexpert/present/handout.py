@@ -176,15 +176,12 @@ def cards(groups: list[SessionGroup], daily: list[Item]) -> list[Card]:
     return out
 
 
-Line = tuple[str, str]  # a line of a card's dose: the part in bold, then the rest
+def dose_text(c: Card, usual_speed: str) -> str:
+    """A card's dose in a sentence per dose; what the doses share is said once, first.
 
-
-def dose_lines(c: Card, usual_speed: str) -> list[Line]:
-    """A card's dose, a line per dose; what the doses share is said once, in a first line.
-
-    One dose: `2 sets of 10–12 repetitions` `, moderate effort, rest 30 seconds. About 3 min.`
-    Two: `10–12 repetitions` `, moderate effort.`, `Mon:` ` 2 sets, rest 30 seconds, about 3
-    min.`, `Tue, Fri:` ` 1 set, about 2 min.` The usual speed is said above the cards.
+    One dose: `2 sets of 10–12 repetitions, moderate effort, rest 30 seconds. About 3 min.`
+    Two: `10–12 repetitions, moderate effort. Mon: 2 sets, rest 30 seconds, about 3 min. Tue,
+    Fri: 1 set, about 2 min.` The usual speed is said above the cards, not on each.
     """
 
     def clauses(d: Dose, skip: set[str]) -> str:
@@ -197,22 +194,21 @@ def dose_lines(c: Card, usual_speed: str) -> list[Line]:
         return "".join(f" {x}" for x in (speed, load) if x)
 
     if len(c.doses) == 1 or len({d.each for d in c.doses}) > 1:
-        return [
-            (
-                f"{d.label}: {d.how_many}" if d.label else d.how_many,
-                f"{clauses(d, set())}. About {d.minutes} min.{sentences(d, set())}",
-            )
+        return " ".join(
+            f"{d.label + ': ' if d.label else ''}{d.how_many}{clauses(d, set())}. "
+            f"About {d.minutes} min.{sentences(d, set())}"
             for d in c.doses
-        ]
+        )
     fields = {"effort", "rest", "speed", "load"}
     shared = {f for f in fields if len({getattr(d, f) for d in c.doses}) == 1}
     first = c.doses[0]
-    lead = fields - shared  # the lead line says what the doses share
-    lines = [(first.each, f"{clauses(first, lead)}.{sentences(first, lead)}")]
+    lead = fields - shared  # the first sentence says what the doses share
+    said = [f"{first.each}{clauses(first, lead)}.{sentences(first, lead)}"]
     for d in c.doses:
-        body = f" {d.sets}{clauses(d, shared)}, about {d.minutes} min.{sentences(d, shared)}"
-        lines.append((f"{d.label}:", body))
-    return lines
+        said.append(
+            f"{d.label}: {d.sets}{clauses(d, shared)}, about {d.minutes} min.{sentences(d, shared)}"
+        )
+    return " ".join(said)
 
 
 def cues_for(cues: list[str]) -> list[str]:

@@ -815,8 +815,8 @@ class PrescriptionView:
     def hurts_more(self) -> str:
         return words.HURTS_MORE
 
-    def dose_lines(self, card: handout.Card) -> list[handout.Line]:
-        return handout.dose_lines(card, self.usual_speed)
+    def dose_text(self, card: handout.Card) -> str:
+        return handout.dose_text(card, self.usual_speed)
 
     @property
     def weight_guide(self) -> str:
