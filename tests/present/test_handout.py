@@ -237,8 +237,8 @@ def test_a_card_carries_only_its_own_speed_and_weights() -> None:
     """The usual speed and the usual way to find a weight are said once, above the cards."""
     view = readers.view(readers.prescription("example:desk-worker"), "handout")
     page = readers.handout("example:desk-worker")
-    usual = view.usual_speed
-    assert usual and page.count(usual.removeprefix("Speed: ").removesuffix(".")) == 1
+    usual = view.usual_pace
+    assert usual and page.count(wording.pace_words(usual)) == 1
     assert page.count(wording.WEIGHT_GUIDE) == 1
     assert "To find your starting weight, add weight" not in page  # no card repeats it
     assert view.speed_guide in readers.text(page)
@@ -251,6 +251,44 @@ def test_a_card_keeps_a_starting_weight_and_warm_up_of_its_own() -> None:
     assert loaded
     for i in loaded:
         assert f"Start with {i.load_kg:g} kg" in page
+
+
+def test_a_card_says_only_how_its_speed_differs() -> None:
+    usual = (2, 2, 1)
+    assert handout.pace_change((2, 2, 1), usual) == ""
+    assert handout.pace_change(None, usual) == ""
+    assert handout.pace_change((2, 2, 2), usual) == "Pause 2 seconds."
+    assert handout.pace_change((2, 2, 0), usual) == "No pause."
+    assert (
+        handout.pace_change((1, 3, 1), usual)
+        == "Speed: 1 second up, 3 seconds down, pause 1 second."
+    )
+    assert handout.pace_change((1, 3, 0), None) == "Speed: 1 second up, 3 seconds down."
+
+
+def test_doses_that_differ_by_day_say_what_they_share_once() -> None:
+    view = readers.view(readers.prescription("example:desk-worker"), "handout")
+    push_up = next(c for c in view.cards if c.exercise == "scapular_push_up")
+    assert [d.label for d in push_up.doses] == ["Mon", "Tue and Fri"]
+    assert view.dose_text(push_up) == (
+        "10–12 repetitions, moderate effort. Mon: 2 sets, rest 30 seconds, about 3 min. "
+        "Tue and Fri: 1 set, about 2 min."
+    )
+    athlete = readers.view(readers.prescription("example:strength-athlete"), "handout")
+    row = next(c for c in athlete.cards if c.exercise == "barbell_row")
+    text = athlete.dose_text(row)
+    assert text.startswith("Rest 2 minutes. Mon: 3 sets of 6–10 repetitions")
+    assert text.count("rest") == 0 and text.count("Start with") == 3  # each day's own weight
+
+
+def test_long_rests_are_said_in_minutes() -> None:
+    assert [wording.rest_time(n) for n in (30, 90, 120, 180, 150)] == [
+        "30 seconds",
+        "90 seconds",
+        "2 minutes",
+        "3 minutes",
+        "150 seconds",
+    ]
 
 
 def test_a_third_cue_only_when_it_is_short() -> None:

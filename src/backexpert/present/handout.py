@@ -49,6 +49,7 @@ class Dose(Part):
     minutes: int
     effort: str
     speed: str
+    pace: words.Pace | None
     rest: str
     load: str
 
@@ -130,35 +131,36 @@ def _dose(i: Item, label: str) -> Dose:
         minutes=words.minutes_of(words.item_seconds(i)),
         effort=words.effort_short(i.effort),
         speed=words.speed_words(i.tempo),
-        rest=f"rest {words.seconds(i.rest_s)}" if i.sets > 1 and i.rest_s else "",
+        pace=words.pace_of(i.tempo),
+        rest=f"rest {words.rest_time(i.rest_s)}" if i.sets > 1 and i.rest_s else "",
         load=load_words(i),
     )
 
 
 def _label(where: list[str]) -> str:
-    """`Mon`, `Tue, Fri`, `Mon and every day`: the days a dose is for."""
+    """`Mon`, `Tue and Fri`, `Mon, Wed and every day`: the days a dose is for."""
     names = list(dict.fromkeys(where))
-    text = " and ".join(names)
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return text[0].upper() + text[1:]
 
 
 def cards(groups: list[SessionGroup], daily: list[Item]) -> list[Card]:
     """One card per exercise, numbered in the order a client first meets them in the week; an
     exercise on several days is one card, with a dose line per day when the doses differ."""
-    seen: dict[str, list[tuple[str, Item]]] = {}
+    seen: dict[str, list[tuple[list[str], Item]]] = {}
     for g in groups:
         for i in g.items:
-            seen.setdefault(i.exercise, []).append((g.short_days, i))
+            seen.setdefault(i.exercise, []).append(([d.value.capitalize() for d in g.days], i))
     for i in daily:
-        seen.setdefault(i.exercise, []).append(("every day", i))
+        seen.setdefault(i.exercise, []).append((["every day"], i))
     out = []
     for n, uses in enumerate(seen.values(), start=1):
         first = uses[0][1]
-        by_dose: dict[tuple[object, ...], list[tuple[str, Item]]] = {}
+        by_dose: dict[tuple[object, ...], list[tuple[list[str], Item]]] = {}
         for where, i in uses:
             by_dose.setdefault(_dose_key(i), []).append((where, i))
         doses = [
-            _dose(same[0][1], _label([w for w, _ in same]) if len(by_dose) > 1 else "")
+            _dose(same[0][1], _label([d for w, _ in same for d in w]) if len(by_dose) > 1 else "")
             for same in by_dose.values()
         ]
         out.append(
@@ -176,39 +178,38 @@ def cards(groups: list[SessionGroup], daily: list[Item]) -> list[Card]:
     return out
 
 
-def dose_text(c: Card, usual_speed: str) -> str:
+def dose_text(c: Card, usual: words.Pace | None) -> str:
     """A card's dose in a sentence per dose; what the doses share is said once, first.
 
     One dose: `2 sets of 10–12 repetitions, moderate effort, rest 30 seconds. About 3 min.`
     Two: `10–12 repetitions, moderate effort. Mon: 2 sets, rest 30 seconds, about 3 min. Tue,
-    Fri: 1 set, about 2 min.` The usual speed is said above the cards, not on each.
+    Fri: 1 set, about 2 min.` The usual speed is said above the cards; a card says only how
+    its own differs (`Pause 2 seconds.`, or the whole speed).
     """
 
-    def clauses(d: Dose, skip: set[str]) -> str:
-        said = [d.effort if "effort" not in skip else "", d.rest if "rest" not in skip else ""]
-        return "".join(f", {x}" for x in said if x)
+    def clauses(d: Dose, say: set[str]) -> list[str]:
+        return [v for k, v in (("effort", d.effort), ("rest", d.rest)) if k in say and v]
 
-    def sentences(d: Dose, skip: set[str]) -> str:
-        speed = "" if "speed" in skip or d.speed == usual_speed else d.speed
-        load = "" if "load" in skip else d.load
+    def sentences(d: Dose, say: set[str]) -> str:
+        speed = pace_change(d.pace, usual) if "speed" in say else ""
+        load = d.load if "load" in say else ""
         return "".join(f" {x}" for x in (speed, load) if x)
 
-    if len(c.doses) == 1 or len({d.each for d in c.doses}) > 1:
-        return " ".join(
-            f"{d.label + ': ' if d.label else ''}{d.how_many}{clauses(d, set())}. "
-            f"About {d.minutes} min.{sentences(d, set())}"
-            for d in c.doses
-        )
-    fields = {"effort", "rest", "speed", "load"}
+    if len(c.doses) == 1:
+        d = c.doses[0]
+        amount = f"{d.label}: {d.how_many}" if d.label else d.how_many
+        said = ", ".join([amount, *clauses(d, {"effort", "rest"})])
+        return f"{said}. About {d.minutes} min.{sentences(d, {'speed', 'load'})}"
+    fields = {"each", "effort", "rest", "speed", "load"}
     shared = {f for f in fields if len({getattr(d, f) for d in c.doses}) == 1}
     first = c.doses[0]
-    lead = fields - shared  # the first sentence says what the doses share
-    said = [f"{first.each}{clauses(first, lead)}.{sentences(first, lead)}"]
+    lead = ", ".join(([first.each] if "each" in shared else []) + clauses(first, shared))
+    out = [f"{lead[:1].upper()}{lead[1:]}." if lead else "", sentences(first, shared).strip()]
     for d in c.doses:
-        said.append(
-            f"{d.label}: {d.sets}{clauses(d, shared)}, about {d.minutes} min.{sentences(d, shared)}"
-        )
-    return " ".join(said)
+        amount = d.sets if "each" in shared else d.how_many
+        said = ", ".join([amount, *clauses(d, fields - shared), f"about {d.minutes} min"])
+        out.append(f"{d.label}: {said}.{sentences(d, fields - shared)}")
+    return " ".join(x for x in out if x)
 
 
 def cues_for(cues: list[str]) -> list[str]:
@@ -216,19 +217,28 @@ def cues_for(cues: list[str]) -> list[str]:
     return cues[:2] + [c for c in cues[2:CUES_ON_A_CARD] if len(c) <= SHORT_CUE]
 
 
-def usual_speed(cards_: list[Card]) -> str:
-    """The speed most doses share (said once above the cards), or "" when none is shared."""
-    counts = Counter(d.speed for c in cards_ for d in c.doses if d.speed)
-    speed, n = counts.most_common(1)[0] if counts else ("", 0)
-    return speed if n > 1 else ""
+def pace_change(pace: words.Pace | None, usual: words.Pace | None) -> str:
+    """What a card says of its speed: nothing when it is the usual one, only the pause when
+    only the pause differs, else the whole speed."""
+    if pace is None or pace == usual:
+        return ""
+    if usual is not None and pace[:2] == usual[:2]:
+        return f"Pause {words.seconds(pace[2])}." if pace[2] else "No pause."
+    return f"Speed: {words.pace_words(pace)}."
 
 
-def speed_guide(usual: str) -> str:
+def usual_pace(cards_: list[Card]) -> words.Pace | None:
+    """The speed most doses share (said once above the cards), or None when none is shared."""
+    counts = Counter(d.pace for c in cards_ for d in c.doses if d.pace)
+    pace, n = counts.most_common(1)[0] if counts else (None, 0)
+    return pace if n > 1 else None
+
+
+def speed_guide(usual: words.Pace | None) -> str:
     """How to move, said once: the usual speed, if the cards share one."""
-    if not usual:
+    if usual is None:
         return words.SPEED_GUIDE
-    speed = usual.removeprefix("Speed: ").removesuffix(".")
-    return words.USUAL_SPEED.format(guide=words.SPEED_GUIDE, speed=speed)
+    return words.USUAL_SPEED.format(guide=words.SPEED_GUIDE, speed=words.pace_words(usual))
 
 
 def finds_weights(items: list[Item]) -> bool:

@@ -803,20 +803,20 @@ class PrescriptionView:
         return words.REST_DAYS
 
     @cached_property
-    def usual_speed(self) -> str:
+    def usual_pace(self) -> words.Pace | None:
         """The speed most cards share: said once above the cards, not on each."""
-        return handout.usual_speed(self.cards)
+        return handout.usual_pace(self.cards)
 
     @property
     def speed_guide(self) -> str:
-        return handout.speed_guide(self.usual_speed)
+        return handout.speed_guide(self.usual_pace)
 
     @property
     def hurts_more(self) -> str:
         return words.HURTS_MORE
 
     def dose_text(self, card: handout.Card) -> str:
-        return handout.dose_text(card, self.usual_speed)
+        return handout.dose_text(card, self.usual_pace)
 
     @property
     def weight_guide(self) -> str:

@@ -66,7 +66,7 @@ EFFORT_GUIDE = (
 )
 SPEED_GUIDE = "Move slowly and with control."
 # Said once above the cards; a card says only what differs (its own speed, its own weights).
-USUAL_SPEED = "{guide} Unless a card gives its own speed: {speed}."
+USUAL_SPEED = "{guide} Unless a card says otherwise: {speed}."
 WEIGHT_GUIDE = (
     "To find your starting weight, add a little weight at a time until the highest number on "
     "the card feels as hard as the card says."
@@ -364,16 +364,34 @@ def seconds(n: int) -> str:
     return f"{n} {'second' if n == 1 else 'seconds'}"
 
 
+Pace = tuple[int, int, int]  # seconds up, seconds down, seconds of pause
+
+
+def pace_of(tempo: str | None) -> Pace | None:
+    """Tempo `3-1-2-0` (lower-pause-lift-pause) as seconds up, down and paused in all."""
+    if not tempo:
+        return None
+    down, pause_low, up, pause_high = (int(x) for x in tempo.split("-"))
+    return up, down, pause_low + pause_high
+
+
+def pace_words(pace: Pace) -> str:
+    """`2 seconds up, 3 seconds down, pause 1 second`."""
+    up, down, pause = pace
+    return f"{seconds(up)} up, {seconds(down)} down" + (
+        f", pause {seconds(pause)}" if pause else ""
+    )
+
+
 def speed_words(tempo: str | None) -> str:
     """Tempo in a client's words: `Speed: 2 seconds up, 3 seconds down, pause 1 second.`"""
-    if not tempo:
-        return ""
-    down, pause_low, up, pause_high = (int(x) for x in tempo.split("-"))
-    parts = [f"{seconds(up)} up", f"{seconds(down)} down"]
-    pause = pause_low + pause_high
-    if pause:
-        parts.append(f"pause {seconds(pause)}")
-    return "Speed: " + ", ".join(parts) + "."
+    pace = pace_of(tempo)
+    return f"Speed: {pace_words(pace)}." if pace else ""
+
+
+def rest_time(n: int) -> str:
+    """A rest a client times: `30 seconds`, `90 seconds`, `2 minutes`."""
+    return f"{n // 60} minutes" if n >= 120 and n % 60 == 0 else seconds(n)
 
 
 def effort_short(rpe: int) -> str:
