@@ -584,3 +584,24 @@ def test_the_shared_stylesheet_is_parsed_once_per_process() -> None:
     after = report.shared_stylesheet.cache_info()
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
     assert "<style data-shared>" in page  # the HTML stays whole: a browser needs its style
+
+
+def test_fonts_are_loaded_once_per_thread() -> None:
+    import threading
+
+    mine = report.font_config()
+    assert report.font_config() is mine
+    other: list[object] = []
+    worker = threading.Thread(target=lambda: other.append(report.font_config()))
+    worker.start()
+    worker.join()
+    assert other and other[0] is not mine  # a font map is not shared between threads
+
+
+def test_a_pdf_renders_the_same_the_second_time() -> None:
+    page = report.render_html(_context(_prescription("example:desk-worker"), "handout"))
+    first, second = (
+        [_squeezed(p.extract_text()) for p in PdfReader(io.BytesIO(report.render_pdf(page))).pages]
+        for _ in range(2)
+    )
+    assert first == second

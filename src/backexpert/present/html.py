@@ -13,6 +13,7 @@ import gc
 import os
 import re
 import tempfile
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,13 +100,29 @@ def shared_stylesheet(css: str) -> weasyprint.CSS:
     return weasyprint.CSS(string=css)
 
 
+_FONTS = threading.local()
+
+
+def font_config() -> Any:
+    """Fontconfig and Pango's font map, loaded once per thread: loading them again for every
+    document took a tenth of its time (Pango keeps the fonts it has opened in the map), and a
+    font map is not to be shared between threads (the web app renders in a thread pool)."""
+    config = getattr(_FONTS, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _FONTS.config = FontConfiguration()
+    return config
+
+
 def render_pdf(html: str) -> bytes:
     """Render report HTML to an A4 PDF with WeasyPrint (exercise figures as print images)."""
     import weasyprint  # imported here: it loads Pango, which only PDF output needs
 
     html = pictures.for_print(html)
     # The shared stylesheet goes in parsed; as a user stylesheet it yields to the page's own
-    # styles (the running header), which no rule of it contradicts.
+    # styles (the running header), which no rule of it contradicts. Parsed stylesheets and
+    # fonts are kept; the document is laid out and drawn anew every time.
     shared = _SHARED_STYLE.search(html)
     sheets = [shared_stylesheet(shared.group(1))] if shared else []
     if shared:
@@ -116,7 +133,7 @@ def render_pdf(html: str) -> bytes:
     gc.disable()
     try:
         pdf: bytes = weasyprint.HTML(string=html, url_fetcher=pictures.fetcher()).write_pdf(
-            stylesheets=sheets
+            stylesheets=sheets, font_config=font_config()
         )
     except Exception as exc:  # WeasyPrint raises many kinds; the caller needs one
         raise ReportError(f"PDF rendering failed: {exc}") from exc
