@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from .prescription_view import SessionGroup
 
 # Two cues on every card, a third when it is short (a line of the card): the cards of a typical
-# week then fit a page and a half (issue 12), and the catalogue puts the most important first.
+# week then fit a page and a half (issue 12). The catalogue lists the set-up and the movement
+# first; a third cue is mostly breathing or form, which a long one costs two lines to say.
 CUES_ON_A_CARD = 3
 SHORT_CUE = 56  # letters: about one line of a card at 9 pt
 # From this many reps up `loads.how_to_find` gives the usual way to find a weight (the top of the
@@ -101,8 +102,8 @@ def _dose_key(i: Item) -> tuple[object, ...]:
 
 
 def load_words(i: Item) -> str:
-    """The starting weight (`load_kg`) or how to find it, and the warm-up sets, in plain words;
-    without the usual way to find a weight, which the handout says once."""
+    """The starting weight (`load_kg`) or how to find it, and the warm-up sets, in plain words."""
+    # The usual way to find a weight is said once, above the cards (`WEIGHT_GUIDE`).
     text = words.start_words(i)
     usual = usual_find_weight(i)
     return text.replace(usual, "").strip() if usual else text
@@ -145,8 +146,8 @@ def _label(where: list[str]) -> str:
 
 
 def cards(groups: list[SessionGroup], daily: list[Item]) -> list[Card]:
-    """One card per exercise, numbered in the order a client first meets them in the week; an
-    exercise on several days is one card, with a dose line per day when the doses differ."""
+    """One card per exercise, numbered in the order a client first meets them in the week."""
+    # An exercise on several days is one card, with a dose per day when the doses differ.
     seen: dict[str, list[tuple[list[str], Item]]] = {}
     for g in groups:
         for i in g.items:
@@ -179,13 +180,11 @@ def cards(groups: list[SessionGroup], daily: list[Item]) -> list[Card]:
 
 
 def dose_text(c: Card, usual: words.Pace | None) -> str:
-    """A card's dose in a sentence per dose; what the doses share is said once, first.
-
-    One dose: `2 sets of 10–12 repetitions, moderate effort, rest 30 seconds. About 3 min.`
-    Two: `10–12 repetitions, moderate effort. Mon: 2 sets, rest 30 seconds, about 3 min. Tue,
-    Fri: 1 set, about 2 min.` The usual speed is said above the cards; a card says only how
-    its own differs (`Pause 2 seconds.`, or the whole speed).
-    """
+    """A card's dose in a sentence per dose, what the doses share said once, first."""
+    # One dose: `2 sets of 10–12 repetitions, moderate effort, rest 30 seconds. About 3 min.`
+    # Two: `10–12 repetitions, moderate effort. Mon: 2 sets, rest 30 seconds, about 3 min. Tue
+    # and Fri: 1 set, about 2 min.` The usual speed is said above the cards; a card says only
+    # how its own differs (`Pause 2 seconds.`, or the whole speed).
 
     def clauses(d: Dose, say: set[str]) -> list[str]:
         return [v for k, v in (("effort", d.effort), ("rest", d.rest)) if k in say and v]
@@ -218,8 +217,7 @@ def cues_for(cues: list[str]) -> list[str]:
 
 
 def pace_change(pace: words.Pace | None, usual: words.Pace | None) -> str:
-    """What a card says of its speed: nothing when it is the usual one, only the pause when
-    only the pause differs, else the whole speed."""
+    """What a card says of its speed: nothing, only the pause, or the whole speed."""
     if pace is None or pace == usual:
         return ""
     if usual is not None and pace[:2] == usual[:2]:
@@ -258,8 +256,8 @@ def session_minutes(items: list[Item], given: object = None) -> int:
 def plans(
     groups: list[SessionGroup], daily: list[Item], numbers: dict[str, int]
 ) -> list[SessionPlan]:
-    """Each session (grouped by days) and the daily drills, with their order and length; days
-    with the same order and length but other doses (heavy and light days) share a line."""
+    """Each session (grouped by days) and the daily drills, with their order and length."""
+    # Days with the same order and length but other doses (heavy and light days) share a line.
     same: dict[tuple[object, ...], list[SessionGroup]] = {}
     for g in groups:
         if g.items:

@@ -94,7 +94,8 @@ def render_html(view: PrescriptionView) -> str:
 
 @lru_cache(maxsize=8)
 def shared_stylesheet(css: str) -> weasyprint.CSS:
-    """A stylesheet parsed once per process (parsing it took a tenth of a handout's time)."""
+    """A stylesheet parsed once per process."""
+    # Parsing it for every document took a tenth of a handout's time.
     import weasyprint
 
     return weasyprint.CSS(string=css)
@@ -104,9 +105,10 @@ _FONTS = threading.local()
 
 
 def font_config() -> Any:
-    """Fontconfig and Pango's font map, loaded once per thread: loading them again for every
-    document took a tenth of its time (Pango keeps the fonts it has opened in the map), and a
-    font map is not to be shared between threads (the web app renders in a thread pool)."""
+    """Fontconfig and Pango's font map, loaded once per thread."""
+    # Loading them for every document took a tenth of its time (Pango keeps the fonts it has
+    # opened in the map); a font map is not to be shared between threads, and the web app
+    # renders in a thread pool.
     config = getattr(_FONTS, "config", None)
     if config is None:
         from weasyprint.text.fonts import FontConfiguration

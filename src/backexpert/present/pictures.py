@@ -90,8 +90,8 @@ def printed(url: str) -> tuple[bytes, str] | None:
 
 
 def fetcher() -> Any:
-    """A WeasyPrint URL fetcher serving the figures of `for_print` from memory (a new one per
-    document: WeasyPrint's fetcher keeps state between calls)."""
+    """A WeasyPrint URL fetcher serving the figures of `for_print` from memory."""
+    # A new one per document: WeasyPrint's fetcher keeps state between calls.
     return _fetcher_class()()
 
 

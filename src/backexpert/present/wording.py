@@ -423,8 +423,8 @@ def session_minutes(secs: float) -> int:
 
 
 def if_it_hurts(i: Item) -> str:
-    """How to make an exercise easier when it hurts more than 5 out of 10 (`HURTS_MORE`, which
-    the card prints before it): short, and specific to the kind of exercise."""
+    """How to make an exercise easier when it hurts, by the kind of exercise."""
+    # The card prints `HURTS_MORE` ("Pain over 5 out of 10?") before it.
     if i.pattern is Pattern.mobility:
         easier = "Move less far and more slowly"
     elif i.hold_s:
