@@ -42,7 +42,7 @@ class Part(BaseModel):
 class Dose(Part):
     """How much of one exercise, in a client's words, and where it applies."""
 
-    label: str  # "" when the exercise has one dose everywhere; else its days: "Tue, Fri"
+    label: str  # "" when the exercise has one dose everywhere; else its days: "Tue and Fri"
     how_many: str  # `2 sets of 10–12 repetitions`: `sets` of `each`
     sets: str
     each: str
