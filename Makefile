@@ -14,10 +14,11 @@ REPORTS := reports/out
 help: ## list the tasks
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-# Debian packages: PostgreSQL (store tests on a throwaway server), and Pango, HarfBuzz and a font
-# for WeasyPrint's PDF reports, and Chromium for the web app's browser tests. Installed only when
+# Debian packages: PostgreSQL (store tests on a throwaway server), and Pango, HarfBuzz and the fonts
+# for WeasyPrint's PDF reports (the handout is set in DejaVu Sans Condensed, from the extra set),
+# and Chromium for the web app's browser tests. Installed only when
 # missing; without apt-get the PostgreSQL and browser tests skip and say why.
-DEBIAN_DEPS := postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
+DEBIAN_DEPS := postgresql libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-dejavu-extra chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 system-deps: ## install the Debian packages the store tests and PDF reports need, when missing

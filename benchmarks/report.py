@@ -3,8 +3,9 @@
 HTML time covers building the view and rendering the template; PDF time is WeasyPrint turning
 that HTML into a PDF, warm (fonts, templates and the figures' print images already made; the
 first render of a process also rasterises each figure once, shown as "first"). CPU time is
-shown too: on a busy machine it is the fairer number. The clinician report is measured with
-its appendix (rule texts, facts, trace) and without it (`--no-trace`).
+shown too, and the load average before and after: on a busy machine CPU time is the fairer
+number. The clinician report is measured with its appendix (rule texts, facts, trace) and
+without it (`--no-trace`).
 
 Targets on the 2-core reference machine, for the desk worker: handout PDF <= 300 ms, clinician
 PDF <= 500 ms; HTML <= 20 ms for every report.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -59,6 +61,7 @@ def main() -> int:
     )
     worst_html = 0.0
     over: list[str] = []
+    print(_load("before"))
     print(f"{'report':46} {'HTML ms':>8} {'first':>7} {'PDF ms':>7} {'PDF cpu':>8} {'pages':>6}")
     for path in files:
         prescription = assessment.assess(intake.load(str(path)))
@@ -88,7 +91,13 @@ def main() -> int:
     print(f"worst HTML {worst_html:.1f} ms (target {HTML_TARGET_MS:.0f}: {ok_html})")
     targets = ", ".join(f"{k} {v:.0f} ms" for k, v in PDF_TARGET_MS.items())
     print(f"desk-worker PDF targets ({targets}): " + ("; ".join(over) or "ok"))
+    print(_load("after"))
     return 0
+
+
+def _load(when: str) -> str:
+    """The load average: other work on a shared machine slows every number here."""
+    return f"load average {when}: " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

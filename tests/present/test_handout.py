@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from backexpert import assessment
 from backexpert.assessment import timing
 from backexpert.assessment.prescription import Prescription
 from backexpert.present import html as report
-from backexpert.present import pictures, wording
+from backexpert.present import wording
 from factories import make_intake
 
 GRADE = 8.0
@@ -197,45 +196,6 @@ def test_precautions_are_do_and_dont_lines() -> None:
 # --- cards, the week and the log -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "source",
-    ["example:desk-worker", "example:strength-athlete", "case:18-cuff-repair-passive-phase"],
-)
-def test_every_exercise_has_one_card_with_its_picture_dose_time_cues_and_what_if_it_hurts(
-    source: str,
-) -> None:
-    p = readers.prescription(source)
-    page = readers.handout(source)
-    view = readers.view(p, "handout")
-    exercises = {i.exercise for _, i in p.items()}
-    assert {c.exercise for c in view.cards} == exercises
-    for c in view.cards:
-        card = page[page.index(f'id="card-{c.number}"') :]
-        card = card[: card.index("</tr>")]
-        assert 'class="figure" src="data:image/svg+xml;base64,' in card
-        assert f'alt="{escape(c.name)}: start and end position"' in card
-        assert re.search(r"About \d+ min\.", card)
-        assert 1 <= card.count('class="cue"') <= 3
-        assert "If it hurts more than 5 out of 10" in card
-
-
-def test_pictures_print_as_images_of_the_same_figure() -> None:
-    page = readers.handout("example:post-cuff-repair-screened")
-    printed = pictures.for_print(page)
-    assert page.count('class="figure"') == printed.count('class="figure"') > 0
-    try:
-        import resvg_py  # noqa: F401
-    except ImportError:  # pragma: no cover - resvg-py is a dependency; without it, vectors
-        assert printed == page
-    else:
-        assert "data:image/svg+xml" not in printed
-        assert printed.count('class="figure" src="data:image/jpeg;base64,') == page.count(
-            'class="figure"'
-        )
-    text = readers.text(printed)
-    assert text == readers.text(page)
-
-
 def test_minutes_are_the_items_own_or_estimated_for_older_documents() -> None:
     p = readers.prescription("example:desk-worker")
     item = p.sessions[0].items[0]
@@ -275,9 +235,11 @@ def test_one_log_table_for_the_week_to_fill_in_by_hand() -> None:
         assert f"<th>{wording.DAY_NAMES[d]}</th>" in log
     for row in ("Pain before", "Pain after", "Pain next morning"):
         assert row in log
-    in_sessions = {i.name for s in p.sessions for i in s.items}
-    for name in in_sessions:
-        assert f"<td>{escape(name)}</td>" in log
+    view = readers.view(p, "handout")
+    in_sessions = {i.exercise for s in p.sessions for i in s.items}
+    for c in view.cards:  # each exercise in a session: its card number, name and target
+        if c.exercise in in_sessions:
+            assert f"<td>{c.number} · {escape(c.name)}: " in log
 
 
 # --- a referral, in the client's own terms --------------------------------------------------
@@ -313,20 +275,3 @@ def test_a_medical_review_before_exercise_names_the_reason() -> None:
     assert "Before you start" in words
     assert "having had cancer in the past" in words
     assert wording.LIMITED_FOR["doctor"] in words
-
-
-# --- length -----------------------------------------------------------------------------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="not met: a 13-exercise week prints 5 pages (summary, three pages of cards, the log)",
-)
-def test_a_typical_program_is_two_pages_and_a_log() -> None:
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
-    p = readers.prescription("example:post-cuff-repair-screened")
-    pdf = report.render_pdf(_handout(p))
-    assert len(PdfReader(BytesIO(pdf)).pages) <= 3

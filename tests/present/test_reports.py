@@ -558,3 +558,50 @@ def test_the_terminal_shows_the_client_s_advice() -> None:
     assert "[safety net] Get help straight away: Stop and get medical help at once" in text
     assert "[advice] Breathing: Breathe out as you lift" in text
     assert "precautions.breathing_blood_pressure" in text
+
+
+# --- printing: what every PDF shares -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "title"), [("handout", "Client handout"), ("clinician", "Clinician report")]
+)
+def test_the_running_header_is_on_every_page_but_the_first(kind: Kind, title: str) -> None:
+    p = _prescription("example:desk-worker")
+    pdf = report.render_pdf(report.render_html(_context(p, kind)))
+    pages = [_squeezed(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) > 1
+    assert _squeezed(f"BackExpert · {title}") not in pages[0]
+    assert all(_squeezed(f"BackExpert · {title}") in page for page in pages[1:])
+    assert all(_squeezed(p.client.name) in page for page in pages[1:])
+
+
+def test_the_shared_stylesheet_is_parsed_once_per_process() -> None:
+    page = report.render_html(_context(_prescription("example:desk-worker"), "clinician"))
+    report.render_pdf(page)
+    before = report.shared_stylesheet.cache_info()
+    report.render_pdf(page)
+    after = report.shared_stylesheet.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    assert "<style data-shared>" in page  # the HTML stays whole: a browser needs its style
+
+
+def test_fonts_are_loaded_once_per_thread() -> None:
+    import threading
+
+    mine = report.font_config()
+    assert report.font_config() is mine
+    other: list[object] = []
+    worker = threading.Thread(target=lambda: other.append(report.font_config()))
+    worker.start()
+    worker.join()
+    assert other and other[0] is not mine  # a font map is not shared between threads
+
+
+def test_a_pdf_renders_the_same_the_second_time() -> None:
+    page = report.render_html(_context(_prescription("example:desk-worker"), "handout"))
+    first, second = (
+        [_squeezed(p.extract_text()) for p in PdfReader(io.BytesIO(report.render_pdf(page))).pages]
+        for _ in range(2)
+    )
+    assert first == second

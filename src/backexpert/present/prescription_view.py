@@ -779,6 +779,13 @@ class PrescriptionView:
         """Non-urgent advice for the handout's "Take care" list (confidence goes with pain)."""
         return [a for a in self.advice(urgent=False) if a.topic not in _WITH_PAIN_GUIDE]
 
+    def care_topics(self) -> list[tuple[str, list[Advice]]]:
+        """The "Take care" advice under its topics, in order (a topic's lines kept together)."""
+        out: dict[str, list[Advice]] = {}
+        for a in self.take_care():
+            out.setdefault(a.title, []).append(a)
+        return list(out.items())
+
     def confidence(self) -> list[Advice]:
         """Advice that belongs with the pain guide: moving with confidence, pain monitoring."""
         return [a for a in self.advice(urgent=False) if a.topic in _WITH_PAIN_GUIDE]
@@ -795,9 +802,27 @@ class PrescriptionView:
     def rest_days(self) -> str:
         return words.REST_DAYS
 
+    @cached_property
+    def usual_pace(self) -> words.Pace | None:
+        """The speed most cards share: said once above the cards, not on each."""
+        return handout.usual_pace(self.cards)
+
     @property
     def speed_guide(self) -> str:
-        return words.SPEED_GUIDE
+        return handout.speed_guide(self.usual_pace)
+
+    @property
+    def hurts_more(self) -> str:
+        return words.HURTS_MORE
+
+    def dose_text(self, card: handout.Card) -> str:
+        return handout.dose_text(card, self.usual_pace)
+
+    @property
+    def weight_guide(self) -> str:
+        """How to find a starting weight, when a card leaves it to the words above the cards."""
+        items = [i for _, i in self.prescription.items()]
+        return words.WEIGHT_GUIDE if handout.finds_weights(items) else ""
 
     @property
     def effort_guide(self) -> str:

@@ -65,6 +65,13 @@ EFFORT_GUIDE = (
     "at the end of a set. Hard means you stop while you could still do 2 or 3 more."
 )
 SPEED_GUIDE = "Move slowly and with control."
+# Said once above the cards; a card says only what differs (its own speed, its own weights).
+USUAL_SPEED = "{guide} Unless a card says otherwise: {speed}."
+WEIGHT_GUIDE = (
+    "To find your starting weight, add a little weight at a time until the highest number on "
+    "the card feels as hard as the card says."
+)
+HURTS_MORE = "Pain over 5 out of 10?"
 GET_HELP = (
     "Call your physiotherapist if you get new numbness, pins and needles or weakness, or pain "
     "that is much worse and has not settled by the next day."
@@ -357,16 +364,34 @@ def seconds(n: int) -> str:
     return f"{n} {'second' if n == 1 else 'seconds'}"
 
 
+Pace = tuple[int, int, int]  # seconds up, seconds down, seconds of pause
+
+
+def pace_of(tempo: str | None) -> Pace | None:
+    """Tempo `3-1-2-0` (lower-pause-lift-pause) as seconds up, down and paused in all."""
+    if not tempo:
+        return None
+    down, pause_low, up, pause_high = (int(x) for x in tempo.split("-"))
+    return up, down, pause_low + pause_high
+
+
+def pace_words(pace: Pace) -> str:
+    """`2 seconds up, 3 seconds down, pause 1 second`."""
+    up, down, pause = pace
+    return f"{seconds(up)} up, {seconds(down)} down" + (
+        f", pause {seconds(pause)}" if pause else ""
+    )
+
+
 def speed_words(tempo: str | None) -> str:
     """Tempo in a client's words: `Speed: 2 seconds up, 3 seconds down, pause 1 second.`"""
-    if not tempo:
-        return ""
-    down, pause_low, up, pause_high = (int(x) for x in tempo.split("-"))
-    parts = [f"{seconds(up)} up", f"{seconds(down)} down"]
-    pause = pause_low + pause_high
-    if pause:
-        parts.append(f"pause {seconds(pause)}")
-    return "Speed: " + ", ".join(parts) + "."
+    pace = pace_of(tempo)
+    return f"Speed: {pace_words(pace)}." if pace else ""
+
+
+def rest_time(n: int) -> str:
+    """A rest a client times: `30 seconds`, `90 seconds`, `2 minutes`."""
+    return f"{n // 60} minutes" if n >= 120 and n % 60 == 0 else seconds(n)
 
 
 def effort_short(rpe: int) -> str:
@@ -398,16 +423,17 @@ def session_minutes(secs: float) -> int:
 
 
 def if_it_hurts(i: Item) -> str:
-    """What to do when an exercise hurts: calm, and specific to the kind of exercise."""
+    """How to make an exercise easier when it hurts, by the kind of exercise."""
+    # The card prints `HURTS_MORE` ("Pain over 5 out of 10?") before it.
     if i.pattern is Pattern.mobility:
-        easier = "move less far, and more slowly"
+        easier = "Move less far and more slowly"
     elif i.hold_s:
-        easier = "hold for a shorter time"
+        easier = "Hold for a shorter time"
     elif i.loaded:
-        easier = "use a lighter weight, and move less far"
+        easier = "Go lighter and move less far"
     else:
-        easier = "make the movement smaller and slower"
-    return f"If it hurts more than 5 out of 10, {easier}."
+        easier = "Make it smaller and slower"
+    return f"{easier}."
 
 
 def split_list(text: str) -> tuple[str, list[str]]:

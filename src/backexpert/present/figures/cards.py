@@ -19,8 +19,22 @@ from .svg import BODY, CAMERA, FAR, INK, PAPER, PROP, Canvas, num, stroke
 
 Which = Literal["start", "end"]
 
-FRAME_W, GAP, CAPTION, MARGIN = 120.0, 18.0, 12.0, 4.0
+FRAME_W, GAP, MARGIN = 120.0, 18.0, 4.0
+# Captions are printed about 2 mm tall (the handout prints a 240 px card 43 mm wide); a caption
+# wider than its frame goes on two lines (DejaVu Sans averages about 0.6 em a letter).
+CAPTION_PX, LINE_PX, EM_PER_LETTER = 11.0, 12.5, 0.6
 _FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+
+
+def caption_lines(text: str, width: float) -> list[str]:
+    """A caption in at most two lines, each about as wide as its frame (`width` px)."""
+    fits = max(1, int(width / (CAPTION_PX * EM_PER_LETTER)))
+    if len(text) <= fits:
+        return [text]
+    words, first = text.split(), ""
+    while words and len(f"{first} {words[0]}".strip()) <= fits:
+        first = f"{first} {words.pop(0)}".strip()
+    return [first, " ".join(words)] if first and words else [text]
 
 
 def _draw_body(cv: Canvas, body: Body) -> None:
@@ -172,19 +186,25 @@ def card_figures(
     """Start and end side by side, an arrow between and captions below; 240 px wide."""
     pose = (poses or load())[exercise_id]
     (a, b), x0, top, width, height = _frames(pose, ("start", "end"))
-    total, full, arrow_y = 2 * width + GAP, height + CAPTION, height * 0.55
+    captions = [
+        caption_lines(pos.label or ("Start" if i == 0 else "Finish"), width + GAP / 2)
+        for i, pos in enumerate((pose.start, pose.end))
+    ]
+    rows = max(len(c) for c in captions)
+    total, full, arrow_y = 2 * width + GAP, height + rows * LINE_PX + 4, height * 0.55
     parts = [
         _group(a, pose.view, 0.0, x0, top, width),
         _group(b, pose.view, width + GAP, x0, top, width),
         _arrow(width + 4, arrow_y, width + GAP - 4, arrow_y, INK, 1.4),
     ]
-    for i, pos in enumerate((pose.start, pose.end)):
-        text = pos.label or ("Start" if i == 0 else "Finish")
-        parts.append(
-            f'<text x="{num(width / 2 + i * (width + GAP))}" y="{num(full - 3)}" '
-            f'font-family="{_FONT}" font-size="8.5" fill="{INK}" text-anchor="middle">'
-            f"{escape(text)}</text>"
-        )
+    for i, lines in enumerate(captions):
+        x = num(width / 2 + i * (width + GAP))
+        for j, line in enumerate(lines):
+            parts.append(
+                f'<text x="{x}" y="{num(height + (j + 1) * LINE_PX)}" font-family="{_FONT}" '
+                f'font-size="{num(CAPTION_PX)}" fill="{INK}" text-anchor="middle">'
+                f"{escape(line)}</text>"
+            )
     title = f"{name or exercise_id.replace('_', ' ').capitalize()}: start and end position"
     # One scale for every card (a wider card is wider), so figures match in size.
     return _svg(240 * total / (2 * FRAME_W + GAP), total, full, title, "".join(parts))
