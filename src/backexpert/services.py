@@ -52,9 +52,38 @@ MAX_RECORD_BYTES = 32 * 1024 * 1024
 # --- assessing -----------------------------------------------------------------------------
 
 
-def load_intake(path: str) -> Intake:
-    """Read and validate an intake file (YAML or JSON; '-' is standard input)."""
-    return documents.validate(Intake, documents.read(path), IntakeError)
+def load_intake(path: str, rules_dir: str | None = None) -> Intake:
+    """Read and validate an intake file (YAML or JSON; '-' is standard input), checked against
+    the rule base it will be assessed with (`check_intake`; problems give their lines)."""
+    doc = documents.read(path)
+    intake = documents.validate(Intake, doc, IntakeError)
+    check_intake(intake, rules_dir, doc.source, doc)
+    return intake
+
+
+def intake_problems(
+    intake: Intake, rules_dir: str | None = None, doc: documents.Document | None = None
+) -> list[Problem]:
+    """What a valid intake names that the rule base does not know: each current load's exercise
+    must be in its catalogue (did you mean). Not for stored intakes: they are kept as given."""
+    if not intake.training.current_loads:
+        return []  # nothing to check: the rule base is not even loaded
+    from .clinical.intake import catalogue_problems
+
+    return catalogue_problems(intake, rule_base(rules_dir).catalogue, doc)
+
+
+def check_intake(
+    intake: Intake,
+    rules_dir: str | None = None,
+    source: str = "intake",
+    doc: documents.Document | None = None,
+) -> None:
+    """IntakeError naming each field of the intake the rule base does not know (`intake_problems`);
+    every shell's new intake passes here (files, the web form, the API)."""
+    problems = intake_problems(intake, rules_dir, doc)
+    if problems:
+        raise IntakeError(source, problems)
 
 
 # An adjustments document holds at most 100 edits of a few lines each: 256 kB is generous.
@@ -112,6 +141,7 @@ def try_adjustments(
     """
     from .errors import EditRefusedError
 
+    check_intake(intake, rules_dir)
     generated = assess(intake, rule_base(rules_dir))
     try:
         doc = documents.validate(Adjustments, documents.Document(source, data, None))
@@ -297,6 +327,7 @@ def _assessed(
     intake: Intake, rules_dir: str | None, edits: tuple[Adjustments | None, str]
 ) -> tuple[Prescription, Prescription]:
     """The generated prescription, and the result (the same, or with the edits applied)."""
+    check_intake(intake, rules_dir)
     generated = assess(intake, rule_base(rules_dir))
     adjustments, source = edits
     if adjustments is None:

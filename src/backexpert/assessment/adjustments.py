@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ..clinical.catalogue import Catalogue
+from ..clinical.catalogue import Catalogue, unknown_exercise
 from ..clinical.intake import Intake
 from ..clinical.words import WEEK, Day, Tag
 from ..errors import EditRefusedError, InputError, Problem
@@ -198,8 +198,9 @@ def _remove(p: Prescription, edit: Remove, at: str, source: str) -> Prescription
 
 
 def _swap(p: Prescription, edit: Swap, cat: Catalogue, at: str, source: str) -> Prescription:
-    if edit.to not in cat:
-        raise _bad(source, f"{at}.to", f"{edit.to!r} is not an exercise in the catalogue")
+    unknown = unknown_exercise(edit.to, cat)
+    if unknown is not None:
+        raise _bad(source, f"{at}.to", unknown)
     if edit.to == edit.exercise:
         raise _bad(source, f"{at}.to", "swapping an exercise for itself changes nothing")
     new = cat[edit.to]

@@ -25,6 +25,7 @@ from ..knowledge.rules import Rulebook
 from . import actions
 from .composer import compose
 from .facts import from_intake
+from .loads import estimates, kg_equipment
 from .prescription import ClientOut, Prescription
 
 
@@ -101,6 +102,9 @@ def assess(
         training=intake.training,
         plans=base.plans,
     )
+    unused = unused_loads(result, intake, base.catalogue)
+    if unused:
+        result = result.model_copy(update={"notes": [*result.notes, *unused]})
     if not base.shipped:
         result = result.model_copy(update={"rulebook_shipped": False})
     safety.check(result, intake)
@@ -116,6 +120,25 @@ def intake_notes(intake: Intake) -> list[str]:
         if c.note
     ]
     return out
+
+
+def unused_loads(result: Prescription, intake: Intake, cat: Catalogue) -> list[str]:
+    """A note for each current load of a program that no item takes its load from (an exercise
+    not in this client's program, nor a relative of one): accepted, and said to be unused."""
+    if result.status != "program":
+        return []  # no loaded work in kilograms: the status says why
+    known = estimates(intake.training.current_loads, cat)
+    used = {
+        known[i.exercise].source.exercise
+        for _, i in result.items()
+        if i.exercise in known and kg_equipment(i, cat) is not None
+    }
+    return [
+        f"Current load not used: {c.exercise} {c.load_kg:g} kg × {c.reps}: no exercise of this "
+        "program takes its load from it"
+        for c in intake.training.current_loads
+        if c.exercise not in used
+    ]
 
 
 def to_json(prescription: Prescription) -> str:

@@ -125,10 +125,18 @@ def submit_intake(
     db.audit(user.clinic_id, user.email, "edited", f"draft of client {client_id}", client_id)
     if action == "save":
         return _form_page(request, client, filled.flat, version, rows, saved=f"version {version}")
-    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    intake, problems = _intake(filled, s.rules_dir)
     if problems:
         return _form_page(request, client, filled.flat, version, rows, problems, status=422)
     return _result_page(request, intake, client_id, version, [], user.name, s.rules_dir)
+
+
+def _intake(filled: Any, rules_dir: str | None) -> tuple[Any, list[Problem]]:
+    """The form's intake, validated like a file and checked against the rule base."""
+    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    if not problems:
+        problems = services.intake_problems(intake, rules_dir)
+    return intake, problems
 
 
 def _result_page(
@@ -174,7 +182,13 @@ def _result_page(
 
 
 def _draft_intake(
-    request: Request, db: StoreDep, user: UserDep, client: Any, client_id: int, raw: str
+    request: Request,
+    db: StoreDep,
+    user: UserDep,
+    client: Any,
+    client_id: int,
+    raw: str,
+    rules_dir: str | None,
 ) -> Intake | Response:
     """The intake of the draft this result was shown for, or the page that says why not."""
     draft = db.draft(user.id, client_id)
@@ -189,7 +203,7 @@ def _draft_intake(
             stale="the intake changed since this result was shown: assess it again before signing.",
         )
     filled = fields_for(Intake, draft.data, _labels(request))
-    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    intake, problems = _intake(filled, rules_dir)
     if problems or not isinstance(intake, Intake):
         return _form_page(request, client, filled.flat, draft.version, None, problems, status=422)
     return intake
@@ -208,7 +222,7 @@ def adjust(
     client = _client(db, user, client_id)
     fields = dict(form)
     version = fields.get("_draft_version", "")
-    intake = _draft_intake(request, db, user, client, client_id, version)
+    intake = _draft_intake(request, db, user, client, client_id, version, s.rules_dir)
     if not isinstance(intake, Intake):
         return intake
     edits = adjust_form.accepted(fields.get("_adjustments", ""))
@@ -283,7 +297,7 @@ def sign(
     client = _client(db, user, client_id)
     fields = dict(form)
     raw = fields.get("_draft_version", "")
-    intake = _draft_intake(request, db, user, client, client_id, raw)
+    intake = _draft_intake(request, db, user, client, client_id, raw, s.rules_dir)
     if not isinstance(intake, Intake):
         return intake
     edits = adjust_form.accepted(fields.get("_adjustments", ""))
