@@ -51,6 +51,14 @@ INTAKES: dict[str, dict[str, Any]] = {
     },
     # A red flag of cauda equina: emergency referral, no program.
     "referral": {"red_flag_screen": {"saddle_anaesthesia": True}},
+    # Trains at home: dumbbells, a kettlebell and bands (no barbell, no bench).
+    "home": {
+        "training": {
+            "experience": "intermediate",
+            "sessions_per_week": 3,
+            "equipment": ["dumbbells", "kettlebell", "resistance_band"],
+        }
+    },
 }
 
 
@@ -265,6 +273,47 @@ def test_an_edit_naming_what_is_not_there_is_bad_input(edit: dict[str, Any], pat
     with pytest.raises(InputError) as caught:
         _adjust("plain", {**edit, "reason": "because"})
     assert [p.path for p in caught.value.problems] == [path]
+
+
+@pytest.mark.parametrize(
+    ("to", "missing"),
+    [("deadlift", "needs barbell,"), ("hip_thrust", "needs barbell and bench,")],
+)
+def test_a_swap_to_an_exercise_needing_equipment_the_client_lacks_is_bad_input(
+    to: str, missing: str
+) -> None:
+    swap = {"kind": "swap", "exercise": "kettlebell_deadlift", "to": to, "reason": "heavier"}
+    with pytest.raises(InputError) as caught:
+        _adjust("home", {"kind": "remove", "exercise": "band_face_pull", "reason": "x"}, swap)
+    (problem,) = caught.value.problems
+    assert problem.path == "edits[1].to"
+    assert f"{to!r} {missing} which the client does not have (training.equipment)" in (
+        problem.message
+    )
+    # No override turns it into an accepted edit: the intake is where equipment is recorded.
+    with pytest.raises(InputError):
+        _adjust("home", {**swap, "override": OVERRIDE})
+    # What the client has may be swapped in.
+    p = _adjust("home", {**swap, "to": "dumbbell_deadlift"})
+    assert "dumbbell_deadlift" in {i.exercise for _, i in p.items()}
+
+
+def test_the_swap_choices_are_exactly_the_swaps_accepted() -> None:
+    intake, generated = _case("home")
+    choices = {e for e, _ in services.swap_choices(intake)}
+    for ex in services.catalogue():
+        if ex.id == "kettlebell_deadlift" or ex.id in {i.exercise for _, i in generated.items()}:
+            continue
+        edit = {"kind": "swap", "exercise": "kettlebell_deadlift", "to": ex.id, "reason": "try"}
+        doc = Adjustments.model_validate({"clinician": "Ana Costa", "edits": [edit]})
+        try:
+            services.adjust(intake, generated, doc)
+            accepted = True
+        except InputError:
+            accepted = False
+        except EditRefusedError:
+            accepted = True  # past the equipment check; refused for safety, a separate answer
+        assert accepted == (ex.id in choices), ex.id
 
 
 def test_edits_apply_in_order_and_a_later_edit_may_name_an_earlier_result() -> None:

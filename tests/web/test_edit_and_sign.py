@@ -123,6 +123,18 @@ def test_bad_edits_name_their_field(ana: Browser) -> None:
     assert r.status_code == 422 and "reason" in r.text
 
 
+def test_a_swap_the_form_does_not_offer_is_refused_for_its_equipment(ana: Browser) -> None:
+    cid, page = _result(ana)
+    assert 'value="kettlebell_deadlift"' not in page  # the athlete has no kettlebell
+    r = _edit(
+        ana, cid, page, kind="swap", item="mon|deadlift", to="kettlebell_deadlift", reason="x"
+    )
+    assert r.status_code == 422
+    assert "edits[0].to" in r.text and "needs kettlebell, which the client does not have" in (
+        html.unescape(r.text)
+    )
+
+
 def test_a_tampered_edit_is_refused_at_signing_and_nothing_is_saved(ana: Browser) -> None:
     cid, page = _result(ana)
     unsafe = [{"kind": "dose", "exercise": "deadlift", "dose": {"sets": 9}, "reason": "x"}]
