@@ -118,10 +118,18 @@ def diff_table(diff: PrescriptionDiff, title: str = "What changes") -> Table:
     t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", expand=True)
     t.add_column("Kind", ratio=2)
     t.add_column("Difference", ratio=8)
-    t.add_column("Because (rules)", ratio=4, style="dim", overflow="fold")
+    t.add_column("Because (rules; the clinician's edits)", ratio=4, style="dim", overflow="fold")
     for d in diff.differences:
-        t.add_row(d.kind.replace("_", " "), _difference(d), "\n".join(d.because))
+        t.add_row(d.kind.replace("_", " "), _difference(d), _because(d))
     return t
+
+
+def _because(d: Difference) -> Text:
+    """The rules responsible, then each clinician's edit as such (the clinician is no rule)."""
+    out = Text("\n".join(d.because))
+    for e in d.edits:
+        out.append(("\n" if out.plain else "") + f"clinician's edit {e}", style="italic")
+    return out
 
 
 def _difference(d: Difference) -> Text:
