@@ -786,6 +786,36 @@ def compare_assessments(
     return compare(before, stored_prescription(db, client_id, new))
 
 
+def _load_reference(source: RuleSource) -> RuleBase:
+    """The reference rule base; one from a git ref that no longer compiles says so plainly."""
+    from .errors import RuleSetError
+
+    try:
+        return source.load()
+    except RuleSetError as exc:
+        if source.label is None or source.directory is None:
+            raise
+        inside = [p.replace(source.directory, "rules") for p in exc.problems]  # a temporary dir
+        raise RuleSetError(
+            [
+                f"{source.label}: these rules do not compile with BackExpert {shipped.VERSION} "
+                "(they are older than what it reads), so they cannot be compared",
+                *inside,
+            ]
+        ) from None
+
+
+def reference_rules(
+    directory: str, rules_dir: str | None = None, label: str | None = None
+) -> RuleSource:
+    """The reference (before) of `rules impact`, compared with the rules of `rules_dir`: a rule
+    directory older than the plan templates is planned with theirs (the report says so)."""
+    from .explain.impact import RuleSource
+
+    after = rules_dir if rules_dir is not None else str(shipped.rules_directory())
+    return RuleSource(directory, label=label, plans_from=after)
+
+
 @contextmanager
 def rules_at_ref(ref: str, rules_dir: str | None = None) -> Iterator[str]:
     """The rule directory as it is at a git ref, checked out (`git archive`) into a temporary
@@ -865,7 +895,8 @@ def rules_impact(
     from .explain.models import ClientChange
     from .store.impact import Batch, ImpactRuns
 
-    b, a = before.load(), after.load()  # in this process too: a bad rule base fails at once
+    # In this process too: a bad rule base fails at once.
+    b, a = _load_reference(before), after.load()
     runs = ImpactRuns(db)
     run = runs.open_run(b.rulebook.version, a.rulebook.version, shipped.VERSION, batch_size)
     who = worker or f"{socket.gethostname()}:{os.getpid()}"

@@ -38,6 +38,7 @@ class RuleBase:
     evaluator: Evaluator
     plans: PlanBook
     shipped: bool = True
+    plans_from: str | None = None  # the directory of borrowed plan templates (see rule_base)
 
     def with_rulebook(self, rulebook: Rulebook, evaluator: Evaluator | None = None) -> RuleBase:
         """Another rulebook over the same catalogue (a mutant, an older version)."""
@@ -49,9 +50,12 @@ class RuleBase:
         return replace(self, evaluator=evaluator)
 
 
-def compile_rulebook(directory: str | Path) -> tuple[Rulebook, Catalogue, PlanBook]:
+def compile_rulebook(
+    directory: str | Path, plans_from: str | Path | None = None
+) -> tuple[Rulebook, Catalogue, PlanBook]:
     """Load the catalogue and plan templates of a rule directory and compile its assessment
-    rules against them (the plan templates are part of the rulebook's version)."""
+    rules against them (the plan templates are part of the rulebook's version); a directory
+    without plan templates takes those of `plans_from` when given."""
     root = Path(directory)
     cat_file = root / shipped.CATALOGUE_FILE
     if not cat_file.is_file():
@@ -59,7 +63,8 @@ def compile_rulebook(directory: str | Path) -> tuple[Rulebook, Catalogue, PlanBo
 
         raise RuleSetError([f"{root}: no {shipped.CATALOGUE_FILE} (the exercise catalogue)"])
     cat = catalogue_mod.load(cat_file)
-    plans = load_plans(root / PLAN_FILE)
+    own = root / PLAN_FILE
+    plans = load_plans(own if own.is_file() or plans_from is None else Path(plans_from) / PLAN_FILE)
     words = actions.vocabulary(cat)
     words.fingerprint = f"{words.fingerprint}+{plans.fingerprint()}"
     return compiler.load_directory(root, words, skip=shipped.DATA_FILES), cat, plans
@@ -69,16 +74,26 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=8)
-def _rule_base(directory: str | None) -> RuleBase:
+def _rule_base(directory: str | None, plans_from: str | None = None) -> RuleBase:
     root = Path(directory) if directory is not None else shipped.rules_directory()
+    if plans_from is not None and not (root / PLAN_FILE).is_file():
+        # Never kept in the disk cache: its key knows only this directory's files.
+        rulebook, cat, plans = compile_rulebook(root, plans_from)
+        engine = DurableEngine(rulebook)
+        return RuleBase(rulebook, cat, engine, plans, shipped.is_shipped(directory), plans_from)
     rulebook, cat, plans = cache.load_or_build("assessment", root, lambda: compile_rulebook(root))
     return RuleBase(rulebook, cat, DurableEngine(rulebook), plans, shipped.is_shipped(directory))
 
 
-def rule_base(directory: str | Path | None = None) -> RuleBase:
-    """The rule base of a directory (the shipped one by default), compiled once per process."""
+def rule_base(directory: str | Path | None = None, plans_from: str | None = None) -> RuleBase:
+    """The rule base of a directory (the shipped one by default), compiled once per process.
+
+    `plans_from` is for comparing an older rule base (`rules impact`): when the directory
+    predates plan templates, it is compiled with those of `plans_from` (`RuleBase.plans_from`
+    says so), since every program needs a plan and the monitor checks it.
+    """
     with _lock:
-        return _rule_base(None if directory is None else str(directory))
+        return _rule_base(None if directory is None else str(directory), plans_from)
 
 
 def assess(

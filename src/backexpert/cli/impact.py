@@ -66,7 +66,11 @@ def rules_impact(
     after = RuleSource(rules_dir, tuple(without))
     with _reference(against, against_ref, rules_dir) as reference:
         label = f"{against_ref} (git archive of the rule directory)" if against_ref else None
-        before = RuleSource(reference, label=label) if reference else RuleSource(rules_dir)
+        before = (
+            services.reference_rules(reference, rules_dir, label)
+            if reference
+            else RuleSource(rules_dir)
+        )
         with services.open_store(database) as db, _bar(show_progress) as progress:
             report = services.rules_impact(
                 db, before, after, jobs=jobs, batch_size=batch_size, progress=progress

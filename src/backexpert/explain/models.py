@@ -252,6 +252,9 @@ class RulebookRef(Model):
     version: str
     directory: str
     rules: int
+    note: str | None = Field(
+        default=None, description="how it was compiled, when not from its directory alone"
+    )
 
 
 class ClientChange(Model):

@@ -172,6 +172,9 @@ def render_impact(r: ImpactReport, console: Console, limit: int = 20) -> None:
         f"\nafter:  {r.after.version} ({r.after.rules} rules, {r.after.directory})",
         f"\n{s.clients} clients: {s.changed} change, {s.unchanged} unchanged, {s.failed} failed",
     )
+    for side, x in (("before", r.before), ("after", r.after)):
+        if x.note:
+            head.append(f"\n{side}: {x.note}", style="yellow")
     console.print(Panel(head, title="BackExpert: rules impact", title_align="left"))
     if s.referrals_appear or s.referrals_vanish or s.withheld:
         t = Table(title="Referrals and withheld programs", box=box.SIMPLE_HEAVY)
