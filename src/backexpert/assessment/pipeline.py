@@ -57,12 +57,7 @@ def compile_rulebook(
     rules against them (the plan templates are part of the rulebook's version); a directory
     without plan templates takes those of `plans_from` when given."""
     root = Path(directory)
-    cat_file = root / shipped.CATALOGUE_FILE
-    if not cat_file.is_file():
-        from ..errors import RuleSetError
-
-        raise RuleSetError([f"{root}: no {shipped.CATALOGUE_FILE} (the exercise catalogue)"])
-    cat = catalogue_mod.load(cat_file)
+    cat = catalogue_mod.load(shipped.catalogue_file(root))
     own = root / PLAN_FILE
     plans = load_plans(own if own.is_file() or plans_from is None else Path(plans_from) / PLAN_FILE)
     words = actions.vocabulary(cat)
@@ -76,6 +71,7 @@ _lock = threading.Lock()
 @lru_cache(maxsize=8)
 def _rule_base(directory: str | None, plans_from: str | None = None) -> RuleBase:
     root = Path(directory) if directory is not None else shipped.rules_directory()
+    shipped.catalogue_file(root)  # a directory that is no rule base is refused before the cache
     if plans_from is not None and not (root / PLAN_FILE).is_file():
         # Never kept in the disk cache: its key knows only this directory's files.
         rulebook, cat, plans = compile_rulebook(root, plans_from)
