@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from backexpert import assessment, services
 from backexpert.assessment.edits import Adjustments
@@ -314,6 +315,25 @@ def test_the_swap_choices_are_exactly_the_swaps_accepted() -> None:
         except EditRefusedError:
             accepted = True  # past the equipment check; refused for safety, a separate answer
         assert accepted == (ex.id in choices), ex.id
+
+
+def test_removing_every_exercise_is_refused_at_the_last_one() -> None:
+    _, generated = _case("home")
+    names = list(dict.fromkeys(i.exercise for _, i in generated.items() if i.loaded))
+    names += [e for e in dict.fromkeys(i.exercise for _, i in generated.items()) if e not in names]
+    edits = [{"kind": "remove", "exercise": e, "reason": "rest this week"} for e in names]
+    with pytest.raises(InputError) as caught:
+        _adjust("home", *edits)
+    (problem,) = caught.value.problems
+    assert problem.path == f"edits[{len(names) - 1}].exercise"
+    assert "leaves no exercise in the program" in problem.message
+    assert _adjust("home", *edits[:-1]).items()  # all but the last: accepted
+
+
+@pytest.mark.parametrize("reason", ["\u200b", " \u200d\ufeff ", "\u0301"])
+def test_a_reason_of_invisible_characters_is_no_reason(reason: str) -> None:
+    with pytest.raises(ValidationError, match="a reason is required"):
+        _adjust("home", {"kind": "remove", "exercise": "band_face_pull", "reason": reason})
 
 
 def test_edits_apply_in_order_and_a_later_edit_may_name_an_earlier_result() -> None:

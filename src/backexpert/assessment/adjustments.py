@@ -188,6 +188,14 @@ def _remove(p: Prescription, edit: Remove, at: str, source: str) -> Prescription
         items = _items_at(p, place)
         name = next(i.name for i in items if i.exercise == edit.exercise)
         p = _with_items(p, place, [i for i in items if i.exercise != edit.exercise])
+    if not _everywhere(p):
+        # A "program" with nothing in it would be signed and handed out as one.
+        raise _bad(
+            source,
+            f"{at}.exercise",
+            f"removing {edit.exercise!r} leaves no exercise in the program: a program keeps at "
+            "least one (to give none, do not sign this one)",
+        )
     gone = Excluded(
         exercise=edit.exercise,
         name=name,
