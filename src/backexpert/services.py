@@ -62,15 +62,27 @@ def load_intake(path: str, rules_dir: str | None = None) -> Intake:
 
 
 def intake_problems(
-    intake: Intake, rules_dir: str | None = None, doc: documents.Document | None = None
+    intake: Intake,
+    rules_dir: str | None = None,
+    doc: documents.Document | None = None,
+    today: dt.date | None = None,
 ) -> list[Problem]:
-    """What a valid intake names that the rule base does not know: each current load's exercise
-    must be in its catalogue (did you mean). Not for stored intakes: they are kept as given."""
-    if not intake.training.current_loads:
-        return []  # nothing to check: the rule base is not even loaded
-    from .clinical.intake import catalogue_problems
+    """What a valid new intake may still not say: an exercise the rule base does not know (each
+    current load's, with a did-you-mean), or an assessment dated after tomorrow (a typo for a
+    past year; the date decides whether a clearance is valid). Not for stored intakes: they are
+    kept as given."""
+    problems = []
+    latest = (today or dt.date.today()) + dt.timedelta(days=SESSION_DAYS_AHEAD)
+    on = intake.assessment.date
+    if on is not None and on > latest:
+        path = ["assessment", "date"]
+        message = f"{on} is in the future: an assessment is dated at most {latest}"
+        problems.append(Problem("assessment.date", message, doc.line_of(path) if doc else None))
+    if intake.training.current_loads:  # else the rule base is not even loaded
+        from .clinical.intake import catalogue_problems
 
-    return catalogue_problems(intake, rule_base(rules_dir).catalogue, doc)
+        problems += catalogue_problems(intake, rule_base(rules_dir).catalogue, doc)
+    return problems
 
 
 def check_intake(

@@ -1,9 +1,11 @@
-"""A current load names a catalogue exercise: an unknown one is refused, named by its path with
-a did-you-mean (the web form and the API: tests/web/test_intake_catalogue.py); a known one the
-program does not use is accepted and said unused."""
+"""What a new intake must say beyond its schema: a current load names a catalogue exercise (an
+unknown one is refused, named by its path with a did-you-mean; the web form and the API:
+tests/web/test_intake_catalogue.py; a known one the program does not use is accepted and said
+unused), an assessment is not dated after tomorrow, a name shows something."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +98,36 @@ def test_a_stored_intake_is_never_refused_afterwards(tmp_path: Path) -> None:
         db.save_assessment(cid, intake, assess(intake))
         report = services.progress_for_client(db, cid)
     assert report.client.id == cid
+
+
+def test_an_assessment_dated_after_tomorrow_is_refused(tmp_path: Path) -> None:
+    data = data_with()
+    data["assessment"]["date"] = "2099-01-01"
+    result = CliRunner().invoke(cli, ["assess", _file(tmp_path, data)])
+    assert result.exit_code == 2, result.output
+    assert "assessment.date: 2099-01-01 is in the future: an assessment is dated at most" in (
+        result.stderr
+    )
+    intake = Intake.model_validate(data)
+    assert services.intake_problems(intake, today=dt.date(2098, 12, 31)) == []  # tomorrow is fine
+    assert [p.path for p in services.intake_problems(intake, today=dt.date(2098, 12, 30))] == [
+        "assessment.date"
+    ]
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b", "\ufeff", " \u0301 ", "\u2060\u200d"])
+def test_a_name_of_invisible_characters_is_refused(tmp_path: Path, name: str) -> None:
+    data = data_with()
+    data["client"]["name"] = name
+    result = CliRunner().invoke(cli, ["assess", _file(tmp_path, data)])
+    assert result.exit_code == 2, result.output
+    assert "client.name: must show at least one letter, digit or sign" in result.stderr
+    added = CliRunner().invoke(cli, ["clients", "add", "--name", name])
+    assert added.exit_code == 2 and added.stdout == ""
+
+
+def test_names_in_any_script_are_kept() -> None:
+    for name in ["Zoë Ål", "مهر\u200cناز", "李小龍", "O'Brien-Smith", "Ana\u0301"]:
+        data = data_with()
+        data["client"]["name"] = name
+        assert Intake.model_validate(data).client.name == name
