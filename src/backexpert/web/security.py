@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -36,6 +37,7 @@ SESSION_COOKIE = "backexpert_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 API_KEY_PREFIX = "bxk"
+_DIGITS = re.compile(r"[0-9]{1,18}")  # a Content-Length int() takes ("²".isdigit() is true)
 MAX_BODY = 2 * 1024 * 1024  # an intake is a few kB; a body over 2 MiB is refused (413), unread
 
 CSP = (
@@ -195,7 +197,7 @@ class Edge:
             return message
 
         length = _header(scope, b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+        if length is not None and (not _DIGITS.fullmatch(length) or int(length) > MAX_BODY):
             await refuse()  # refused before reading a byte of it
             return
         try:

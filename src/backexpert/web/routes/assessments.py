@@ -88,7 +88,7 @@ def _typed(form: list[tuple[str, str]]) -> tuple[forms.Flat, dict[str, int], str
     flat = forms.apply_row_action(action, flat, rows)
     flat = {k: v for k, v in flat.items() if not k.startswith(forms.ROWS)}
     flat.update({forms.ROWS + k: str(n) for k, n in rows.items()})
-    return flat, rows, action, int(raw) if raw.isdigit() else 0
+    return flat, rows, action, max(forms.whole(raw, 0), 0)
 
 
 @router.post("/clients/{client_id}/assess")
@@ -192,7 +192,7 @@ def _draft_intake(
 ) -> Intake | Response:
     """The intake of the draft this result was shown for, or the page that says why not."""
     draft = db.draft(user.id, client_id)
-    if draft is None or not raw.isdigit() or int(raw) != draft.version:
+    if draft is None or forms.whole(raw) != draft.version:
         flat = draft.data if draft else {}
         return _form_page(
             request,
@@ -228,8 +228,8 @@ def adjust(
     edits = adjust_form.accepted(fields.get("_adjustments", ""))
     action = fields.get("_action", "")
     show = (request, intake, client_id, int(version), edits, user.name, s.rules_dir)
-    if action.startswith("undo:") and action[5:].isdigit():
-        n = int(action[5:])
+    n = forms.whole(action[5:]) if action.startswith("undo:") else None
+    if n is not None:
         kept = [e for k, e in enumerate(edits) if k != n]
         return _result_page(*show[:4], kept, user.name, s.rules_dir, message="Edit undone.")
     new = adjust_form.edit_from(fields, user.name)
