@@ -233,7 +233,7 @@ def unknown_exercise(exercise_id: str, catalogue: Catalogue) -> str | None:
     """Why an id names no exercise of the catalogue, with a did-you-mean; None for a known one.
 
     The one wording of an unknown exercise in what a user gives: a session log, an intake's
-    current loads.
+    current loads (also as a what-if changes them), a clinician's swap.
     """
     if exercise_id in catalogue:
         return None
