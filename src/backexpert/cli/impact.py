@@ -6,6 +6,7 @@ Registered on the `rules` group of `cli/rules.py` when this module is imported.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,6 +64,11 @@ def rules_impact(
         raise click.UsageError("give --against DIR or --against-ref GIT_REF, not both")
     if not (against or against_ref or without):
         raise click.UsageError("give --against DIR, --against-ref GIT_REF or --without RULE_ID")
+    cpus = os.cpu_count() or 1
+    if jobs > cpus:
+        # Each worker holds both rule bases: more workers than CPUs only cost memory.
+        click.echo(f"--jobs {jobs}: this machine has {cpus} CPU(s); using {cpus}", err=True)
+        jobs = cpus
     after = RuleSource(rules_dir, tuple(without))
     with _reference(against, against_ref, rules_dir) as reference:
         label = f"{against_ref} (git archive of the rule directory)" if against_ref else None

@@ -1,4 +1,4 @@
-"""`rules impact` against rules older than the plan templates, and against plan changes alone."""
+"""`rules impact` at its edges: rules older than the plan templates, plan changes alone, --jobs."""
 
 from __future__ import annotations
 
@@ -144,3 +144,13 @@ def test_a_change_to_the_plan_templates_alone_is_seen(tmp_path: Path) -> None:
     clients = [(1, "athlete", "uid-1", athlete.model_dump(mode="json"))]
     results = impact.run(clients, RuleSource(), RuleSource(str(changed)), jobs=1, batch_size=1)
     assert [r.outcome for r in results] == ["changed"]
+
+
+def test_more_jobs_than_cpus_use_the_cpus(database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker process holds both rule bases: --jobs 256 on two CPUs only cost memory."""
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    r = _run("rules", "impact", "--without", "goals.progression_principle", "--jobs", "256",
+             "--database", database, "--format", "json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert "--jobs 256: this machine has 1 CPU(s); using 1" in r.stderr
+    assert json.loads(r.stdout)["summary"]["clients"] == len(NAMES)
