@@ -157,3 +157,13 @@ def test_another_clinics_client_cannot_be_edited(ana: Browser, sam: Browser) -> 
     cid, page = _result(ana)
     r = _edit(sam, cid, page, kind="remove", item="sat|band_face_pull", reason="x")
     assert r.status_code == 404
+
+
+def test_carried_edits_that_are_no_edits_are_dropped_never_a_crash(ana: Browser) -> None:
+    cid, page = _result(ana)
+    version = _hidden(page, "_draft_version")
+    for carried in ["[" * 100_000 + "]" * 100_000, "{", "7", '[1, "x", null]']:
+        r = ana.post(f"/clients/{cid}/sign", {"_draft_version": version, "_adjustments": carried})
+        assert r.status_code < 500, r.text
+        assert "Something went wrong" not in r.text
+    assert len(ana.db.assessments(cid)) == 1  # signed once, as generated: nothing carried
