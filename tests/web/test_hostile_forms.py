@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 from typing import Any
 
@@ -11,7 +13,7 @@ from fastapi.testclient import TestClient
 from backexpert import clinic_services
 from backexpert.store.accounts import WebStore
 
-from .conftest import Browser
+from .conftest import Browser, csrf_of
 
 
 def _no_crash(r: Any) -> None:
@@ -93,3 +95,31 @@ def test_after_signing_in_a_visitor_stays_on_the_site(ana: Browser, target: str)
         ]
         == "/clients/1"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("effort", "\u00b2", "effort: choose a number from 0 to 10"),
+        ("pain", "9" * 5000, "pain: choose a number from 0 to 10"),
+        ("date", "0001-01-01", "date: give a date from 1900-01-01 on"),
+        ("note", "sore\x1b[2J", "note: character 5 is U+001B"),
+        ("note", "fine \u202eenif", "note: character 6 is U+202E"),
+    ],
+)
+def test_a_clients_report_is_refused_not_half_kept(
+    ana: Browser, field: str, value: str, says: str
+) -> None:
+    """An odd number was a 500; an old date or a control character in the note kept the report
+    but dropped its session log (the client was told it was recorded)."""
+    cid = ana.new_client()
+    ana.signed_assessment(cid)
+    token, _ = clinic_services.create_link(ana.db, cid, "test", days=30)
+    page = ana.get(f"/c/{token}")
+    exercise = re.findall(r'name="exercises" value="([^"]+)"', page.text)[0]
+    form = [("csrf_token", csrf_of(page.text)), ("done", "yes"), ("exercises", exercise)]
+    r = ana.post(f"/c/{token}/report", [*form, (field, value)], csrf=False)
+    assert r.status_code == 422 and says in html.unescape(r.text), r.text[-2000:]
+    assert ana.db.client_reports(cid) == [] and ana.db.sessions(cid) == []
+    r = ana.post(f"/c/{token}/report", [*form, ("note", "a little stiff")], csrf=False)
+    assert r.status_code == 200 and len(ana.db.sessions(cid)) == 1  # the report makes its log
