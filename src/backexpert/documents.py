@@ -73,8 +73,8 @@ _NUMBER = {
 
 
 def _not_decimal(value: str, tag: str) -> str:
-    """Why a YAML number written otherwise than in decimal is refused (never parsed again: a
-    long sexagesimal value takes quadratic time)."""
+    """Why a YAML number written otherwise than in decimal is refused."""
+    # Named, never parsed again: a long base-60 integer takes quadratic time.
     bare = value.lstrip("+-").lower()
     how = (
         "base 60" if ":" in bare

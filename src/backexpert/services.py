@@ -53,8 +53,7 @@ MAX_RECORD_BYTES = 32 * 1024 * 1024
 
 
 def load_intake(path: str, rules_dir: str | None = None) -> Intake:
-    """Read and validate an intake file (YAML or JSON; '-' is standard input), checked against
-    the rule base it will be assessed with (`check_intake`; problems give their lines)."""
+    """Read, validate and check (`check_intake`) an intake file (YAML or JSON; '-' is stdin)."""
     doc = documents.read(path)
     intake = documents.validate(Intake, doc, IntakeError)
     check_intake(intake, rules_dir, doc.source, doc)
@@ -67,18 +66,16 @@ def intake_problems(
     doc: documents.Document | None = None,
     today: dt.date | None = None,
 ) -> list[Problem]:
-    """What a valid new intake may still not say: an exercise the rule base does not know (each
-    current load's, with a did-you-mean), or an assessment dated after tomorrow (a typo for a
-    past year; the date decides whether a clearance is valid). Not for stored intakes: they are
-    kept as given."""
+    """What a valid new intake may still not say, each problem at its field path."""
+    # Never for a stored intake: it is kept as given, and reassessed (progress, impact) as is.
     problems = []
     latest = (today or dt.date.today()) + dt.timedelta(days=SESSION_DAYS_AHEAD)
     on = intake.assessment.date
-    if on is not None and on > latest:
+    if on is not None and on > latest:  # a typo for another year; it decides a clearance
         path = ["assessment", "date"]
         message = f"{on} is in the future: an assessment is dated at most {latest}"
         problems.append(Problem("assessment.date", message, doc.line_of(path) if doc else None))
-    if intake.training.current_loads:  # else the rule base is not even loaded
+    if intake.training.current_loads:  # an unknown exercise's load would be silently unused
         from .clinical.intake import catalogue_problems
 
         problems += catalogue_problems(intake, rule_base(rules_dir).catalogue, doc)
@@ -91,8 +88,7 @@ def check_intake(
     source: str = "intake",
     doc: documents.Document | None = None,
 ) -> None:
-    """IntakeError naming each field of the intake the rule base does not know (`intake_problems`);
-    every shell's new intake passes here (files, the web form, the API)."""
+    """IntakeError with `intake_problems`: every shell's new intake passes here."""
     problems = intake_problems(intake, rules_dir, doc)
     if problems:
         raise IntakeError(source, problems)
@@ -799,7 +795,7 @@ def compare_assessments(
 
 
 def _load_reference(source: RuleSource) -> RuleBase:
-    """The reference rule base; one from a git ref that no longer compiles says so plainly."""
+    """The reference rule base; rules from a git ref that no longer compile say so plainly."""
     from .errors import RuleSetError
 
     try:
@@ -820,10 +816,10 @@ def _load_reference(source: RuleSource) -> RuleBase:
 def reference_rules(
     directory: str, rules_dir: str | None = None, label: str | None = None
 ) -> RuleSource:
-    """The reference (before) of `rules impact`, compared with the rules of `rules_dir`: a rule
-    directory older than the plan templates is planned with theirs (the report says so)."""
+    """The reference (before) of `rules impact`, compared with the rules of `rules_dir`."""
     from .explain.impact import RuleSource
 
+    # Older rules than the plan templates are planned with those compared (the report says so).
     after = rules_dir if rules_dir is not None else str(shipped.rules_directory())
     return RuleSource(directory, label=label, plans_from=after)
 

@@ -34,8 +34,8 @@ def rules_directory() -> Path:
 
 
 def catalogue_file(root: Path) -> Path:
-    """The exercise catalogue of a rule directory, or RuleSetError when it has none: checked
-    before anything reads the directory (`--rules ~` must not hash a home directory first)."""
+    """The exercise catalogue of a rule directory, or RuleSetError when it has none."""
+    # Checked before anything reads the directory: `--rules ~` must not hash a home first.
     found = root / CATALOGUE_FILE
     if not found.is_file():
         raise RuleSetError([f"{root}: no {CATALOGUE_FILE} (the exercise catalogue)"])

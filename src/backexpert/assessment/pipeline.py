@@ -53,9 +53,8 @@ class RuleBase:
 def compile_rulebook(
     directory: str | Path, plans_from: str | Path | None = None
 ) -> tuple[Rulebook, Catalogue, PlanBook]:
-    """Load the catalogue and plan templates of a rule directory and compile its assessment
-    rules against them (the plan templates are part of the rulebook's version); a directory
-    without plan templates takes those of `plans_from` when given."""
+    """Compile a rule directory against its catalogue and plans (else `plans_from`'s plans)."""
+    # The plan templates are part of the rulebook's version.
     root = Path(directory)
     cat = catalogue_mod.load(shipped.catalogue_file(root))
     own = root / PLAN_FILE
@@ -82,12 +81,10 @@ def _rule_base(directory: str | None, plans_from: str | None = None) -> RuleBase
 
 
 def rule_base(directory: str | Path | None = None, plans_from: str | None = None) -> RuleBase:
-    """The rule base of a directory (the shipped one by default), compiled once per process.
-
-    `plans_from` is for comparing an older rule base (`rules impact`): when the directory
-    predates plan templates, it is compiled with those of `plans_from` (`RuleBase.plans_from`
-    says so), since every program needs a plan and the monitor checks it.
-    """
+    """The rule base of a directory (the shipped one by default), compiled once per process."""
+    # `plans_from` is for comparing an older rule base (`rules impact`): when the directory
+    # predates the plan templates it is compiled with those (`RuleBase.plans_from` says so):
+    # every program needs a plan, and the monitor checks it.
     with _lock:
         return _rule_base(None if directory is None else str(directory), plans_from)
 
@@ -134,8 +131,7 @@ def intake_notes(intake: Intake) -> list[str]:
 
 
 def unused_loads(result: Prescription, intake: Intake, cat: Catalogue) -> list[str]:
-    """A note for each current load of a program that no item takes its load from (an exercise
-    not in this client's program, nor a relative of one): accepted, and said to be unused."""
+    """A note for each current load no item of the program takes its load from."""
     if result.status != "program":
         return []  # no loaded work in kilograms: the status says why
     known = estimates(intake.training.current_loads, cat)

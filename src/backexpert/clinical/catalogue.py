@@ -230,11 +230,9 @@ def load(path: Path) -> Catalogue:
 
 
 def unknown_exercise(exercise_id: str, catalogue: Catalogue) -> str | None:
-    """Why an id names no exercise of the catalogue, with a did-you-mean; None for a known one.
-
-    The one wording of an unknown exercise in what a user gives: a session log, an intake's
-    current loads (also as a what-if changes them), a clinician's swap.
-    """
+    """Why an id names no exercise of the catalogue, with a did-you-mean; None for a known one."""
+    # The one check of an exercise a user names: a session log, an intake's current loads (also
+    # as a what-if changes them), a clinician's swap.
     if exercise_id in catalogue:
         return None
     close = difflib.get_close_matches(exercise_id, [e.id for e in catalogue], n=1)

@@ -329,8 +329,7 @@ class Intake(Model):
 def catalogue_problems(
     intake: Intake, catalogue: Catalogue, doc: documents.Document | None = None
 ) -> list[Problem]:
-    """Each catalogue id the intake names that the rule base's catalogue lacks (a current load
-    of an unknown exercise would otherwise be silently ignored), with a did-you-mean."""
+    """Each current load's exercise the catalogue lacks, with a did-you-mean (else: unused)."""
     problems = []
     for i, c in enumerate(intake.training.current_loads):
         unknown = unknown_exercise(c.exercise, catalogue)

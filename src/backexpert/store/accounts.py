@@ -326,8 +326,9 @@ class WebStore(Store):
         *,
         same_within: dt.timedelta | None = None,
     ) -> int:
-        """A new client of the clinic; with `same_within`, a client of the same name and birth
-        date the clinic added that recently is the same one (a form sent twice), not a new one."""
+        """A new client of the clinic (`same_within`: one just added with its name and birth)."""
+        # With `same_within`, a client of the same name and birth date the clinic added that
+        # recently is the same one (a form sent twice), not a new one.
         from .. import documents
 
         fields = {"uid": str(uuid.uuid4()), "name": name, "born": born, "created_at": now()}

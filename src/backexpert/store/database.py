@@ -50,11 +50,9 @@ def _refuse(message: str) -> InputError:
 
 
 def resolve_url(database: str | None = None) -> URL:
-    """The database URL: the argument, else BACKEXPERT_DATABASE_URL, else the default file.
-
-    An argument given empty is refused (given means given: a script's unset variable must not
-    write to the default database); so is a database that keeps nothing (SQLite in memory).
-    """
+    """The database URL: the argument, else BACKEXPERT_DATABASE_URL, else the default file."""
+    # An argument given empty is refused (given means given: a script's unset variable must not
+    # write to the default database); so is a database that keeps nothing (SQLite in memory).
     if database is not None and not database.strip():
         raise _refuse("empty: give a file or a URL, or leave --database out for the default")
     raw = database or os.environ.get(ENV_URL) or str(default_path())

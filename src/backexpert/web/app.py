@@ -200,8 +200,8 @@ def _static(app: FastAPI, settings: Settings) -> None:
 
 
 def _error_response(scope: Scope, request_id: str, status: int = 500) -> tuple[int, str, bytes]:
-    """What the edge answers itself: a crashed request (500, no stack trace, the request id to
-    quote) or a body over the limit (413), as a problem document under /api/, else a page."""
+    """What the edge answers itself (a crash, 500; a body over the limit, 413): no stack trace."""
+    # A problem document under /api/, else a page; both carry the request id to quote.
     import json
 
     too_large = status == 413
