@@ -6,6 +6,7 @@ import pytest
 
 from backexpert import assessment, services
 from backexpert.clinical import intake as intake_mod
+from backexpert.clinical.intake import Intake
 from backexpert.errors import InputError, IntakeError, SafetyError
 from backexpert.explain import whatif
 from backexpert.explain.diff import Withheld
@@ -134,3 +135,13 @@ def test_a_current_load_changed_to_an_unknown_exercise_is_refused() -> None:
     (problem,) = info.value.problems
     assert problem.path == "training.current_loads[0].exercise"
     assert "unknown exercise 'deadlfit' (did you mean 'deadlift'?)" in problem.message
+
+
+def test_what_an_intake_already_said_is_not_refused_again() -> None:
+    """A stored intake whose current load names an unknown exercise still answers a what-if."""
+    athlete = services.load_intake(str(EXAMPLE.parent / "strength-athlete.yaml"))
+    data = athlete.model_dump(mode="json")
+    data["training"]["current_loads"][0]["exercise"] = "bench_press"
+    old = Intake.model_validate(data)
+    answer = services.what_if(old, ["pain.nprs_now=2"])
+    assert answer.changes[0].change == "pain.nprs_now=2"

@@ -50,7 +50,10 @@ def what_if(
     applied = [next(parsed) if isinstance(c, str) else c for c in changes]
     applied += edits.follow_ups(intake, applied)
     changed = edits.edited(intake, applied)
-    unknown = catalogue_problems(changed, rules.catalogue)  # as a new intake's are checked
+    # What the changes name is checked as a new intake's would be; what the intake already
+    # said is not (a stored intake is kept as given).
+    given = set(catalogue_problems(intake, rules.catalogue))
+    unknown = [p for p in catalogue_problems(changed, rules.catalogue) if p not in given]
     if unknown:
         raise IntakeError(edits.SOURCE, unknown)
     before = outcome(intake, rules, today)
