@@ -243,6 +243,8 @@ def check_report(
     date: str, done: str, exercises: list[str], effort: str, pain: str, note: str, known: set[str]
 ) -> ReportForm:
     """Parse a client's report form; InputError with field paths when it is wrong."""
+    from .model import EARLIEST, describe, unsafe_character
+
     problems = []
     try:
         day = dt.date.fromisoformat(date) if date else dt.date.today()
@@ -251,14 +253,18 @@ def check_report(
         problems.append(Problem("date", "give the date as YYYY-MM-DD"))
     if day > dt.date.today() + dt.timedelta(days=1):
         problems.append(Problem("date", "the date is in the future"))
+    if day < EARLIEST:  # a session log is never dated before 1900: it would be dropped
+        problems.append(Problem("date", f"give a date from {EARLIEST} on"))
 
     def scale(name: str, raw: str) -> int | None:
         if not raw.strip():
             return None
-        if not raw.strip().isdigit() or not 0 <= int(raw) <= 10:
+        text = raw.strip()
+        # ASCII digits only: "²".isdigit() is true and int("²") fails.
+        if not (text.isascii() and text.isdigit() and len(text) <= 2 and int(text) <= 10):
             problems.append(Problem(name, "choose a number from 0 to 10"))
             return None
-        return int(raw)
+        return int(text)
 
     effort_v, pain_v = scale("effort", effort), scale("pain", pain)
     unknown = [e for e in exercises if e not in known]
@@ -266,6 +272,9 @@ def check_report(
         problems.append(Problem("exercises", "not an exercise of your plan"))
     if len(note) > 2000:
         problems.append(Problem("note", "at most 2000 characters"))
+    elif (bad := unsafe_character(note)) is not None:
+        at, ch = bad  # the session log would refuse it, and the session be lost
+        problems.append(Problem("note", f"character {at + 1} is {describe(ch)}: not allowed"))
     if done not in ("yes", "no"):
         problems.append(Problem("done", "say whether you trained"))
     if problems:

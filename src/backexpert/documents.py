@@ -14,6 +14,8 @@ before it costs much time or memory. The limits, and why:
   PyYAML and pydantic recurse); `MAX_ENTRIES` = 10,000 entries in one list or mapping.
 - `MAX_DIGITS` = 4,300 characters in an integer: Python's limit for decimal digits, and
   sexagesimal integers (`1:2:3`) take quadratic time.
+- Numbers in decimal digits: YAML 1.1 reads `065` as octal 53, and also `0x41`, `0b1000001`,
+  `6_5` and `1:05`; an age of 065 must not silently become 53.
 - No control character (C0 but tab, LF, CR; DEL; C1), lone surrogate, or bidirectional
   embedding, override or isolate (U+202A-202E, U+2066-2069: a name would display other than it is
   stored), even escaped in a quoted string; so no `!!binary` either.
@@ -58,6 +60,31 @@ _REFUSED_TAGS = {
     "tag:yaml.org,2002:merge": "merge keys (<<) are not supported",
     "tag:yaml.org,2002:value": "a bare = is not a value: quote it",
 }
+
+
+# Numbers as people write them. YAML 1.1 also reads 034 as octal 28, 0x1c, 0b11100, 2_8 and
+# 1:2 (sexagesimal, 62): an age of 065 would silently become 53.
+_NUMBER = {
+    "tag:yaml.org,2002:int": re.compile(r"[-+]?(?:0|[1-9][0-9]*)"),
+    "tag:yaml.org,2002:float": re.compile(
+        r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    ),
+}
+
+
+def _not_decimal(value: str, tag: str) -> str:
+    """Why a YAML number written otherwise than in decimal is refused."""
+    # Named, never parsed again: a long base-60 integer takes quadratic time.
+    bare = value.lstrip("+-").lower()
+    how = (
+        "base 60" if ":" in bare
+        else "hexadecimal" if bare.startswith("0x")
+        else "binary" if bare.startswith("0b")
+        else "digit groups" if "_" in bare
+        else "octal"
+    )  # fmt: skip
+    kind = "a whole number" if tag.endswith("int") else "a number"
+    return f"write {kind} in decimal digits (YAML reads {_echo(value)} as {how})"
 
 
 class _RefusedError(Exception):
@@ -231,6 +258,9 @@ class _Composer:
                     self._refuse(f"{_char_kind(bad.group())} (escaped)", event)
                 if tag == "tag:yaml.org,2002:int" and len(value) > MAX_DIGITS:
                     self._refuse(f"number too long: {len(value):,} characters", event)
+                implicit = event.tag in (None, "!")  # an explicit !!int is the author's own
+                if implicit and tag in _NUMBER and not _NUMBER[tag].fullmatch(value):
+                    self._refuse(_not_decimal(value, tag), event)
                 start, end = event.start_mark, event.end_mark
                 node = yaml.ScalarNode(tag, value, start, end, style=event.style)  # type: ignore[arg-type]
                 if event.anchor is not None:

@@ -11,7 +11,8 @@ The shared types bound what a user can type, the same for every document and bot
   the bidirectional overrides and isolates U+202A-U+202E and U+2066-U+2069 (they reorder what a
   reader sees: "Trojan Source") and lone surrogates (not text; PostgreSQL refuses them). ESC
   is a control character, so no terminal escape sequence is ever stored.
-- `Name`: a `Line` without surrounding whitespace, 1 to 200 characters; `LongText` (4,000),
+- `Name`: a `Line` without surrounding whitespace, 1 to 200 characters, at least one of them
+  visible (a name of zero-width spaces identifies no one); `LongText` (4,000),
   `ShortText` (2,000), `Identifier` (1-64) and `Token` (16) carry their length.
 - `CalendarDate`: a date written YYYY-MM-DD (a YAML date or that string; never a number, which
   pydantic would read as seconds since 1970), from 1900-01-01 to 2100-12-31.
@@ -100,12 +101,29 @@ def _line(text: str, info: ValidationInfo) -> str:
     return _checked(text, False, info)
 
 
+# Characters that show nothing by themselves: spaces, format characters (zero-width space,
+# joiners, BOM), combining marks and controls.
+_INVISIBLE = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me"})
+
+
+def visible(text: str) -> bool:
+    """Whether the text shows at least one character (not only spaces, zero-width or marks)."""
+    return any(unicodedata.category(ch) not in _INVISIBLE for ch in text)
+
+
+def _named(text: str, info: ValidationInfo) -> str:
+    _line(text, info)
+    if not _stored(info) and not visible(text):
+        raise ValueError("must show at least one letter, digit or sign (not only spaces)")
+    return text
+
+
 Text = Annotated[str, AfterValidator(_text)]
 Line = Annotated[str, AfterValidator(_line)]
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
-    AfterValidator(_line),
+    AfterValidator(_named),
 ]
 # The lengths inside the type, so a long value is refused before it is scanned, and the message
 # says characters ("String should have at most 4000 characters").

@@ -52,9 +52,46 @@ MAX_RECORD_BYTES = 32 * 1024 * 1024
 # --- assessing -----------------------------------------------------------------------------
 
 
-def load_intake(path: str) -> Intake:
-    """Read and validate an intake file (YAML or JSON; '-' is standard input)."""
-    return documents.validate(Intake, documents.read(path), IntakeError)
+def load_intake(path: str, rules_dir: str | None = None) -> Intake:
+    """Read, validate and check (`check_intake`) an intake file (YAML or JSON; '-' is stdin)."""
+    doc = documents.read(path)
+    intake = documents.validate(Intake, doc, IntakeError)
+    check_intake(intake, rules_dir, doc.source, doc)
+    return intake
+
+
+def intake_problems(
+    intake: Intake,
+    rules_dir: str | None = None,
+    doc: documents.Document | None = None,
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """What a valid new intake may still not say, each problem at its field path."""
+    # Never for a stored intake: it is kept as given, and reassessed (progress, impact) as is.
+    problems = []
+    latest = (today or dt.date.today()) + dt.timedelta(days=SESSION_DAYS_AHEAD)
+    on = intake.assessment.date
+    if on is not None and on > latest:  # a typo for another year; it decides a clearance
+        path = ["assessment", "date"]
+        message = f"{on} is in the future: an assessment is dated at most {latest}"
+        problems.append(Problem("assessment.date", message, doc.line_of(path) if doc else None))
+    if intake.training.current_loads:  # an unknown exercise's load would be silently unused
+        from .clinical.intake import catalogue_problems
+
+        problems += catalogue_problems(intake, rule_base(rules_dir).catalogue, doc)
+    return problems
+
+
+def check_intake(
+    intake: Intake,
+    rules_dir: str | None = None,
+    source: str = "intake",
+    doc: documents.Document | None = None,
+) -> None:
+    """IntakeError with `intake_problems`: every shell's new intake passes here."""
+    problems = intake_problems(intake, rules_dir, doc)
+    if problems:
+        raise IntakeError(source, problems)
 
 
 # An adjustments document holds at most 100 edits of a few lines each: 256 kB is generous.
@@ -112,6 +149,7 @@ def try_adjustments(
     """
     from .errors import EditRefusedError
 
+    check_intake(intake, rules_dir)
     generated = assess(intake, rule_base(rules_dir))
     try:
         doc = documents.validate(Adjustments, documents.Document(source, data, None))
@@ -297,6 +335,7 @@ def _assessed(
     intake: Intake, rules_dir: str | None, edits: tuple[Adjustments | None, str]
 ) -> tuple[Prescription, Prescription]:
     """The generated prescription, and the result (the same, or with the edits applied)."""
+    check_intake(intake, rules_dir)
     generated = assess(intake, rule_base(rules_dir))
     adjustments, source = edits
     if adjustments is None:
@@ -755,6 +794,36 @@ def compare_assessments(
     return compare(before, stored_prescription(db, client_id, new))
 
 
+def _load_reference(source: RuleSource) -> RuleBase:
+    """The reference rule base; rules from a git ref that no longer compile say so plainly."""
+    from .errors import RuleSetError
+
+    try:
+        return source.load()
+    except RuleSetError as exc:
+        if source.label is None or source.directory is None:
+            raise
+        inside = [p.replace(source.directory, "rules") for p in exc.problems]  # a temporary dir
+        raise RuleSetError(
+            [
+                f"{source.label}: these rules do not compile with BackExpert {shipped.VERSION} "
+                "(they are older than what it reads), so they cannot be compared",
+                *inside,
+            ]
+        ) from None
+
+
+def reference_rules(
+    directory: str, rules_dir: str | None = None, label: str | None = None
+) -> RuleSource:
+    """The reference (before) of `rules impact`, compared with the rules of `rules_dir`."""
+    from .explain.impact import RuleSource
+
+    # Older rules than the plan templates are planned with those compared (the report says so).
+    after = rules_dir if rules_dir is not None else str(shipped.rules_directory())
+    return RuleSource(directory, label=label, plans_from=after)
+
+
 @contextmanager
 def rules_at_ref(ref: str, rules_dir: str | None = None) -> Iterator[str]:
     """The rule directory as it is at a git ref, checked out (`git archive`) into a temporary
@@ -834,7 +903,8 @@ def rules_impact(
     from .explain.models import ClientChange
     from .store.impact import Batch, ImpactRuns
 
-    b, a = before.load(), after.load()  # in this process too: a bad rule base fails at once
+    # In this process too: a bad rule base fails at once.
+    b, a = _load_reference(before), after.load()
     runs = ImpactRuns(db)
     run = runs.open_run(b.rulebook.version, a.rulebook.version, shipped.VERSION, batch_size)
     who = worker or f"{socket.gethostname()}:{os.getpid()}"

@@ -33,6 +33,15 @@ def rules_directory() -> Path:
     raise RuleSetError([f"no rule base found next to {_HERE} (looked for rules/{CATALOGUE_FILE})"])
 
 
+def catalogue_file(root: Path) -> Path:
+    """The exercise catalogue of a rule directory, or RuleSetError when it has none."""
+    # Checked before anything reads the directory: `--rules ~` must not hash a home first.
+    found = root / CATALOGUE_FILE
+    if not found.is_file():
+        raise RuleSetError([f"{root}: no {CATALOGUE_FILE} (the exercise catalogue)"])
+    return found
+
+
 def is_shipped(directory: str | Path | None) -> bool:
     """Whether a rule directory is the shipped one (None means the shipped one)."""
     if directory is None:

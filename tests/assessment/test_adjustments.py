@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from backexpert import assessment, services
 from backexpert.assessment.edits import Adjustments
@@ -51,6 +52,14 @@ INTAKES: dict[str, dict[str, Any]] = {
     },
     # A red flag of cauda equina: emergency referral, no program.
     "referral": {"red_flag_screen": {"saddle_anaesthesia": True}},
+    # Trains at home: dumbbells, a kettlebell and bands (no barbell, no bench).
+    "home": {
+        "training": {
+            "experience": "intermediate",
+            "sessions_per_week": 3,
+            "equipment": ["dumbbells", "kettlebell", "resistance_band"],
+        }
+    },
 }
 
 
@@ -265,6 +274,66 @@ def test_an_edit_naming_what_is_not_there_is_bad_input(edit: dict[str, Any], pat
     with pytest.raises(InputError) as caught:
         _adjust("plain", {**edit, "reason": "because"})
     assert [p.path for p in caught.value.problems] == [path]
+
+
+@pytest.mark.parametrize(
+    ("to", "missing"),
+    [("deadlift", "needs barbell,"), ("hip_thrust", "needs barbell and bench,")],
+)
+def test_a_swap_to_an_exercise_needing_equipment_the_client_lacks_is_bad_input(
+    to: str, missing: str
+) -> None:
+    swap = {"kind": "swap", "exercise": "kettlebell_deadlift", "to": to, "reason": "heavier"}
+    with pytest.raises(InputError) as caught:
+        _adjust("home", {"kind": "remove", "exercise": "band_face_pull", "reason": "x"}, swap)
+    (problem,) = caught.value.problems
+    assert problem.path == "edits[1].to"
+    assert f"{to!r} {missing} which the client does not have (training.equipment)" in (
+        problem.message
+    )
+    # No override turns it into an accepted edit: the intake is where equipment is recorded.
+    with pytest.raises(InputError):
+        _adjust("home", {**swap, "override": OVERRIDE})
+    # What the client has may be swapped in.
+    p = _adjust("home", {**swap, "to": "dumbbell_deadlift"})
+    assert "dumbbell_deadlift" in {i.exercise for _, i in p.items()}
+
+
+def test_the_swap_choices_are_exactly_the_swaps_accepted() -> None:
+    intake, generated = _case("home")
+    choices = {e for e, _ in services.swap_choices(intake)}
+    for ex in services.catalogue():
+        if ex.id == "kettlebell_deadlift" or ex.id in {i.exercise for _, i in generated.items()}:
+            continue
+        edit = {"kind": "swap", "exercise": "kettlebell_deadlift", "to": ex.id, "reason": "try"}
+        doc = Adjustments.model_validate({"clinician": "Ana Costa", "edits": [edit]})
+        try:
+            services.adjust(intake, generated, doc)
+            accepted = True
+        except InputError:
+            accepted = False
+        except EditRefusedError:
+            accepted = True  # past the equipment check; refused for safety, a separate answer
+        assert accepted == (ex.id in choices), ex.id
+
+
+def test_removing_every_exercise_is_refused_at_the_last_one() -> None:
+    _, generated = _case("home")
+    names = list(dict.fromkeys(i.exercise for _, i in generated.items() if i.loaded))
+    names += [e for e in dict.fromkeys(i.exercise for _, i in generated.items()) if e not in names]
+    edits = [{"kind": "remove", "exercise": e, "reason": "rest this week"} for e in names]
+    with pytest.raises(InputError) as caught:
+        _adjust("home", *edits)
+    (problem,) = caught.value.problems
+    assert problem.path == f"edits[{len(names) - 1}].exercise"
+    assert "leaves no exercise in the program" in problem.message
+    assert _adjust("home", *edits[:-1]).items()  # all but the last: accepted
+
+
+@pytest.mark.parametrize("reason", ["\u200b", " \u200d\ufeff ", "\u0301"])
+def test_a_reason_of_invisible_characters_is_no_reason(reason: str) -> None:
+    with pytest.raises(ValidationError, match="a reason is required"):
+        _adjust("home", {"kind": "remove", "exercise": "band_face_pull", "reason": reason})
 
 
 def test_edits_apply_in_order_and_a_later_edit_may_name_an_earlier_result() -> None:

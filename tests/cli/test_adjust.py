@@ -173,3 +173,19 @@ def test_a_saved_adjusted_assessment_keeps_the_generated_program_and_round_trips
     assert again.exit_code == 0, again.output
     back = _run("export", "1", "--database", str(other))
     assert json.loads(back.stdout)["assessments"] == record["assessments"]
+
+
+def test_a_swap_needing_equipment_the_client_lacks_exits_2_naming_it(tmp_path: Path) -> None:
+    intake = yaml.safe_load(ATHLETE.read_text(encoding="utf-8"))
+    intake["training"]["equipment"].remove("trap_bar")
+    intake_file = tmp_path / "intake.yaml"
+    intake_file.write_text(yaml.safe_dump(intake), encoding="utf-8")
+    swap = {"kind": "swap", "exercise": "paused_deadlift", "to": "trap_bar_deadlift"}
+    path = _edits(tmp_path, {**swap, "day": "fri", "reason": "a lighter hinge"})
+    result = _run("assess", str(intake_file), "--adjust", str(path))
+    assert result.exit_code == 2, result.output
+    assert (
+        "edits[0].to: 'trap_bar_deadlift' needs trap bar, which the client does not have "
+        "(training.equipment): record it in the intake if they do"
+    ) in result.stderr
+    assert "Traceback" not in result.output

@@ -208,7 +208,7 @@ def test_the_json_shape() -> None:
     data = diff.compare(BASE, worse).model_dump(mode="json")
     assert set(data) == {"before", "after", "differences", "rules_fired", "rules_unfired"}
     assert set(data["differences"][0]) == {
-        "kind", "subject", "text", "before", "after", "where", "because"
+        "kind", "subject", "text", "before", "after", "where", "because", "edits"
     }  # fmt: skip
     assert set(data["before"]) == {
         "status", "rulebook", "referral", "load_level", "exercises", "withheld"

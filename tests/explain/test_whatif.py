@@ -6,7 +6,8 @@ import pytest
 
 from backexpert import assessment, services
 from backexpert.clinical import intake as intake_mod
-from backexpert.errors import InputError, SafetyError
+from backexpert.clinical.intake import Intake
+from backexpert.errors import InputError, IntakeError, SafetyError
 from backexpert.explain import whatif
 from backexpert.explain.diff import Withheld
 from factories import EXAMPLE, make_intake
@@ -125,3 +126,22 @@ def test_what_if_options() -> None:
         if not o.needs and o.group != "goal":
             services.what_if(DESK, [o.change])
     assert services.what_if_options(make_intake()) == whatif.options(make_intake())
+
+
+def test_a_current_load_changed_to_an_unknown_exercise_is_refused() -> None:
+    athlete = services.load_intake(str(EXAMPLE.parent / "strength-athlete.yaml"))
+    with pytest.raises(IntakeError) as info:
+        services.what_if(athlete, ["training.current_loads[0].exercise=deadlfit"])
+    (problem,) = info.value.problems
+    assert problem.path == "training.current_loads[0].exercise"
+    assert "unknown exercise 'deadlfit' (did you mean 'deadlift'?)" in problem.message
+
+
+def test_what_an_intake_already_said_is_not_refused_again() -> None:
+    """A stored intake whose current load names an unknown exercise still answers a what-if."""
+    athlete = services.load_intake(str(EXAMPLE.parent / "strength-athlete.yaml"))
+    data = athlete.model_dump(mode="json")
+    data["training"]["current_loads"][0]["exercise"] = "bench_press"
+    old = Intake.model_validate(data)
+    answer = services.what_if(old, ["pain.nprs_now=2"])
+    assert answer.changes[0].change == "pain.nprs_now=2"

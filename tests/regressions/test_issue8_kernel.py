@@ -195,13 +195,24 @@ def test_the_safety_monitor_never_reads_the_rules() -> None:
         assert assessment_uses <= set(allowed), (path, assessment_uses)
 
 
-def test_the_catalogue_check_of_logged_exercises_exists_once() -> None:
-    defined = [
-        p.relative_to(SRC).as_posix()
-        for p in SRC.rglob("*.py")
-        if "unknown exercise {" in p.read_text() and "def check_exercises" in p.read_text()
+def test_the_catalogue_check_of_given_exercises_exists_once() -> None:
+    """One check of an exercise id a user gives, with its did-you-mean, used by each input that
+    names exercises: a session log, an intake's current loads, a clinician's swap."""
+    texts = {p.relative_to(SRC).as_posix(): p.read_text() for p in SRC.rglob("*.py")}
+    assert [p for p, t in texts.items() if "def unknown_exercise" in t] == ["clinical/catalogue.py"]
+    worded = [p for p, t in texts.items() if "unknown exercise {" in t]
+    assert sorted(worded) == [
+        "assessment/actions.py",
+        "clinical/catalogue.py",
+    ]  # rules: a RuleSetError
+    users = [
+        p for p, t in texts.items() if "unknown_exercise(" in t and "def unknown_exercise" not in t
     ]
-    assert defined == ["progression/logbook.py"]
+    assert sorted(users) == [
+        "assessment/adjustments.py",
+        "clinical/intake.py",
+        "progression/logbook.py",
+    ]
 
 
 def test_terminal_and_report_show_the_same_doses_and_week() -> None:

@@ -123,6 +123,18 @@ def test_bad_edits_name_their_field(ana: Browser) -> None:
     assert r.status_code == 422 and "reason" in r.text
 
 
+def test_a_swap_the_form_does_not_offer_is_refused_for_its_equipment(ana: Browser) -> None:
+    cid, page = _result(ana)
+    assert 'value="kettlebell_deadlift"' not in page  # the athlete has no kettlebell
+    r = _edit(
+        ana, cid, page, kind="swap", item="mon|deadlift", to="kettlebell_deadlift", reason="x"
+    )
+    assert r.status_code == 422
+    assert "edits[0].to" in r.text and "needs kettlebell, which the client does not have" in (
+        html.unescape(r.text)
+    )
+
+
 def test_a_tampered_edit_is_refused_at_signing_and_nothing_is_saved(ana: Browser) -> None:
     cid, page = _result(ana)
     unsafe = [{"kind": "dose", "exercise": "deadlift", "dose": {"sets": 9}, "reason": "x"}]
@@ -145,3 +157,13 @@ def test_another_clinics_client_cannot_be_edited(ana: Browser, sam: Browser) -> 
     cid, page = _result(ana)
     r = _edit(sam, cid, page, kind="remove", item="sat|band_face_pull", reason="x")
     assert r.status_code == 404
+
+
+def test_carried_edits_that_are_no_edits_are_dropped_never_a_crash(ana: Browser) -> None:
+    cid, page = _result(ana)
+    version = _hidden(page, "_draft_version")
+    for carried in ["[" * 100_000 + "]" * 100_000, "{", "7", '[1, "x", null]']:
+        r = ana.post(f"/clients/{cid}/sign", {"_draft_version": version, "_adjustments": carried})
+        assert r.status_code < 500, r.text
+        assert "Something went wrong" not in r.text
+    assert len(ana.db.assessments(cid)) == 1  # signed once, as generated: nothing carried

@@ -10,17 +10,18 @@ Every edit is checked by the safety monitor on the program as it stands after it
 appears with an edit is that edit's. It is refused (`EditRefusedError`, exit 3) unless the edit
 carries an override, and always when the invariant is one no override lifts
 (`safety.overrides.BINDING`). Accepted overrides are recorded in `Prescription.adjustments`.
-An edit naming an exercise not in the catalogue, an item not in the program, or a day without a
-session is bad input (`InputError`, exit 2) naming the field (`edits[1].to`).
+An edit naming an exercise not in the catalogue, an item not in the program, a day without a
+session, or (a swap) an exercise that needs equipment the client does not have is bad input
+(`InputError`, exit 2) naming the field (`edits[1].to`).
 """
 
 from __future__ import annotations
 
 import re
 
-from ..clinical.catalogue import Catalogue
+from ..clinical.catalogue import Catalogue, unknown_exercise
 from ..clinical.intake import Intake
-from ..clinical.words import WEEK, Day, Tag
+from ..clinical.words import WEEK, Day, Equipment, Tag
 from ..errors import EditRefusedError, InputError, Problem
 from . import timing
 from .dose import timed
@@ -77,7 +78,7 @@ def apply(
         if isinstance(edit, Remove):
             p = _remove(p, edit, at, source)
         elif isinstance(edit, Swap):
-            p = _swap(p, edit, catalogue, at, source)
+            p = _swap(p, edit, catalogue, set(intake.training.equipment), at, source)
         elif isinstance(edit, ChangeDose):
             p = _dose(p, edit, at, source)
         else:
@@ -187,6 +188,14 @@ def _remove(p: Prescription, edit: Remove, at: str, source: str) -> Prescription
         items = _items_at(p, place)
         name = next(i.name for i in items if i.exercise == edit.exercise)
         p = _with_items(p, place, [i for i in items if i.exercise != edit.exercise])
+    if not _everywhere(p):
+        # A "program" with nothing in it would be signed and handed out as one.
+        raise _bad(
+            source,
+            f"{at}.exercise",
+            f"removing {edit.exercise!r} leaves no exercise in the program: a program keeps at "
+            "least one (to give none, do not sign this one)",
+        )
     gone = Excluded(
         exercise=edit.exercise,
         name=name,
@@ -197,12 +206,25 @@ def _remove(p: Prescription, edit: Remove, at: str, source: str) -> Prescription
     return _excluded(p, gone)
 
 
-def _swap(p: Prescription, edit: Swap, cat: Catalogue, at: str, source: str) -> Prescription:
-    if edit.to not in cat:
-        raise _bad(source, f"{at}.to", f"{edit.to!r} is not an exercise in the catalogue")
+def _swap(
+    p: Prescription, edit: Swap, cat: Catalogue, have: set[Equipment], at: str, source: str
+) -> Prescription:
+    unknown = unknown_exercise(edit.to, cat)
+    if unknown is not None:
+        raise _bad(source, f"{at}.to", unknown)
     if edit.to == edit.exercise:
         raise _bad(source, f"{at}.to", "swapping an exercise for itself changes nothing")
     new = cat[edit.to]
+    missing = [q.value.replace("_", " ") for q in new.equipment if q not in have]
+    if missing:
+        # [choice] Bad input, not an override: equipment is a fact of the intake, not a safety
+        # judgement; a client who has it should have it recorded there.
+        raise _bad(
+            source,
+            f"{at}.to",
+            f"{edit.to!r} needs {' and '.join(missing)}, which the client does not have "
+            "(training.equipment): record it in the intake if they do",
+        )
     old_name = ""
     for place in _targets(p, edit.exercise, edit.day, at, source):
         items = _items_at(p, place)

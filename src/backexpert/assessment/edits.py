@@ -16,7 +16,7 @@ from pydantic import Field, StrictInt, field_validator, model_validator
 
 from ..clinical.catalogue import rep_bounds
 from ..clinical.words import Day
-from ..model import Identifier, Kilograms, Model, Name, ShortText
+from ..model import Identifier, Kilograms, Model, Name, ShortText, visible
 
 # Where an item is: a day of the week, or the daily drills.
 Place = Day | Literal["daily"]
@@ -25,7 +25,7 @@ MAX_EDITS = 100  # a program has at most a few dozen items; more edits is not a 
 
 def _reason(text: str) -> str:
     text = " ".join(text.split())
-    if not text:
+    if not visible(text):  # blank, or only zero-width characters
         raise ValueError("a reason is required: say why, in a few words")
     return text
 

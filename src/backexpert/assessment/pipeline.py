@@ -25,6 +25,7 @@ from ..knowledge.rules import Rulebook
 from . import actions
 from .composer import compose
 from .facts import from_intake
+from .loads import estimates, kg_equipment
 from .prescription import ClientOut, Prescription
 
 
@@ -37,6 +38,7 @@ class RuleBase:
     evaluator: Evaluator
     plans: PlanBook
     shipped: bool = True
+    plans_from: str | None = None  # the directory of borrowed plan templates (see rule_base)
 
     def with_rulebook(self, rulebook: Rulebook, evaluator: Evaluator | None = None) -> RuleBase:
         """Another rulebook over the same catalogue (a mutant, an older version)."""
@@ -48,17 +50,15 @@ class RuleBase:
         return replace(self, evaluator=evaluator)
 
 
-def compile_rulebook(directory: str | Path) -> tuple[Rulebook, Catalogue, PlanBook]:
-    """Load the catalogue and plan templates of a rule directory and compile its assessment
-    rules against them (the plan templates are part of the rulebook's version)."""
+def compile_rulebook(
+    directory: str | Path, plans_from: str | Path | None = None
+) -> tuple[Rulebook, Catalogue, PlanBook]:
+    """Compile a rule directory against its catalogue and plans (else `plans_from`'s plans)."""
+    # The plan templates are part of the rulebook's version.
     root = Path(directory)
-    cat_file = root / shipped.CATALOGUE_FILE
-    if not cat_file.is_file():
-        from ..errors import RuleSetError
-
-        raise RuleSetError([f"{root}: no {shipped.CATALOGUE_FILE} (the exercise catalogue)"])
-    cat = catalogue_mod.load(cat_file)
-    plans = load_plans(root / PLAN_FILE)
+    cat = catalogue_mod.load(shipped.catalogue_file(root))
+    own = root / PLAN_FILE
+    plans = load_plans(own if own.is_file() or plans_from is None else Path(plans_from) / PLAN_FILE)
     words = actions.vocabulary(cat)
     words.fingerprint = f"{words.fingerprint}+{plans.fingerprint()}"
     return compiler.load_directory(root, words, skip=shipped.DATA_FILES), cat, plans
@@ -68,16 +68,25 @@ _lock = threading.Lock()
 
 
 @lru_cache(maxsize=8)
-def _rule_base(directory: str | None) -> RuleBase:
+def _rule_base(directory: str | None, plans_from: str | None = None) -> RuleBase:
     root = Path(directory) if directory is not None else shipped.rules_directory()
+    shipped.catalogue_file(root)  # a directory that is no rule base is refused before the cache
+    if plans_from is not None and not (root / PLAN_FILE).is_file():
+        # Never kept in the disk cache: its key knows only this directory's files.
+        rulebook, cat, plans = compile_rulebook(root, plans_from)
+        engine = DurableEngine(rulebook)
+        return RuleBase(rulebook, cat, engine, plans, shipped.is_shipped(directory), plans_from)
     rulebook, cat, plans = cache.load_or_build("assessment", root, lambda: compile_rulebook(root))
     return RuleBase(rulebook, cat, DurableEngine(rulebook), plans, shipped.is_shipped(directory))
 
 
-def rule_base(directory: str | Path | None = None) -> RuleBase:
+def rule_base(directory: str | Path | None = None, plans_from: str | None = None) -> RuleBase:
     """The rule base of a directory (the shipped one by default), compiled once per process."""
+    # `plans_from` is for comparing an older rule base (`rules impact`): when the directory
+    # predates the plan templates it is compiled with those (`RuleBase.plans_from` says so):
+    # every program needs a plan, and the monitor checks it.
     with _lock:
-        return _rule_base(None if directory is None else str(directory))
+        return _rule_base(None if directory is None else str(directory), plans_from)
 
 
 def assess(
@@ -101,6 +110,9 @@ def assess(
         training=intake.training,
         plans=base.plans,
     )
+    unused = unused_loads(result, intake, base.catalogue)
+    if unused:
+        result = result.model_copy(update={"notes": [*result.notes, *unused]})
     if not base.shipped:
         result = result.model_copy(update={"rulebook_shipped": False})
     safety.check(result, intake)
@@ -116,6 +128,24 @@ def intake_notes(intake: Intake) -> list[str]:
         if c.note
     ]
     return out
+
+
+def unused_loads(result: Prescription, intake: Intake, cat: Catalogue) -> list[str]:
+    """A note for each current load no item of the program takes its load from."""
+    if result.status != "program":
+        return []  # no loaded work in kilograms: the status says why
+    known = estimates(intake.training.current_loads, cat)
+    used = {
+        known[i.exercise].source.exercise
+        for _, i in result.items()
+        if i.exercise in known and kg_equipment(i, cat) is not None
+    }
+    return [
+        f"Current load not used: {c.exercise} {c.load_kg:g} kg × {c.reps}: no exercise of this "
+        "program takes its load from it"
+        for c in intake.training.current_loads
+        if c.exercise not in used
+    ]
 
 
 def to_json(prescription: Prescription) -> str:

@@ -351,7 +351,8 @@ class Prescription(Model):
     notes: list[str] = Field(
         default_factory=list,
         description="free text from the intake (client notes, conditions recorded as other): "
-        "shown to the clinician, never interpreted",
+        "shown to the clinician, never interpreted; and each current load the program does not "
+        "use (`Current load not used: ...`)",
     )
     facts: dict[str, FactValue]
     trace: list[TraceEntry]

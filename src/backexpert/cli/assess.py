@@ -104,7 +104,7 @@ def assess(
     )
     if adjust_file is not None and adjust_file == intake_file:
         raise click.UsageError("the intake and the adjustments are two files")
-    intake = services.load_intake(intake_file)
+    intake = services.load_intake(intake_file, rules_dir)
     edits = services.load_adjustments(adjust_file) if adjust_file is not None else None
     warn_if_not_shipped(rules_dir)
     done = services.assess_and_save(

@@ -35,7 +35,7 @@ def explain(
 
     if bool(why_not) == bool(what_if):
         raise click.UsageError("give --why-not EXERCISE|PATTERN, or one or more --what-if CHANGE")
-    intake = services.load_intake(intake_file)
+    intake = services.load_intake(intake_file, rules_dir)
     if why_not:
         answer = services.why_not(intake, why_not, rules_dir)
         if fmt == "json":

@@ -6,6 +6,7 @@ Registered on the `rules` group of `cli/rules.py` when this module is imported.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,10 +64,19 @@ def rules_impact(
         raise click.UsageError("give --against DIR or --against-ref GIT_REF, not both")
     if not (against or against_ref or without):
         raise click.UsageError("give --against DIR, --against-ref GIT_REF or --without RULE_ID")
+    cpus = os.cpu_count() or 1
+    if jobs > cpus:
+        # Each worker holds both rule bases: more workers than CPUs only cost memory.
+        click.echo(f"--jobs {jobs}: this machine has {cpus} CPU(s); using {cpus}", err=True)
+        jobs = cpus
     after = RuleSource(rules_dir, tuple(without))
     with _reference(against, against_ref, rules_dir) as reference:
         label = f"{against_ref} (git archive of the rule directory)" if against_ref else None
-        before = RuleSource(reference, label=label) if reference else RuleSource(rules_dir)
+        before = (
+            services.reference_rules(reference, rules_dir, label)
+            if reference
+            else RuleSource(rules_dir)
+        )
         with services.open_store(database) as db, _bar(show_progress) as progress:
             report = services.rules_impact(
                 db, before, after, jobs=jobs, batch_size=batch_size, progress=progress

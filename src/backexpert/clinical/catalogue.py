@@ -10,6 +10,7 @@ whose known load gives its starting load, by a ratio of their one-rep maxima.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
@@ -232,3 +233,14 @@ def load(path: Path) -> Catalogue:
     if problems:
         raise RuleSetError(problems)
     return Catalogue(tuple(parsed.exercises))
+
+
+def unknown_exercise(exercise_id: str, catalogue: Catalogue) -> str | None:
+    """Why an id names no exercise of the catalogue, with a did-you-mean; None for a known one."""
+    # The one check of an exercise a user names: a session log, an intake's current loads (also
+    # as a what-if changes them), a clinician's swap.
+    if exercise_id in catalogue:
+        return None
+    close = difflib.get_close_matches(exercise_id, [e.id for e in catalogue], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else " (see `backexpert exercises`)"
+    return f"unknown exercise {exercise_id!r}{hint}"

@@ -18,8 +18,9 @@ from pydantic import (
 )
 
 from .. import documents
-from ..errors import IntakeError
+from ..errors import IntakeError, Problem
 from ..model import CalendarDate, Identifier, LongText, Model, Name, ShortText
+from .catalogue import Catalogue, unknown_exercise
 from .words import (
     DATED_CONDITIONS,
     ConditionCode,
@@ -323,6 +324,20 @@ class Intake(Model):
     def condition(self, code: ConditionCode) -> Condition | None:
         """The condition with this code, when recorded (`other` may be recorded more than once)."""
         return next((c for c in self.conditions if c.code is code), None)
+
+
+def catalogue_problems(
+    intake: Intake, catalogue: Catalogue, doc: documents.Document | None = None
+) -> list[Problem]:
+    """Each current load's exercise the catalogue lacks, with a did-you-mean (else: unused)."""
+    problems = []
+    for i, c in enumerate(intake.training.current_loads):
+        unknown = unknown_exercise(c.exercise, catalogue)
+        if unknown is not None:
+            path: list[str | int] = ["training", "current_loads", i, "exercise"]
+            line = doc.line_of(path) if doc is not None else None
+            problems.append(Problem(documents.format_path(path), unknown, line))
+    return problems
 
 
 def load(path: str) -> Intake:

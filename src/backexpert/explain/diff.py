@@ -22,7 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field, JsonValue
 
-from ..assessment.prescription import Item, Prescription
+from ..assessment.edits import Move
+from ..assessment.prescription import CLINICIAN, Item, Prescription
 from ..clinical.catalogue import Catalogue, Selector
 from ..model import Model
 from .models import Difference, DifferenceKind, PrescriptionDiff, Side
@@ -172,6 +173,7 @@ def _d(
     after: Any = None,
     where: Iterable[str] = (),
     because: Iterable[str] = (),
+    edits: Iterable[str] = (),
 ) -> Difference:
     return Difference(
         kind=kind,
@@ -181,6 +183,7 @@ def _d(
         after=_json(after),
         where=list(where),
         because=list(because),
+        edits=list(edits),
     )
 
 
@@ -315,7 +318,43 @@ class _Comparison:
         )
 
     def add(self, *args: Any, **kw: Any) -> None:
+        """A difference; `clinician` among its causes is the clinician's edits, never a rule."""
+        because = list(kw.pop("because", ()))
+        if CLINICIAN in because and "edits" not in kw:
+            kw["edits"] = self._edits_about(str(args[1]))
+        kw["because"] = [r for r in because if r != CLINICIAN]
         self.out.append(_d(*args, **kw))
+
+    def _edits(self) -> list[tuple[str, Any]]:
+        """Every clinician's edit of either document, named as the difference names it."""
+        out = []
+        for label, p in (("earlier ", self.b), ("", self.a)):
+            if p.adjustments is None:
+                continue
+            for n, applied in enumerate(p.adjustments.edits):
+                name = f"{label}edits[{n}] ({p.adjustments.clinician}): {applied.summary}"
+                out.append((f"{name}: {applied.edit.reason}", applied.edit))
+        return out
+
+    def _edits_about(self, *exercises: str) -> list[str]:
+        """The edits naming one of the exercises (all of them when none does: the week)."""
+        every = self._edits()
+        named = [
+            t
+            for t, e in every
+            if {getattr(e, "exercise", None), getattr(e, "to", None)} & set(exercises)
+        ]
+        return named or [t for t, _ in every]
+
+    def _moves(self, days_before: set[str], days_after: set[str]) -> list[str]:
+        """The clinician's moves of a session from a day the item left to one it came to."""
+        return [
+            t
+            for t, e in self._edits()
+            if isinstance(e, Move)
+            and {e.day.value, e.to.value} & days_before - days_after
+            and {e.day.value, e.to.value} & days_after - days_before
+        ]
 
     def _global_rules(self) -> list[str]:
         b, a = self.b, self.a
@@ -401,6 +440,7 @@ class _Comparison:
             self.add(
                 "day", ex, f"{name}: {', '.join(before)} → {', '.join(after)}",
                 list(before), list(after), because=self.responsible([*own, *week], ex),
+                edits=self._moves(set(before), set(after)),
             )  # fmt: skip
         # Changes on several days that are the same change are one difference.
         grouped: dict[str, tuple[DifferenceKind, str, Any, Any, list[str], list[str]]] = {}
@@ -548,7 +588,12 @@ class _Comparison:
                     if i.exercise in by
                     for r in _item_rules(i)
                 ]
-                self.add("coverage", plane, text, vb, va, because=self.responsible(rel))
+                changed = {e for c in (vb, va) if c is not None for e in c.by} - (
+                    set(vb.by) & set(va.by) if vb is not None and va is not None else set()
+                )
+                because = self.responsible(rel)
+                edits = self._edits_about(*changed) if CLINICIAN in because else []
+                self.add("coverage", plane, text, vb, va, because=because, edits=edits)
         sb = b.scores.model_dump(mode="json")
         sa = a.scores.model_dump(mode="json")
         for name in sorted(set(sb) | set(sa)):
@@ -637,7 +682,18 @@ class _Comparison:
                 continue
             if field in _HANDLED and self.out:
                 continue
+            if field == "adjustments":
+                edits = [t for t, _ in self._edits()]
+                text = f"the clinician's edits: {_adjusted(self.b)} → {_adjusted(self.a)}"
+                self.add("other", field, text, db.get(field), da.get(field), edits=edits)
+                continue
             self.add("other", field, f"{field} differs", db.get(field), da.get(field))
+
+
+def _adjusted(p: Prescription) -> str:
+    if p.adjustments is None:
+        return "none (the program as the rules made it)"
+    return f"{len(p.adjustments.edits)} by {p.adjustments.clinician}"
 
 
 def _coverage(c: Any) -> str:

@@ -2,9 +2,9 @@
 
 Per client: the intake is scored and its facts extracted once, and both rulebooks' engines run
 on them. When both infer the same firings, the rules that fired read the same in both (id,
-area, file, rationale, source) and the catalogue is the same, composition cannot differ (it is
-a function of those alone; the rulebook hash aside), so the client is unchanged without
-composing anything: most clients of most rule edits take this path. Otherwise both
+area, file, rationale, source) and the catalogue and plan templates are the same, composition
+cannot differ (it is a function of those alone; the rulebook hash aside), so the client is
+unchanged without composing anything: most clients of most rule edits take this path. Otherwise both
 prescriptions are composed and checked, and compared (`diff`); a prescription the safety monitor
 withholds is a difference, not a failure.
 
@@ -33,6 +33,7 @@ from ..assessment.facts import from_intake
 from ..assessment.pipeline import RuleBase, rule_base
 from ..clinical import instruments
 from ..clinical.intake import Intake
+from ..clinical.plans import PLAN_FILE
 from ..errors import BackExpertError, InputError, Problem
 from ..knowledge.explanation import Inference, RuleInfo
 from . import diff
@@ -59,11 +60,12 @@ class RuleSource:
     directory: str | None = None
     without: tuple[str, ...] = ()
     label: str | None = None  # how reports name it (a git ref rather than a temporary path)
+    plans_from: str | None = None  # the plan templates for a directory older than them
 
     def load(self) -> RuleBase:
         base = _loaded.get(self)
         if base is None:
-            base = rule_base(self.directory)
+            base = rule_base(self.directory, self.plans_from)
             if self.without:
                 rb = base.rulebook
                 unknown = [r for r in self.without if r not in rb]
@@ -84,7 +86,14 @@ _loaded: dict[RuleSource, RuleBase] = {}
 
 def ref(base: RuleBase, label: str | None = None) -> RulebookRef:
     rb = base.rulebook
-    return RulebookRef(version=rb.version, directory=label or rb.directory, rules=len(rb))
+    note = None
+    if base.plans_from is not None:
+        note = (
+            f"no plan templates ({PLAN_FILE}): older than them, so its programs are planned with "
+            f"those of {base.plans_from}; plans over weeks differ only where the rules do"
+        )
+    where = label or rb.directory
+    return RulebookRef(version=rb.version, directory=where, rules=len(rb), note=note)
 
 
 @dataclass(frozen=True)
@@ -107,11 +116,15 @@ class Comparer:
 
     def __init__(self, before: RuleBase, after: RuleBase, today: dt.date | None = None) -> None:
         self.before, self.after, self.today = before, after, today
-        self.same_catalogue = before.catalogue.fingerprint() == after.catalogue.fingerprint()
+        # Composition reads the catalogue and the plan templates besides the rules that fired.
+        self.same_data = (
+            before.catalogue.fingerprint() == after.catalogue.fingerprint()
+            and before.plans.fingerprint() == after.plans.fingerprint()
+        )
         self._same_rule: dict[str, bool] = {}
 
     def _same(self, inference: Inference) -> bool:
-        if not self.same_catalogue:
+        if not self.same_data:
             return False
         for rule_id in inference.fired():
             same = self._same_rule.get(rule_id)

@@ -105,6 +105,12 @@ class Difference(Model):
     after: JsonValue = None
     where: list[str] = Field(default_factory=list, description="days (mon..sun) or daily")
     because: list[str] = Field(default_factory=list, description="the rules responsible")
+    edits: list[str] = Field(
+        default_factory=list,
+        description="the clinician's edits responsible, when a clinician's edit (not a rule) "
+        "made the difference: `edits[0] (Ana Costa): swap deadlift for trap_bar_deadlift: "
+        "grip`; `earlier edits[0] ...` for the edits of the first document",
+    )
 
 
 class Side(Model):
@@ -246,6 +252,9 @@ class RulebookRef(Model):
     version: str
     directory: str
     rules: int
+    note: str | None = Field(
+        default=None, description="how it was compiled, when not from its directory alone"
+    )
 
 
 class ClientChange(Model):

@@ -118,10 +118,18 @@ def diff_table(diff: PrescriptionDiff, title: str = "What changes") -> Table:
     t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", expand=True)
     t.add_column("Kind", ratio=2)
     t.add_column("Difference", ratio=8)
-    t.add_column("Because (rules)", ratio=4, style="dim", overflow="fold")
+    t.add_column("Because (rules; the clinician's edits)", ratio=4, style="dim", overflow="fold")
     for d in diff.differences:
-        t.add_row(d.kind.replace("_", " "), _difference(d), "\n".join(d.because))
+        t.add_row(d.kind.replace("_", " "), _difference(d), _because(d))
     return t
+
+
+def _because(d: Difference) -> Text:
+    """The rules responsible, then each clinician's edit as such (the clinician is no rule)."""
+    out = Text("\n".join(d.because))
+    for e in d.edits:
+        out.append(("\n" if out.plain else "") + f"clinician's edit {e}", style="italic")
+    return out
 
 
 def _difference(d: Difference) -> Text:
@@ -164,6 +172,9 @@ def render_impact(r: ImpactReport, console: Console, limit: int = 20) -> None:
         f"\nafter:  {r.after.version} ({r.after.rules} rules, {r.after.directory})",
         f"\n{s.clients} clients: {s.changed} change, {s.unchanged} unchanged, {s.failed} failed",
     )
+    for side, x in (("before", r.before), ("after", r.after)):
+        if x.note:
+            head.append(f"\n{side}: {x.note}", style="yellow")
     console.print(Panel(head, title="BackExpert: rules impact", title_align="left"))
     if s.referrals_appear or s.referrals_vanish or s.withheld:
         t = Table(title="Referrals and withheld programs", box=box.SIMPLE_HEAVY)

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from ..assessment.facts import from_intake
 from ..assessment.pipeline import RuleBase, assess
 from ..clinical import instruments
-from ..clinical.intake import Intake
+from ..clinical.intake import Intake, catalogue_problems
 from ..clinical.words import DATED_CONDITIONS, ConditionCode, Equipment, Finding, Goal
-from ..errors import SafetyError
+from ..errors import IntakeError, SafetyError
 from . import diff, edits
 from .diff import Outcome, Withheld
 from .models import IntakeEdit, WhatIfAnswer, WhatIfOption
@@ -50,6 +50,12 @@ def what_if(
     applied = [next(parsed) if isinstance(c, str) else c for c in changes]
     applied += edits.follow_ups(intake, applied)
     changed = edits.edited(intake, applied)
+    # What the changes name is checked as a new intake's would be; what the intake already
+    # said is not (a stored intake is kept as given).
+    given = set(catalogue_problems(intake, rules.catalogue))
+    unknown = [p for p in catalogue_problems(changed, rules.catalogue) if p not in given]
+    if unknown:
+        raise IntakeError(edits.SOURCE, unknown)
     before = outcome(intake, rules, today)
     after = outcome(changed, rules, today)
     return WhatIfAnswer(

@@ -65,13 +65,14 @@ _lock = threading.Lock()
 
 
 def _compile(root: Path) -> tuple[Rulebook, Catalogue]:
-    cat = catalogue_mod.load(root / shipped.CATALOGUE_FILE)
+    cat = catalogue_mod.load(shipped.catalogue_file(root))
     return compiler.load_directory(root / shipped.PROGRESSION_DIR, vocabulary(cat)), cat
 
 
 @lru_cache(maxsize=4)
 def _rule_base(directory: str | None) -> RuleBase:
     root = Path(directory) if directory is not None else shipped.rules_directory()
+    shipped.catalogue_file(root)  # a directory that is no rule base is refused before the cache
     rulebook, cat = cache.load_or_build("progression", root, lambda: _compile(root))
     return RuleBase(rulebook, cat, DurableEngine(rulebook))
 

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import Field, StrictInt, field_validator, model_validator
 
 from .. import documents
-from ..clinical.catalogue import Catalogue, rep_bounds
+from ..clinical.catalogue import Catalogue, rep_bounds, unknown_exercise
 from ..errors import InputError, Problem
 from ..model import CalendarDate, Identifier, Kilograms, LongText, Model, ShortText, Token
 
@@ -173,24 +173,18 @@ def check_exercises(
     The one check of logged exercises, for a session typed in, a log file, an imported record
     and the logs progress reads: a problem per unknown id, with a did-you-mean.
     """
-    import difflib
-
     many = not isinstance(logs, SessionLog)
     sessions: list[SessionLog] = [logs] if isinstance(logs, SessionLog) else list(logs)
-    ids = [e.id for e in catalogue]
     problems = []
     for k, log in enumerate(sessions):
         for i, e in enumerate(log.exercises):
-            if e.exercise in catalogue:
+            unknown = unknown_exercise(e.exercise, catalogue)
+            if unknown is None:
                 continue
-            close = difflib.get_close_matches(e.exercise, ids, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else " (see `backexpert exercises`)"
             inner: list[str | int] = ["exercises", i, "exercise"]
             path = [*prefix, k, *inner] if many else inner
             line = doc.line_of(path) if doc is not None else None
-            problems.append(
-                Problem(documents.format_path(path), f"unknown exercise {e.exercise!r}{hint}", line)
-            )
+            problems.append(Problem(documents.format_path(path), unknown, line))
     if problems:
         raise InputError(source, problems)
 

@@ -318,12 +318,42 @@ class WebStore(Store):
 
     # -- clients of a clinic --
 
-    def add_clinic_client(self, clinic_id: int, name: str, born: dt.date | None = None) -> int:
+    def add_clinic_client(
+        self,
+        clinic_id: int,
+        name: str,
+        born: dt.date | None = None,
+        *,
+        same_within: dt.timedelta | None = None,
+    ) -> int:
+        """A new client of the clinic (`same_within`: one just added with its name and birth)."""
+        # With `same_within`, a client of the same name and birth date the clinic added that
+        # recently is the same one (a form sent twice), not a new one.
         from .. import documents
 
         fields = {"uid": str(uuid.uuid4()), "name": name, "born": born, "created_at": now()}
         data = documents.validate(ClientData, documents.Document("client", fields, None))
         with self._tx() as s:
+            if same_within is not None:
+                # Clients of one clinic are added one at a time (PostgreSQL: this row's lock;
+                # SQLite: every write), so two copies of one form never both find nothing.
+                s.execute(select(ClinicRow.id).where(ClinicRow.id == clinic_id).with_for_update())
+                since = to_db(data.created_at - same_within)
+                same_born = ClientRow.born == data.born if data.born else ClientRow.born.is_(None)
+                found = s.scalar(
+                    select(ClientRow.id)
+                    .join(ClinicClientRow, ClinicClientRow.client_id == ClientRow.id)
+                    .where(
+                        ClinicClientRow.clinic_id == clinic_id,
+                        ClientRow.name == data.name,
+                        same_born,
+                        ClientRow.created_at >= since,
+                    )
+                    .order_by(ClientRow.id)
+                    .limit(1)
+                )
+                if found is not None:
+                    return int(found)
             client_id = _insert_client(s, data)
             s.add(ClinicClientRow(client_id=client_id, clinic_id=clinic_id, version=1))
             return client_id

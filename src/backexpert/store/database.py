@@ -31,6 +31,8 @@ from ..errors import InputError, Problem, StoreError
 from ..model import unsafe_character
 
 ENV_URL = "BACKEXPERT_DATABASE_URL"
+DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql+psycopg")
+MEMORY = "an in-memory database keeps nothing: give a file (or leave --database out)"
 BUSY_TIMEOUT_S = 30
 MIGRATIONS = Path(__file__).with_name("migrations")
 READ = "backexpert_read"
@@ -49,22 +51,45 @@ def _refuse(message: str) -> InputError:
 
 def resolve_url(database: str | None = None) -> URL:
     """The database URL: the argument, else BACKEXPERT_DATABASE_URL, else the default file."""
+    # An argument given empty is refused (given means given: a script's unset variable must not
+    # write to the default database); so is a database that keeps nothing (SQLite in memory).
+    if database is not None and not database.strip():
+        raise _refuse("empty: give a file or a URL, or leave --database out for the default")
     raw = database or os.environ.get(ENV_URL) or str(default_path())
     bad = unsafe_character(raw, multiline=False)
     if bad is not None:
         raise _refuse(f"character {bad[0] + 1} of the database name is a control character")
     if "://" not in raw:
+        if raw.strip() == ":memory:":
+            raise _refuse(MEMORY)
         path = Path(raw).expanduser()
         return URL.create("sqlite", database=str(path))
     try:
         url = make_url(raw)
-    except ArgumentError:
-        raise _refuse(f"not a database URL: {raw!r}") from None
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise _refuse(f"not a database URL: {_shown(raw)}") from None
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise _refuse(f"{url.get_backend_name()} is not supported: sqlite or postgresql")
+    if url.drivername not in DRIVERS:  # another driver is not installed, and not tested
+        raise _refuse(f"driver {url.drivername} is not supported: postgresql:// or sqlite://")
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database.strip() == ":memory:":
+            raise _refuse(MEMORY)
+        if url.query:
+            raise _refuse("a SQLite URL takes no ?arguments: give the file (sqlite:///path)")
     return url
+
+
+def _shown(raw: str) -> str:
+    """A URL as a message may show it: no password (it may not parse), at most 80 characters."""
+    scheme, sep, rest = raw.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if at and ":" in userinfo:
+        rest = userinfo.split(":", 1)[0] + ":***@" + host
+    text = scheme + sep + rest
+    return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
 def where(url: URL) -> str:

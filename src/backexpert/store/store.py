@@ -86,13 +86,16 @@ class Store:
         """
         url = connection.resolve_url(database)
         path = connection.sqlite_file(url)
-        read_only = path is not None and path.exists() and not connection.writable(path)
-        if read_only and write:
-            raise StoreError(
-                f"database {path} is read-only (you cannot write it or its directory): "
-                "nothing was stored"
-            )
-        engine = connection.create(url, read_only=read_only)
+        try:  # a path the system cannot even look up (too long, a loop of links)
+            read_only = path is not None and path.exists() and not connection.writable(path)
+            if read_only and write:
+                raise StoreError(
+                    f"database {path} is read-only (you cannot write it or its directory): "
+                    "nothing was stored"
+                )
+            engine = connection.create(url, read_only=read_only)
+        except OSError as exc:
+            raise StoreError(f"database {path}: {exc.strerror or exc}") from None
         try:
             if write:
                 connection.migrate(engine)

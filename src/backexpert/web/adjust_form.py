@@ -22,7 +22,7 @@ def accepted(raw: str) -> list[dict[str, Any]]:
         return []
     try:
         data = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: `[[[…` a thousand deep
         return []
     return [e for e in data if isinstance(e, dict)] if isinstance(data, list) else []
 

@@ -19,7 +19,7 @@ from ..errors import BackExpertError, InputError, IntakeError, Problem, SafetyEr
 from . import item_texts
 from .deps import ApiUnauthorizedError, ForbiddenError, NotFoundError, SignInRequiredError
 from .pages import page
-from .security import Edge, Passwords, Scope
+from .security import MAX_BODY, Edge, Passwords, Scope
 from .settings import Settings
 
 log = logging.getLogger("backexpert.web")
@@ -199,21 +199,25 @@ def _static(app: FastAPI, settings: Settings) -> None:
     app.state.htmx = (settings.static_dir / HTMX).is_file()
 
 
-def _error_response(scope: Scope, request_id: str) -> tuple[int, str, bytes]:
-    """What a crashed request answers: no stack trace, the request id to quote."""
+def _error_response(scope: Scope, request_id: str, status: int = 500) -> tuple[int, str, bytes]:
+    """What the edge answers itself (a crash, 500; a body over the limit, 413): no stack trace."""
+    # A problem document under /api/, else a page; both carry the request id to quote.
     import json
 
+    too_large = status == 413
     if str(scope.get("path", "")).startswith("/api/"):
-        body = {
-            "type": PROBLEM_TYPE + "internal",
-            "title": "Internal error",
-            "status": 500,
-            "detail": "the server failed; quote the request id",
-            "code": "internal-error",
+        body: dict[str, Any] = {
+            "type": PROBLEM_TYPE + ("http-error" if too_large else "internal"),
+            "title": "Request too large" if too_large else "Internal error",
+            "status": status,
+            "detail": f"the request body is over {MAX_BODY:,} bytes (2 MiB); an intake is a few kB"
+            if too_large
+            else "the server failed; quote the request id",
+            "code": "http-error" if too_large else "internal-error",
             "errors": [],
             "request_id": request_id,
         }
-        return 500, "application/problem+json", json.dumps(body).encode()
+        return status, "application/problem+json", json.dumps(body).encode()
     from .pages import render
 
     html = render(
@@ -224,17 +228,34 @@ def _error_response(scope: Scope, request_id: str) -> tuple[int, str, bytes]:
         notice=None,
         path="",
         request_id=request_id,
-        title="Something went wrong",
-        message="The server could not finish this request. Nothing you typed was lost "
+        title="Too large" if too_large else "Something went wrong",
+        message="What was sent is over 2 MiB, far more than any form here takes; nothing was "
+        "saved. Go back and send less (an intake is a few kB)."
+        if too_large
+        else "The server could not finish this request. Nothing you typed was lost "
         "on our side; try again, and quote the request id if it happens again.",
         problems=[],
     )
-    return 500, "text/html; charset=utf-8", html.encode()
+    return status, "text/html; charset=utf-8", html.encode()
+
+
+def _quiet_deferred_body_warning() -> None:
+    """No pydantic warning about FastAPI's body `alias` on an API client's first request."""
+    import warnings
+
+    from pydantic.warnings import UnsupportedFieldAttributeWarning
+
+    # FastAPI silences it only while it creates a body's validator; our models defer building
+    # their validators (a fast cold start), so the build, and the warning, come later.
+    warnings.filterwarnings(
+        "ignore", "The 'alias' attribute with value", UnsupportedFieldAttributeWarning
+    )
 
 
 def create_app(settings: Settings | None = None, store: WebStore | None = None) -> FastAPI:
     """The web app (uvicorn's `--factory` target: `backexpert.web:create_app`)."""
     settings = settings or Settings.from_env()
+    _quiet_deferred_body_warning()
     db = store or WebStore.open(settings.database)
 
     @asynccontextmanager

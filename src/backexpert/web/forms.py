@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -28,6 +29,7 @@ from pydantic.fields import FieldInfo
 from ..errors import Problem
 
 Flat = dict[str, str | list[str]]
+_WHOLE = re.compile(r"-?[0-9]{1,18}")  # ASCII only: "²".isdigit() is true, and int("²") fails
 ROWS = "_rows."  # hidden inputs: how many rows a list of sections has
 GIVEN = "_given."  # a checkbox list that was given with nothing ticked
 
@@ -359,7 +361,7 @@ def _value(f: Field, flat: Mapping[str, Any]) -> Any:
         got = _list(flat, f.path)
         if not got and (f.kind == "multi" or not _text(flat, GIVEN + f.path)):
             return MISSING
-        return [int(x) if f.kind == "ticks" and x.isdigit() else x for x in got]
+        return [whole(x, x) if f.kind == "ticks" else x for x in got]
     text = _text(flat, f.path)
     if not text:
         return MISSING
@@ -367,8 +369,8 @@ def _value(f: Field, flat: Mapping[str, Any]) -> Any:
         return {"yes": True, "no": False}.get(text, text)
     if f.kind in ("int", "float"):
         return _number(text, f.kind)
-    if f.kind == "select" and f.options and all(v.lstrip("-").isdigit() for v, _ in f.options):
-        return int(text) if text.lstrip("-").isdigit() else text
+    if f.kind == "select" and f.options and all(_WHOLE.fullmatch(v) for v, _ in f.options):
+        return whole(text, text)
     return text
 
 
@@ -520,7 +522,19 @@ def rows_of(flat: Mapping[str, Any]) -> dict[str, int]:
     out = {}
     for k, v in flat.items():
         if k.startswith(ROWS):
-            text = v[-1] if isinstance(v, list) else v
-            if str(text).isdigit():
-                out[k[len(ROWS) :]] = min(int(text), 60)
+            n = whole(v[-1] if isinstance(v, list) else v)
+            if n is not None and n >= 0:
+                out[k[len(ROWS) :]] = min(n, 60)
     return out
+
+
+T = typing.TypeVar("T")
+
+
+@typing.overload
+def whole(text: object) -> int | None: ...
+@typing.overload
+def whole(text: object, default: T) -> int | T: ...
+def whole(text: object, default: object = None) -> object:
+    """A whole number a form sent (at most 18 ASCII digits, a sign allowed), else `default`."""
+    return int(text) if isinstance(text, str) and _WHOLE.fullmatch(text) else default

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -36,7 +37,8 @@ SESSION_COOKIE = "backexpert_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 API_KEY_PREFIX = "bxk"
-MAX_BODY = 2 * 1024 * 1024  # an intake is a few kB; refuse anything over 2 MiB before reading it
+_DIGITS = re.compile(r"[0-9]{1,18}")  # a Content-Length int() takes ("²".isdigit() is true)
+MAX_BODY = 2 * 1024 * 1024  # an intake is a few kB; a body over 2 MiB is refused (413), unread
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -97,6 +99,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+class _TooLargeError(Exception):
+    """A request body went over MAX_BODY while the app read it (answered 413 at once)."""
+
+
 class Edge:
     """The outermost middleware: trusted proxies, a request id, and the security headers."""
 
@@ -104,7 +110,7 @@ class Edge:
         self,
         app: ASGIApp,
         settings: Settings,
-        on_error: Callable[[Scope, str], tuple[int, str, bytes]] | None = None,
+        on_error: Callable[[Scope, str, int], tuple[int, str, bytes]] | None = None,
     ) -> None:
         self.app = app
         self.settings = settings
@@ -122,26 +128,19 @@ class Edge:
             forwarded = _header(scope, b"x-forwarded-for")
             if forwarded:
                 scope["client"] = (forwarded.split(",")[-1].strip(), 0)
-        length = _header(scope, b"content-length") or "0"
-        if not length.isdigit() or int(length) > MAX_BODY:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 413,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8")],
-                }
-            )
-            await send({"type": "http.response.body", "body": b"request too large"})
-            return
         request_id = secrets.token_hex(6)
         scope.setdefault("state", {})["request_id"] = request_id
         https = scope.get("scheme") == "https"
         private = scope.get("path", "").startswith("/c/")
 
         started = False
+        refused = False  # answered 413: whatever the app still sends is dropped
+        received = 0
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
                 headers = list(message.get("headers", []))
@@ -162,15 +161,11 @@ class Edge:
                 message["headers"] = headers + [h for h in extra if h[0] not in names]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_headers)
-        except Exception:
-            # No stack trace reaches the user: it is logged with the request id, which the
-            # error page shows.
-            log.exception("request %s %s failed", request_id, scope.get("path"))
-            if started or self.on_error is None:
-                raise
-            status, media, body = self.on_error(scope, request_id)
+        async def answer(status: int) -> None:
+            if self.on_error is None:
+                media, body = "text/plain; charset=utf-8", b"request too large"
+            else:
+                status, media, body = self.on_error(scope, request_id, status)
             await send_with_headers(
                 {
                     "type": "http.response.start",
@@ -182,3 +177,37 @@ class Edge:
                 }
             )
             await send_with_headers({"type": "http.response.body", "body": body})
+
+        async def refuse() -> None:
+            nonlocal refused
+            if not started:
+                await answer(413)
+            refused = True
+
+        async def counted() -> Message:
+            # The header may be absent (chunked) or lie: count the bytes actually received,
+            # and stop before the app holds more than MAX_BODY of them.
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY:
+                    await refuse()
+                    raise _TooLargeError
+            return message
+
+        length = _header(scope, b"content-length")
+        if length is not None and (not _DIGITS.fullmatch(length) or int(length) > MAX_BODY):
+            await refuse()  # refused before reading a byte of it
+            return
+        try:
+            await self.app(scope, counted, send_with_headers)
+        except Exception:
+            if refused:
+                return  # the app stopped reading a body over the limit: answered 413 already
+            # No stack trace reaches the user: it is logged with the request id, which the
+            # error page shows.
+            log.exception("request %s %s failed", request_id, scope.get("path"))
+            if started or self.on_error is None:
+                raise
+            await answer(500)

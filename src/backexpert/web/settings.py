@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,8 @@ ENV = "BACKEXPERT_"
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(ENV + name, "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else default
+    # ASCII digits only ("²".isdigit() is true), and few enough for int() to take.
+    return int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) and int(raw) > 0 else default
 
 
 def default_static() -> Path:

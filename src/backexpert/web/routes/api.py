@@ -13,6 +13,7 @@ from ... import services
 from ...assessment.prescription import Prescription
 from ...clinic_services import SessionRecord
 from ...clinical.intake import Intake
+from ...model import CalendarDate
 from ...progression.logbook import SessionLog
 from ..deps import ApiClientDep, ApiClinicDep, NotFoundError, SettingsDep, StoreDep
 
@@ -40,7 +41,9 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
 
 class NewClient(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    born: dt.date | None = None
+    born: CalendarDate | None = Field(
+        default=None, description="YYYY-MM-DD (a number is refused: it is not a date)"
+    )
 
 
 class ClientOut(BaseModel):

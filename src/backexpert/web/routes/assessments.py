@@ -88,7 +88,7 @@ def _typed(form: list[tuple[str, str]]) -> tuple[forms.Flat, dict[str, int], str
     flat = forms.apply_row_action(action, flat, rows)
     flat = {k: v for k, v in flat.items() if not k.startswith(forms.ROWS)}
     flat.update({forms.ROWS + k: str(n) for k, n in rows.items()})
-    return flat, rows, action, int(raw) if raw.isdigit() else 0
+    return flat, rows, action, max(forms.whole(raw, 0), 0)
 
 
 @router.post("/clients/{client_id}/assess")
@@ -125,10 +125,18 @@ def submit_intake(
     db.audit(user.clinic_id, user.email, "edited", f"draft of client {client_id}", client_id)
     if action == "save":
         return _form_page(request, client, filled.flat, version, rows, saved=f"version {version}")
-    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    intake, problems = _intake(filled, s.rules_dir)
     if problems:
         return _form_page(request, client, filled.flat, version, rows, problems, status=422)
     return _result_page(request, intake, client_id, version, [], user.name, s.rules_dir)
+
+
+def _intake(filled: Any, rules_dir: str | None) -> tuple[Any, list[Problem]]:
+    """The form's intake, validated like a file and checked against the rule base."""
+    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    if not problems:
+        problems = services.intake_problems(intake, rules_dir)
+    return intake, problems
 
 
 def _result_page(
@@ -174,11 +182,17 @@ def _result_page(
 
 
 def _draft_intake(
-    request: Request, db: StoreDep, user: UserDep, client: Any, client_id: int, raw: str
+    request: Request,
+    db: StoreDep,
+    user: UserDep,
+    client: Any,
+    client_id: int,
+    raw: str,
+    rules_dir: str | None,
 ) -> Intake | Response:
     """The intake of the draft this result was shown for, or the page that says why not."""
     draft = db.draft(user.id, client_id)
-    if draft is None or not raw.isdigit() or int(raw) != draft.version:
+    if draft is None or forms.whole(raw) != draft.version:
         flat = draft.data if draft else {}
         return _form_page(
             request,
@@ -189,7 +203,7 @@ def _draft_intake(
             stale="the intake changed since this result was shown: assess it again before signing.",
         )
     filled = fields_for(Intake, draft.data, _labels(request))
-    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    intake, problems = _intake(filled, rules_dir)
     if problems or not isinstance(intake, Intake):
         return _form_page(request, client, filled.flat, draft.version, None, problems, status=422)
     return intake
@@ -208,14 +222,14 @@ def adjust(
     client = _client(db, user, client_id)
     fields = dict(form)
     version = fields.get("_draft_version", "")
-    intake = _draft_intake(request, db, user, client, client_id, version)
+    intake = _draft_intake(request, db, user, client, client_id, version, s.rules_dir)
     if not isinstance(intake, Intake):
         return intake
     edits = adjust_form.accepted(fields.get("_adjustments", ""))
     action = fields.get("_action", "")
     show = (request, intake, client_id, int(version), edits, user.name, s.rules_dir)
-    if action.startswith("undo:") and action[5:].isdigit():
-        n = int(action[5:])
+    n = forms.whole(action[5:]) if action.startswith("undo:") else None
+    if n is not None:
         kept = [e for k, e in enumerate(edits) if k != n]
         return _result_page(*show[:4], kept, user.name, s.rules_dir, message="Edit undone.")
     new = adjust_form.edit_from(fields, user.name)
@@ -283,7 +297,7 @@ def sign(
     client = _client(db, user, client_id)
     fields = dict(form)
     raw = fields.get("_draft_version", "")
-    intake = _draft_intake(request, db, user, client, client_id, raw)
+    intake = _draft_intake(request, db, user, client, client_id, raw, s.rules_dir)
     if not isinstance(intake, Intake):
         return intake
     edits = adjust_form.accepted(fields.get("_adjustments", ""))

@@ -42,11 +42,11 @@ def start_session(
 
 
 def _safe_next(target: str) -> str:
-    return (
-        target
-        if target.startswith("/") and not target.startswith("//") and "\\" not in target
-        else "/clients"
-    )
+    """A path on this site to go back to, never another site."""
+    # Not `//host`, `/\\host`, nor `/<tab>/host` (a browser drops the tab and reads `//host`).
+    plain = all(" " < ch < "\x7f" for ch in target)
+    local = target.startswith("/") and not target.startswith("//") and "\\" not in target
+    return target if plain and local else "/clients"
 
 
 @router.get("/login")
