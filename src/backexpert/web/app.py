@@ -239,23 +239,9 @@ def _error_response(scope: Scope, request_id: str, status: int = 500) -> tuple[i
     return status, "text/html; charset=utf-8", html.encode()
 
 
-def _quiet_deferred_body_warning() -> None:
-    """No pydantic warning about FastAPI's body `alias` on an API client's first request."""
-    import warnings
-
-    from pydantic.warnings import UnsupportedFieldAttributeWarning
-
-    # FastAPI silences it only while it creates a body's validator; our models defer building
-    # their validators (a fast cold start), so the build, and the warning, come later.
-    warnings.filterwarnings(
-        "ignore", "The 'alias' attribute with value", UnsupportedFieldAttributeWarning
-    )
-
-
 def create_app(settings: Settings | None = None, store: WebStore | None = None) -> FastAPI:
     """The web app (uvicorn's `--factory` target: `backexpert.web:create_app`)."""
     settings = settings or Settings.from_env()
-    _quiet_deferred_body_warning()
     db = store or WebStore.open(settings.database)
 
     @asynccontextmanager
