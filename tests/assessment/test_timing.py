@@ -34,3 +34,18 @@ def test_a_session_is_rounded_up_so_it_never_runs_over() -> None:
     items = _desk_session()
     secs = sum(timing.item_seconds(i) for i in items)
     assert timing.session_minutes(items) * 60 >= secs > (timing.session_minutes(items) - 1) * 60
+
+
+def test_a_walk_takes_its_minutes() -> None:
+    """A timed activity is dosed in minutes: a 20-minute walk is not a 4-second rep."""
+    item = _desk_session()[0]
+    walk = item.model_copy(
+        update={"sets": 1, "reps": "1", "hold_s": None, "tempo": None, "duration_min": 20}
+    )
+    assert timing.item_seconds(walk) == 20 * 60 + timing.CHANGEOVER_S
+
+
+def test_the_daily_walk_is_prescribed_in_minutes() -> None:
+    p = assessment.assess(intake.load(str(DESK.with_name("sciatica.yaml"))))
+    walk = next(i for i in p.daily if i.exercise == "walking_program")
+    assert walk.duration_min == 20 and walk.minutes == 20.5 and walk.reps == "1"

@@ -227,3 +227,16 @@ def test_loader_rejects_a_bad_dose(tmp_path: Path) -> None:
     (problem,) = _problems(path)
     assert "exercises[0].dose.reps" in problem
     assert "low <= high" in problem
+
+
+def test_a_timed_activity_is_one_rep_without_a_hold() -> None:
+    import pydantic
+
+    from backexpert.clinical.catalogue import Dose
+
+    assert Dose(sets=1, reps="1", effort=4, rest_s=0, duration_min=20).duration_min == 20
+    for bad in ({"reps": "8-10"}, {"hold_s": 30}):
+        with pytest.raises(pydantic.ValidationError, match="one rep a set"):
+            Dose.model_validate(
+                {"sets": 1, "reps": "1", "effort": 4, "rest_s": 0, "duration_min": 20, **bad}
+            )

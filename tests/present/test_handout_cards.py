@@ -46,7 +46,10 @@ def test_every_exercise_has_one_card_with_its_picture_dose_time_cues_and_what_if
         assert f"{c.number} · {c.name}" in words
         for d in c.doses:  # each dose: how many (or, when doses differ only so, its sets)
             assert d.how_many in words or (d.each in words and f"{d.label}: {d.sets}" in words)
-            assert re.search(rf"[Aa]bout {d.minutes} min\.", words)
+            if d.timed:  # a walk: its minutes are its dose
+                assert re.search(r"^\d+ minutes", d.how_many) and "About" not in words
+            else:
+                assert re.search(rf"[Aa]bout {d.minutes} min\.", words)
         assert 2 <= card.count('class="cue"') <= 3
         assert f"{wording.HURTS_MORE} {c.if_hurts}" in words
 

@@ -278,6 +278,7 @@ def _swap(
             ),
             chosen_by=CLINICIAN,
             clinician_reason=edit.reason,
+            duration_min=d.duration_min,
         )
         p = _with_items(p, place, [timed(item) if i is old else i for i in items])
     gone = Excluded(

@@ -91,7 +91,7 @@ class Dosing:
                 values[name] = value
 
         # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
-        carried = bool(d.hold_s) and rep_bounds(d.reps) == (1, 1)
+        carried = bool(d.hold_s or d.duration_min) and rep_bounds(d.reps) == (1, 1)
         doses = [
             (r, x)
             for r, x in self._doses.get(e.id, [])
@@ -123,7 +123,13 @@ class Dosing:
                 change("effort", lim.effort, rule_id)
         per_side = d.per_side and not (self._side and Tag.one_arm in e.tags)
         seconds = timing.dose_seconds(
-            values["sets"], values["reps"], d.hold_s, values["tempo"], d.rest_s, per_side
+            values["sets"],
+            values["reps"],
+            d.hold_s,
+            values["tempo"],
+            d.rest_s,
+            per_side,
+            duration_min=d.duration_min,
         )
         # Built once with its minutes: an item is the composer's most frequent object.
         return Item(
@@ -146,6 +152,7 @@ class Dosing:
             purpose=" ".join(e.purpose.split()),
             side=self._side if Tag.one_arm in e.tags else None,
             minutes=timing.minutes(seconds),
+            duration_min=d.duration_min,
         )
 
 

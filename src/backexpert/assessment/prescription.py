@@ -114,6 +114,9 @@ class Item(Model):
     clinician_reason: str | None = Field(
         default=None, description="why the clinician chose it (with `chosen_by`)"
     )
+    duration_min: int | None = Field(
+        default=None, description="minutes of a timed activity (a walk) a set, from the catalogue"
+    )
 
 
 class LeftOut(Model):

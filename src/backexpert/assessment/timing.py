@@ -1,10 +1,10 @@
 """Time: how long an item and a session take, so a session fits the client's minutes.
 
-A rep takes its tempo's seconds (about 4 s without one), a hold its seconds; the top of a rep
-range counts. Rest follows every set but the last; one-sided work counts twice. [choice] Moving
-to the next exercise (setting up, changing weights) takes 30 s per item, and a warm-up set takes
-its reps at the working tempo plus 60 s. The estimate is a planning figure for a session to fit
-the client's time, not a stopwatch.
+A rep takes its tempo's seconds (about 4 s without one), a hold its seconds, a timed activity (a
+walk) its minutes; the top of a rep range counts. Rest follows every set but the last; one-sided
+work counts twice. [choice] Moving to the next exercise (setting up, changing weights) takes 30 s
+per item, and a warm-up set takes its reps at the working tempo plus 60 s. The estimate is a
+planning figure for a session to fit the client's time, not a stopwatch.
 """
 
 from __future__ import annotations
@@ -24,19 +24,23 @@ def reps_high(reps: str) -> int:
 
 
 def rep_seconds(i: Item) -> int:
-    """Seconds one rep takes: the hold, else the tempo, else about 4 s."""
-    return _rep_seconds(i.hold_s, i.tempo)
+    """Seconds one rep takes: a timed activity's minutes, the hold, else the tempo, else 4 s."""
+    return _rep_seconds(i.hold_s, i.tempo, i.duration_min)
 
 
 def item_seconds(i: Item) -> int:
     """Seconds an item takes, warm-up sets, rests, sides and the change to the next included."""
     warmup = tuple(w.reps for w in i.warmup)
-    return dose_seconds(i.sets, i.reps, i.hold_s, i.tempo, i.rest_s, i.per_side, warmup)
+    return dose_seconds(
+        i.sets, i.reps, i.hold_s, i.tempo, i.rest_s, i.per_side, warmup, i.duration_min
+    )
 
 
 # The composer times the same few doses over and over while it fits a week: remember them.
 @lru_cache(maxsize=4096)
-def _rep_seconds(hold_s: int | None, tempo: str | None) -> int:
+def _rep_seconds(hold_s: int | None, tempo: str | None, duration_min: int | None = None) -> int:
+    if duration_min:
+        return duration_min * 60
     if hold_s:
         return hold_s
     return sum(int(x) for x in tempo.split("-")) if tempo else SECONDS_PER_REP
@@ -51,9 +55,10 @@ def dose_seconds(
     rest_s: int,
     per_side: bool,
     warmup: tuple[int, ...] = (),
+    duration_min: int | None = None,
 ) -> int:
     """Seconds a dose takes (see `item_seconds`), from its fields."""
-    per_rep = _rep_seconds(hold_s, tempo)
+    per_rep = _rep_seconds(hold_s, tempo, duration_min)
     work = sets * reps_high(reps) * per_rep + rest_s * max(sets - 1, 0)
     warm = sum(r * per_rep + WARMUP_REST_S for r in warmup)
     return (work + warm) * (2 if per_side else 1) + CHANGEOVER_S

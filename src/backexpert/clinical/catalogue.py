@@ -48,6 +48,15 @@ class Dose(Model):
     tempo: str | None = Field(default=None, pattern=r"^\d-\d-\d-\d$")
     effort: StrictInt = Field(ge=1, le=10, description="RPE cap")
     rest_s: StrictInt = Field(ge=0, le=600)
+    duration_min: StrictInt | None = Field(
+        default=None, ge=1, le=120, description="minutes of a timed activity (a walk), one a set"
+    )
+
+    @model_validator(mode="after")
+    def _timed_is_one_rep(self) -> Dose:
+        if self.duration_min is not None and (self.reps != "1" or self.hold_s is not None):
+            raise ValueError("a timed activity (duration_min) is one rep a set, without a hold")
+        return self
 
     @field_validator("reps")
     @classmethod

@@ -138,6 +138,8 @@ def render_prescription(view: PrescriptionView, console: Console) -> None:
         console.print(
             Panel(Text("\n".join(lines)), title=Text(f"Edited by the clinician ({view.edited_by})"))
         )
+    for note in p.notes:  # what the clinician typed into the intake, as typed
+        console.print(Text("Note: ", style="bold") + Text(note))
     scores = [row.line() for row in view.screening()]
     if scores:
         console.print(Text("Screening: ", style="bold") + Text(" · ".join(scores)))

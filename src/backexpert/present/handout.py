@@ -53,6 +53,7 @@ class Dose(Part):
     pace: words.Pace | None
     rest: str
     load: str
+    timed: bool = False  # a walk: its minutes are the dose, not a time to add
 
 
 class Card(Part):
@@ -78,6 +79,7 @@ class SessionPlan(Part):
     title: str
     minutes: int
     entries: list[Entry]
+    walk: int = 0  # minutes of a daily walk, said after the drills' minutes
 
 
 class DayPlan(Part):
@@ -86,8 +88,9 @@ class DayPlan(Part):
     kind: Literal["intense", "light", "rest"]
     label: str
     minutes: int
-    daily_minutes: int
+    daily_minutes: int  # the daily drills; a walk is said apart (`daily_walk`)
     day_type: str | None = None  # heavy, moderate or light on an undulating week
+    daily_walk: int = 0  # minutes of the daily walk, if the program has one
 
 
 class LogRow(Part):
@@ -98,7 +101,17 @@ class LogRow(Part):
 
 
 def _dose_key(i: Item) -> tuple[object, ...]:
-    return (i.sets, i.reps, i.hold_s, i.per_side, i.tempo, i.effort, i.rest_s, load_words(i))
+    return (
+        i.sets,
+        i.reps,
+        i.hold_s,
+        i.duration_min,
+        i.per_side,
+        i.tempo,
+        i.effort,
+        i.rest_s,
+        load_words(i),
+    )
 
 
 def load_words(i: Item) -> str:
@@ -135,6 +148,7 @@ def _dose(i: Item, label: str) -> Dose:
         pace=words.pace_of(i.tempo),
         rest=f"rest {words.rest_time(i.rest_s)}" if i.sets > 1 and i.rest_s else "",
         load=load_words(i),
+        timed=i.duration_min is not None,
     )
 
 
@@ -198,7 +212,8 @@ def dose_text(c: Card, usual: words.Pace | None) -> str:
         d = c.doses[0]
         amount = f"{d.label}: {d.how_many}" if d.label else d.how_many
         said = ", ".join([amount, *clauses(d, {"effort", "rest"})])
-        return f"{said}. About {d.minutes} min.{sentences(d, {'speed', 'load'})}"
+        about = "" if d.timed else f" About {d.minutes} min."
+        return f"{said}.{about}{sentences(d, {'speed', 'load'})}"
     fields = {"each", "effort", "rest", "speed", "load"}
     shared = {f for f in fields if len({getattr(d, f) for d in c.doses}) == 1}
     first = c.doses[0]
@@ -206,7 +221,8 @@ def dose_text(c: Card, usual: words.Pace | None) -> str:
     out = [f"{lead[:1].upper()}{lead[1:]}." if lead else "", sentences(first, shared).strip()]
     for d in c.doses:
         amount = d.sets if "each" in shared else d.how_many
-        said = ", ".join([amount, *clauses(d, fields - shared), f"about {d.minutes} min"])
+        takes = [] if d.timed else [f"about {d.minutes} min"]
+        said = ", ".join([amount, *clauses(d, fields - shared), *takes])
         out.append(f"{d.label}: {said}.{sentences(d, fields - shared)}")
     return " ".join(x for x in out if x)
 
@@ -279,15 +295,25 @@ def plans(
             )
         )
     if daily:
+        drills, walk = drills_and_walk(daily)
+        title = "Every day: a few minutes, for example before work" if drills else "Every day"
         out.append(
             SessionPlan(
                 anchor="daily",
-                title="Every day: a few minutes, for example before work",
-                minutes=session_minutes(daily),
+                title=title,
+                minutes=session_minutes(drills) if drills else 0,
                 entries=[Entry(number=numbers[i.exercise], name=i.name) for i in daily],
+                walk=walk,
             )
         )
     return out
+
+
+def drills_and_walk(daily: list[Item]) -> tuple[list[Item], int]:
+    """The daily drills (a few minutes), and the minutes of a daily walk said apart."""
+    walks = [i for i in daily if i.duration_min]
+    drills = [i for i in daily if not i.duration_min]
+    return drills, sum((i.duration_min or 0) * i.sets for i in walks)
 
 
 def calendar(p: Prescription, groups: list[SessionGroup]) -> list[DayPlan]:
@@ -298,7 +324,8 @@ def calendar(p: Prescription, groups: list[SessionGroup]) -> list[DayPlan]:
             minutes[d] = session_minutes(g.items, g.minutes)
     kinds = {s.day: s.intensity for s in p.sessions}
     types = {s.day: getattr(s, "day_type", None) for s in p.sessions}
-    daily = session_minutes(p.daily) if p.daily else 0
+    drills, walk = drills_and_walk(list(p.daily))
+    daily = session_minutes(drills) if drills else 0
     labels = {"intense": "Strength", "light": "Light", "rest": "Rest"}
     return [
         DayPlan(
@@ -309,6 +336,7 @@ def calendar(p: Prescription, groups: list[SessionGroup]) -> list[DayPlan]:
             minutes=minutes.get(d, 0),
             daily_minutes=daily,
             day_type=types.get(d),
+            daily_walk=walk,
         )
         for d in WEEK
     ]

@@ -247,6 +247,8 @@ def reps_text(reps: str) -> str:
 
 def dose_text(i: Item) -> str:
     """`2 sets × 8–10 reps`, `2 sets × 6 × 10 s hold, each side` (clinician wording)."""
+    if i.duration_min:
+        return f"{i.sets} × {i.duration_min} min"
     text = f"{i.sets} {'set' if i.sets == 1 else 'sets'} × {reps_text(i.reps)}"
     text += f" × {i.hold_s} s hold" if i.hold_s else (" rep" if i.reps == "1" else " reps")
     if i.per_side:
@@ -320,12 +322,16 @@ def plain_reason(reason: str) -> str:
 
 def log_target(i: Item) -> str:
     """`2 × 10–12`, `2 × 6 × 10 s each side`: the target line of the training log."""
+    if i.duration_min:
+        return f"{i.duration_min} min"
     text = f"{i.sets} × {reps_text(i.reps)}" + (f" × {i.hold_s} s" if i.hold_s else "")
     return text + (" each side" if i.per_side else "")
 
 
 def how_many(i: Item) -> str:
     """`2 sets of 8–10`, `2 sets of 6 holds of 10 seconds, each side` (handout wording)."""
+    if i.duration_min:
+        return f"{i.duration_min} minutes" + (f", {i.sets} times" if i.sets > 1 else "")
     sets = f"{i.sets} {'set' if i.sets == 1 else 'sets'}"
     if i.hold_s:
         reps = f"{reps_text(i.reps)} {'hold' if i.reps == '1' else 'holds'} of {i.hold_s} seconds"
@@ -425,7 +431,9 @@ def session_minutes(secs: float) -> int:
 def if_it_hurts(i: Item) -> str:
     """How to make an exercise easier when it hurts, by the kind of exercise."""
     # The card prints `HURTS_MORE` ("Pain over 5 out of 10?") before it.
-    if i.pattern is Pattern.mobility:
+    if i.duration_min:
+        easier = "Go slower or for less time"
+    elif i.pattern is Pattern.mobility:
         easier = "Move less far and more slowly"
     elif i.hold_s:
         easier = "Hold for a shorter time"
