@@ -78,6 +78,12 @@ class RuleInfo(Model):
         """The rationale's first sentence."""
         return self.rationale.strip().split(". ")[0].rstrip(".") + "."
 
+    @property
+    def rest(self) -> str:
+        """The rationale after its first sentence (empty for a one-sentence rationale)."""
+        parts = self.rationale.strip().split(". ", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
 
 class Derivation(Model):
     """A derived fact, the rule that concluded it, and the facts that rule matched."""

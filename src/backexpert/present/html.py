@@ -14,7 +14,8 @@ import os
 import re
 import tempfile
 import threading
-from functools import lru_cache
+import zlib
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,9 +118,34 @@ def font_config() -> Any:
     return config
 
 
+# zlib's default: pydyf deflates every page at level 9, a tenth of an 8-page report's time, for
+# a file 4 % smaller than this level gives (56 against 58 kB for the desk worker's report).
+PDF_DEFLATE_LEVEL = 6
+
+
+class _Deflate:
+    """zlib as pydyf (WeasyPrint's PDF writer) sees it: page streams at `PDF_DEFLATE_LEVEL`."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+    @staticmethod
+    def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
+        return zlib.compressobj(PDF_DEFLATE_LEVEL)
+
+
+@cache
+def _faster_deflate() -> None:
+    import pydyf  # type: ignore[import-untyped]
+
+    pydyf.zlib = _Deflate()
+
+
 def render_pdf(html: str) -> bytes:
     """Render report HTML to an A4 PDF with WeasyPrint (exercise figures as print images)."""
     import weasyprint  # imported here: it loads Pango, which only PDF output needs
+
+    _faster_deflate()
 
     html = pictures.for_print(html)
     # The shared stylesheet goes in parsed; as a user stylesheet it yields to the page's own

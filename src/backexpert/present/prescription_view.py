@@ -136,6 +136,11 @@ class WeekStrip(View):
     width: int
 
 
+# Fact families whose false values the appendix leaves out (and says so): a client has a few
+# conditions, findings and goals, not the forty others.
+FALSE_UNLISTED = frozenset({"condition", "finding", "goal"})
+
+
 class FactGroup(View):
     """Facts that share a first name segment (`equipment.*`), for the appendix."""
 
@@ -525,6 +530,8 @@ class PrescriptionView:
             values: list[str] = []
             for n in notes:
                 rest = n.name.split(".", 1)[-1]
+                if n.value is False and prefix in FALSE_UNLISTED:
+                    continue  # the closed world's default: the appendix says so once
                 if isinstance(n.value, bool) or prefix == "red_flag":
                     buckets.setdefault(words.value_text(n.value), []).append(rest)
                 elif n.value != "absent":  # a condition's severity when it is absent says nothing
@@ -748,6 +755,27 @@ class PrescriptionView:
             f"{hours[n]} h"
             for n, d in enumerate(intense)
         ]
+
+    def trace_lines(self) -> list[tuple[int, str, str, str]]:
+        """The trace appendix: (number, rule, facts matched, what it concluded); a rule that
+        fires again with the same conclusions says `as in N` instead of repeating them."""
+        out = []
+        first: dict[tuple[str, str], int] = {}
+        for n, t in enumerate(self.prescription.trace, start=1):
+            matched = "; ".join(f"{k} = {words.value_text(v)}" for k, v in t.matched.items())
+            concluded = "; ".join(words.conclusion_text(c) for c in t.conclusions)
+            seen = first.setdefault((t.rule, concluded), n)
+            said = concluded if seen == n else f"as in {seen}"
+            out.append((n, t.rule, matched or "(always)", said))
+        return out
+
+    def appendix_rules(self) -> list[tuple[RuleInfo, str]]:
+        """Each rule cited, with the part of its rationale the report has not given yet: the
+        rest after the first sentence where the report explained it, else all of it."""
+        given = set(self._explained)
+        if self.prescription.status != "referral":
+            given |= self.always  # the "Always part of the program" list gives their sentence
+        return [(r, r.rest if r.id in given else r.rationale) for r in self.rules_cited()]
 
     def rules_cited(self) -> list[RuleInfo]:
         """Every rule the document cites, once, in the order they fired (the appendix)."""

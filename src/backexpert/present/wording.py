@@ -484,6 +484,8 @@ def conclusion_text(conclusion: BaseModel) -> str:
         return f"flag {rest.get('indicator', 'info')} {rest.get('code')}"
     if kind == "refer":
         return f"refer {rest.get('urgency')}: {rest.get('reason')}"
+    if kind == "advise":  # its words are in the report's advice section, with this rule
+        return f"advise {rest.get('topic')}" + (" (urgent)" if rest.get("urgent") else "")
     selector: dict[str, Any] = {
         k: rest.pop(k) for k in ("exercise", "pattern", "tag", "loaded") if k in rest
     }
