@@ -52,6 +52,23 @@ INTAKES: dict[str, dict[str, Any]] = {
     },
     # A red flag of cauda equina: emergency referral, no program.
     "referral": {"red_flag_screen": {"saddle_anaesthesia": True}},
+    # Knows their deadlift: 140 kg for 5 at RPE 8.
+    "known_deadlift": {
+        "training": {
+            "experience": "intermediate",
+            "sessions_per_week": 3,
+            "equipment": [
+                "barbell",
+                "trap_bar",
+                "dumbbells",
+                "pull_up_bar",
+                "cable_station",
+                "resistance_band",
+                "bench",
+            ],
+            "current_loads": [{"exercise": "deadlift", "load_kg": 140, "reps": 5, "rpe": 8}],
+        }
+    },
     # Trains at home: dumbbells, a kettlebell and bands (no barbell, no bench).
     "home": {
         "training": {
@@ -403,3 +420,29 @@ def test_an_unsafe_edit_after_an_accepted_one_refuses_the_whole_document() -> No
             {"kind": "move", "day": "thu", "to": "wed", "reason": "travel"},
         )
     assert "edits[1]" in str(caught.value) and "edits[0]" not in str(caught.value)
+
+
+def test_a_swapped_in_lift_starts_from_the_client_s_current_loads() -> None:
+    """A trap bar for the deadlift: its first load comes from the deadlift the client knows."""
+    intake, generated = _case("known_deadlift")
+    old = next(i for _, i in generated.items() if i.exercise == "deadlift")
+    assert old.load_kg is not None
+    p = _adjust(
+        "known_deadlift",
+        {"kind": "swap", "exercise": "deadlift", "to": "trap_bar_deadlift", "reason": "grip"},
+    )
+    swapped = [i for _, i in p.items() if i.exercise == "trap_bar_deadlift"]
+    assert swapped and all(i.load_kg is not None and i.warmup for i in swapped)
+    assert all("140 kg" in (i.load_note or "") for i in swapped)
+    assert all(i.chosen_by == CLINICIAN for i in swapped)
+    assert [v for v in violations(p, intake) if v.invariant not in ADVISORY] == []
+
+
+def test_a_swapped_in_lift_without_a_known_load_says_how_to_find_it() -> None:
+    p = _adjust(
+        "plain",
+        {"kind": "swap", "exercise": "deadlift", "to": "trap_bar_deadlift", "reason": "grip"},
+    )
+    swapped = [i for _, i in p.items() if i.exercise == "trap_bar_deadlift"]
+    assert swapped and all(i.load_kg is None for i in swapped)
+    assert all("no load known yet" in (i.load_note or "") for i in swapped)

@@ -18,12 +18,13 @@ session, or (a swap) an exercise that needs equipment the client does not have i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ..clinical.catalogue import Catalogue, unknown_exercise
-from ..clinical.intake import Intake
+from ..clinical.intake import CurrentLoad, Intake
 from ..clinical.words import WEEK, Day, Equipment, Tag
 from ..errors import EditRefusedError, InputError, Problem
-from . import timing
+from . import loads, timing
 from .dose import timed
 from .edits import Adjustments, ChangeDose, Move, Place, Remove, Swap, describe
 from .notices import COVERED_PLANES
@@ -78,7 +79,9 @@ def apply(
         if isinstance(edit, Remove):
             p = _remove(p, edit, at, source)
         elif isinstance(edit, Swap):
-            p = _swap(p, edit, catalogue, set(intake.training.equipment), at, source)
+            # A full program starts a swapped-in lift from the client's current loads too.
+            known = intake.training.current_loads if p.status == "program" else []
+            p = _swap(p, edit, catalogue, set(intake.training.equipment), at, source, known)
         elif isinstance(edit, ChangeDose):
             p = _dose(p, edit, at, source)
         else:
@@ -207,7 +210,13 @@ def _remove(p: Prescription, edit: Remove, at: str, source: str) -> Prescription
 
 
 def _swap(
-    p: Prescription, edit: Swap, cat: Catalogue, have: set[Equipment], at: str, source: str
+    p: Prescription,
+    edit: Swap,
+    cat: Catalogue,
+    have: set[Equipment],
+    at: str,
+    source: str,
+    known: Sequence[CurrentLoad] = (),
 ) -> Prescription:
     unknown = unknown_exercise(edit.to, cat)
     if unknown is not None:
@@ -280,6 +289,10 @@ def _swap(
             clinician_reason=edit.reason,
             duration_min=d.duration_min,
         )
+        if new.loaded and known:
+            weighed = loads.apply([item], known, cat)[0]
+            if weighed.load_kg is not None:
+                item = weighed  # a load the client's current loads give, with its warm-up sets
         p = _with_items(p, place, [timed(item) if i is old else i for i in items])
     gone = Excluded(
         exercise=edit.exercise,
