@@ -202,3 +202,12 @@ def test_no_card_is_split_across_pages(example: str) -> None:
         on = [n for n, text in enumerate(pages) if first in text]
         assert len(on) == 1, f"card {c.number} title on pages {on}"
         assert last in pages[on[0]], f"card {c.number} ends on another page than it starts"
+
+
+def test_the_daily_walk_is_said_in_minutes_apart_from_the_drills() -> None:
+    """The walk is 20 minutes a day, not "a few minutes" or "about 1 min"."""
+    page = readers.handout("example:sciatica")
+    assert re.search(r"Every day: short drills, about \d+ min, and a walk of 20 min", page)
+    assert re.search(r"about \d+ minutes, and a walk of 20 minutes\. Cards in this order", page)
+    card = page[page.index("· Walking") :]
+    assert "20 minutes, easy effort." in card[: card.index("</td>")]

@@ -208,7 +208,8 @@ def render_prescription(view: PrescriptionView, console: Console) -> None:
         for line in g.left_out_lines():
             console.print(line, style="dim")
     if p.daily:
-        console.print(_items_table(p.daily, "Every day — short drills, e.g. before work"))
+        walk = " and a walk" if any(i.duration_min for i in p.daily) else ""
+        console.print(_items_table(p.daily, f"Every day — short drills{walk}, e.g. before work"))
     if p.excluded:
         t = Table(title="Considered and not prescribed", box=box.SIMPLE, title_justify="left")
         t.add_column("Exercise")
