@@ -446,3 +446,26 @@ def test_a_swapped_in_lift_without_a_known_load_says_how_to_find_it() -> None:
     swapped = [i for _, i in p.items() if i.exercise == "trap_bar_deadlift"]
     assert swapped and all(i.load_kg is None for i in swapped)
     assert all("no load known yet" in (i.load_note or "") for i in swapped)
+
+
+@pytest.mark.parametrize("exercise", ["walking_program", "suitcase_carry"])
+def test_a_timed_effort_takes_no_rep_range(exercise: str) -> None:
+    """Fifteen 20-minute walks (or thirty carries) a set is no dose: the edit names its field."""
+    intake = make_intake(
+        client={"name": "Timed Client", "age": 70, "sex": "female", "occupation": "desk"},
+        conditions=[{"code": "rotator_cuff_repair", "weeks_since": 8, "side": "left"}],
+        pain={"region": "low_back", "nprs_now": 3, "nprs_worst_24h": 6},
+    )
+    generated = assessment.assess(intake)
+    assert any(i.exercise == exercise for _, i in generated.items())
+    doc = Adjustments.model_validate(
+        {
+            "clinician": "Ana Costa",
+            "edits": [
+                {"kind": "dose", "exercise": exercise, "reason": "more", "dose": {"reps": "10-15"}}
+            ],
+        }
+    )
+    with pytest.raises(InputError) as info:
+        services.adjust(intake, generated, doc)
+    assert "edits[0].dose.reps" in str(info.value) and "not for reps" in str(info.value)

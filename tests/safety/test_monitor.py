@@ -232,4 +232,16 @@ def test_a_carry_is_one_timed_walk_a_set() -> None:
             ]
         }
     )
-    assert "dose.carry" in _violations(broken, intake)
+    assert "dose.timed" in _violations(broken, intake)
+
+
+def test_a_walk_is_one_timed_walk_a_set() -> None:
+    intake = make_intake(pain={"region": "low_back", "nprs_now": 3, "nprs_worst_24h": 6})
+    p = assessment.assess(intake)
+    assert any(i.exercise == "walking_program" for i in p.daily)
+    daily = [
+        i.model_copy(update={"reps": "10-15"}) if i.exercise == "walking_program" else i
+        for i in p.daily
+    ]
+    assert "dose.timed" in _violations(p.model_copy(update={"daily": daily}), intake)
+    assert _violations(p, intake) == set()

@@ -35,6 +35,8 @@ from .expectations import (
 )
 
 OTHER_ARM = {Side.left: Side.right, Side.right: Side.left}
+# Done once a set for a time (a carry for 30 s, a walk for 20 minutes), never for reps.
+TIMED = frozenset({Pattern.carry, Pattern.gait})
 Bad = Callable[[str, str], None]
 
 
@@ -119,9 +121,9 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
                         f"{where}: {i.exercise} {i.reps} at RPE {i.effort} reaches about "
                         f"{heaviest:.0f}% 1RM > {c.percent_1rm}% ({c.reason})",
                     )
-        if profile.pattern is Pattern.carry and i.hold_s and i.reps.strip() != "1":
-            # A carry is dosed by its time: a rep range would repeat every 30 s walk.
-            bad("dose.carry", f"{where}: {i.exercise} as {i.reps} carries of {i.hold_s} s a set")
+        if profile.pattern in TIMED and i.reps.strip() != "1":
+            # A carry or a walk is dosed by its time: a rep range would repeat every walk.
+            bad("dose.timed", f"{where}: {i.exercise} done {i.reps} times a set, each one timed")
         if want.clearance and i.effort > CLEARANCE_MAX_EFFORT:
             bad(
                 "clearance.effort",

@@ -38,7 +38,7 @@ BINDING: frozenset[str] = frozenset(
 """Invariant ids no override lifts: an edit that breaks one is refused whatever it carries.
 
 Every other invariant (`contraindication`, `dose.sets`, `dose.effort`, `dose.intensity`,
-`dose.carry`, `load.withheld`, `limited.status`, `priming.first`, `light_day.effort`,
+`dose.timed`, `load.withheld`, `limited.status`, `priming.first`, `light_day.effort`,
 `recovery.hours`, `side.protected_arm`) may be overridden with a clinical reason and the
 clinician's name.
 """
