@@ -60,6 +60,7 @@ def test_the_facts_appendix_leaves_out_the_conditions_the_client_does_not_have(
         and "osteoporosis" not in page.split("Appendix B", 1)[1].split("Appendix C", 1)[0]
     )
     assert "conditions, findings and goals not listed are false" in page
+    assert all(g.buckets or g.values for g in view.fact_groups())  # no empty family
 
 
 def test_pdfs_are_deflated_at_zlib_s_default_level(rendered: tuple[PrescriptionView, str]) -> None:

@@ -544,17 +544,15 @@ class PrescriptionView:
                     kv[0],
                 ),
             )
-            out.append(FactGroup(label=prefix.replace("_", " "), buckets=ranked, values=values))
+            if ranked or values:  # a family of only unlisted false values says nothing
+                out.append(FactGroup(label=prefix.replace("_", " "), buckets=ranked, values=values))
         if derived:
             out.append(
                 FactGroup(
-                    label="derived by the rules",
+                    label="derived by the rules (how: appendix C)",
                     buckets=[],
-                    values=[
-                        f"{n.name} = {words.value_text(n.value)}"
-                        + (f" (from: {', '.join(n.basis)})" if n.basis else "")
-                        for n in derived
-                    ],
+                    # What each came from is its `derive` line in the trace: said once, there.
+                    values=[f"{n.name} = {words.value_text(n.value)}" for n in derived],
                 )
             )
         return out
