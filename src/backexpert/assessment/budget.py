@@ -1,22 +1,23 @@
 """The time budget: a session holds what fits the client's minutes, and says what it left out.
 
-A session never runs over the client's `minutes_per_session`. Before intense work, priming takes
-at most the minutes a `schedule` rule gives (`schedule.warm_up_time`: 10, from the ACSM 5-10
-minute warm-up), and never more than 40 % of a short session ([choice]). When the drills do not
-fit, each is first done as one warm-up set ([choice]: the template's drills first, then those
-the client's own findings ask for); when they still do not fit, the drills a
-later item needs before it stay (that keeps the loaded work primed, even past the 10 minutes),
-then those that serve the most reasons: every reason is a rule that asked for a priming drill,
-or an order constraint (`before`) whose later item is in the session, and a rule met by a drill
-done every day counts as met; time left in the warm-up then goes to the other drills, those the
-client's own findings ask for first. Two variants of one exercise (a face pull with a cable and one
-with a band) never share a session: the first in order stays. When the session is still too
-long, work that is not the session's only item of a plane goes first, so the session keeps
-every plane it covers ([choice]: hinge, horizontal and vertical pull, rotation), then what only
-the program's template asks for (rules on training, equipment and goals) before what the
-client's own findings ask for, accessory items before main items, the last first, then the
-least needed drills; an item that needs another first goes with it, and loaded work never stays
-without priming. Everything left out is kept with its reason, so the clinician sees it.
+A session never runs over the client's `minutes_per_session`. Before intense work, priming takes at
+most the minutes a `schedule` rule gives (`schedule.warm_up_time`: 10, from the ACSM 5-10 minute
+warm-up), and never more than 40 % of a short session ([choice]). When the drills do not fit, each
+is first done as one warm-up set ([choice]: the template's drills first, then those the client's own
+findings ask for); when they still do not fit, the drills a later item needs before it stay (that
+keeps the loaded work primed, even past the 10 minutes), then those that serve the most reasons:
+every reason is a rule that asked for a priming drill, or an order constraint (`before`) whose later
+item is in the session, and a rule met by a drill done every day counts as met; time left in the
+warm-up then goes to the other drills, those the client's own findings ask for first. A light day
+too long for the client's minutes does its drills as one set first too, before any work is left out
+([choice]: an older faller's sit-to-stand outranks a second set of shoulder drills). Two variants of
+one exercise (a face pull with a cable and one with a band) never share a session: the first in
+order stays. When the session is still too long, work that is not the session's only item of a plane
+goes first, so the session keeps every plane it covers ([choice]: hinge, horizontal and vertical
+pull, rotation), then what only the program's template asks for (rules on training, equipment and
+goals) before what the client's own findings ask for, accessory items before main items, the last
+first, then the least needed drills; an item that needs another first goes with it, and loaded work
+never stays without priming. Everything left out is kept with its reason, so the clinician sees it.
 """
 
 from __future__ import annotations
@@ -73,6 +74,19 @@ def fit(
     if intense and budget.warm_up_minutes and any(i.loaded for i in kept):
         kept = _primed_within(kept, budget, left)
     limit = budget.minutes * 60
+    if not intense and session_minutes(kept) * 60 > limit:
+        # A light day too long for the client's minutes does its drills as one set first, as
+        # an intense day's warm-up does, before any work is left out (the falls client's
+        # sit-to-stand went for a second set of shoulder drills).
+        for own in (False, True):
+            if session_minutes(kept) * 60 <= limit:
+                break
+            kept = [
+                _one_set(i, budget.warm_up_rule)
+                if i.phase is Phase.priming and budget.own(i) is own
+                else i
+                for i in kept
+            ]
     while kept and session_minutes(kept) * 60 > limit:
         victim = _next_to_go(kept, budget)
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
