@@ -221,13 +221,14 @@ def render_documents(
 
 def write_documents(rendered: Iterable[tuple[Path, str | bytes]]) -> list[Path]:
     """Write rendered documents atomically; the paths written."""
-    written = []
-    for path, content in rendered:
-        from .present import html
+    pending = list(rendered)
+    if not pending:
+        return []  # before importing the renderer: a JSON-only assessment never loads Jinja
+    from .present import html
 
+    for path, content in pending:
         html.write(path, content)
-        written.append(path)
-    return written
+    return [path for path, _ in pending]
 
 
 @dataclass(frozen=True)

@@ -309,7 +309,7 @@ def _dose(p: Prescription, edit: ChangeDose, at: str, source: str) -> Prescripti
     for place in _targets(p, edit.exercise, edit.day, at, source):
         items = _items_at(p, place)
         old = next(i for i in items if i.exercise == edit.exercise)
-        timed_once = old.duration_min is not None or (bool(old.hold_s) and old.reps == "1")
+        timed_once = timing.once_for_time(old.reps, old.hold_s, old.duration_min)
         if "reps" in wanted and wanted["reps"] != old.reps and timed_once:
             what = f"{old.duration_min} minutes" if old.duration_min else f"{old.hold_s} s"
             raise _bad(

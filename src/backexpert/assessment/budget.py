@@ -22,7 +22,7 @@ never stays without priming. Everything left out is kept with its reason, so the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ..clinical.catalogue import Catalogue
@@ -74,19 +74,11 @@ def fit(
     if intense and budget.warm_up_minutes and any(i.loaded for i in kept):
         kept = _primed_within(kept, budget, left)
     limit = budget.minutes * 60
-    if not intense and session_minutes(kept) * 60 > limit:
+    if not intense:
         # A light day too long for the client's minutes does its drills as one set first, as
         # an intense day's warm-up does, before any work is left out (the falls client's
         # sit-to-stand went for a second set of shoulder drills).
-        for own in (False, True):
-            if session_minutes(kept) * 60 <= limit:
-                break
-            kept = [
-                _one_set(i, budget.warm_up_rule)
-                if i.phase is Phase.priming and budget.own(i) is own
-                else i
-                for i in kept
-            ]
+        kept = _drills_in_one_set(kept, budget, lambda xs: session_minutes(xs) * 60 <= limit)
     while kept and session_minutes(kept) * 60 > limit:
         victim = _next_to_go(kept, budget)
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
@@ -124,18 +116,9 @@ def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> li
     def priming_s(xs: list[Item]) -> int:
         return sum(item_seconds(i) for i in xs if i.phase is Phase.priming)
 
+    items = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap)
     if priming_s(items) <= cap:
         return items
-    # One warm-up set of each drill: the template's drills first, then the client's own.
-    for own in (False, True):
-        items = [
-            _one_set(i, budget.warm_up_rule)
-            if i.phase is Phase.priming and budget.own(i) is own
-            else i
-            for i in items
-        ]
-        if priming_s(items) <= cap:
-            return items
     drills = [i for i in items if i.phase is Phase.priming]
     reasons = {id(i): _reasons(i, items, budget) for i in drills}
     chosen: list[Item] = []
@@ -182,6 +165,23 @@ def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> li
         cause = [budget.warm_up_rule] if budget.warm_up_rule else []
         left.append(LeftOut(exercise=i.exercise, name=i.name, reason=why, because=cause))
     return [i for i in items if i.phase is not Phase.priming or id(i) in taken]
+
+
+def _drills_in_one_set(
+    items: list[Item], budget: Budget, fits: Callable[[list[Item]], bool]
+) -> list[Item]:
+    """Drills done as one set until the items fit: the template's drills first, then the
+    client's own; the items as they are when they already fit."""
+    for own in (False, True):
+        if fits(items):
+            break
+        items = [
+            _one_set(i, budget.warm_up_rule)
+            if i.phase is Phase.priming and budget.own(i) is own
+            else i
+            for i in items
+        ]
+    return items
 
 
 def _one_set(i: Item, rule: str) -> Item:

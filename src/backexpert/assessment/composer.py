@@ -63,10 +63,11 @@ def compose(
         layout, week_out = plan_week(ctx, loaded, training)
         dosing = Dosing(ctx)
         current = training.current_loads if status == "program" else []
-        week = sessions(ctx, dosing, planned, layout, limits, training, current)
+        known = loads.estimates(current, cat)
+        week = sessions(ctx, dosing, planned, layout, limits, training, known)
         drills = [p for p in planned.values() if SessionKind.daily in p.sessions]
         daily = [dosing.item(p, SessionKind.daily) for p in ordered(ctx, drills)]
-        daily = loads.apply(daily, current, cat)
+        daily = loads.apply_known(daily, known, cat)
     flags = notices.flags(ctx)
     level = notices.load_level(ctx)
     plan = None if plans is None else program_plan(ctx, plans, status, level.level, level.because)

@@ -91,7 +91,7 @@ class Dosing:
                 values[name] = value
 
         # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
-        carried = bool(d.hold_s or d.duration_min) and rep_bounds(d.reps) == (1, 1)
+        carried = timing.once_for_time(d.reps, d.hold_s, d.duration_min)
         doses = [
             (r, x)
             for r, x in self._doses.get(e.id, [])

@@ -97,6 +97,8 @@ def estimates(current: Sequence[CurrentLoad], cat: Catalogue) -> dict[str, Estim
         e = Estimate(one_rep_max(c), c)
         if c.exercise not in own or e.one_rm < own[c.exercise].one_rm:
             own[c.exercise] = e
+    if not own:
+        return {}  # no current load: nothing to estimate from (most clients)
     out = dict(own)
     for ex in cat:
         if ex.id in own:
@@ -134,7 +136,11 @@ def round_down(kg: float, step: float) -> float:
 
 def apply(items: Sequence[Item], current: Sequence[CurrentLoad], cat: Catalogue) -> list[Item]:
     """The items with first-week loads, load notes and warm-up sets (the composer's last step)."""
-    known = estimates(current, cat)
+    return apply_known(items, estimates(current, cat), cat)
+
+
+def apply_known(items: Sequence[Item], known: dict[str, Estimate], cat: Catalogue) -> list[Item]:
+    """`apply` with the estimates already made (once per assessment, not once per day)."""
     out = []
     for i in items:
         eq = kg_equipment(i, cat)

@@ -13,10 +13,9 @@ fits the client's minutes (`budget`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from ..clinical.intake import CurrentLoad, Training
+from ..clinical.intake import Training
 from ..clinical.words import WEEK, Day, DayType, Phase, SessionKind
 from . import budget, loads, selection, timing
 from . import week as layout
@@ -76,7 +75,7 @@ def sessions(
     week: layout.Week,
     limits: list[Limitation],
     training: Training,
-    current_loads: Sequence[CurrentLoad] = (),
+    known_loads: dict[str, loads.Estimate] | None = None,
 ) -> list[Session]:
     """One session per training day, in week order, each fitted to the client's minutes.
 
@@ -110,7 +109,7 @@ def sessions(
             # A day's variation takes the place of the exercise it varies.
             todays = [_on(ctx, p, day_type, excl, limits, undulating) for p in members]
             dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
-            dosed = loads.apply(dosed, current_loads, ctx.cat)
+            dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
             items, left = budget.fit(
                 ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
             )

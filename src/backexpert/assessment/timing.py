@@ -28,6 +28,11 @@ def rep_seconds(i: Item) -> int:
     return _rep_seconds(i.hold_s, i.tempo, i.duration_min)
 
 
+def once_for_time(reps: str, hold_s: int | None, duration_min: int | None) -> bool:
+    """Whether a dose is one timed effort a set (a carry for 30 s, a walk for 20 minutes)."""
+    return duration_min is not None or (bool(hold_s) and reps_high(reps) == 1)
+
+
 def item_seconds(i: Item) -> int:
     """Seconds an item takes, warm-up sets, rests, sides and the change to the next included."""
     warmup = tuple(w.reps for w in i.warmup)

@@ -60,7 +60,7 @@ def code_signature() -> bytes:
     return digest.digest()
 
 
-def key(kind: str, root: Path, largest: int = LARGEST_FILE) -> str | None:
+def key(kind: str, root: Path) -> str | None:
     """The entry name of a rule directory compiled for one pipeline; None when a file is larger
     than a rule file may be (then the compiler, not the cache, reads it and says so)."""
     import pydantic
@@ -69,7 +69,7 @@ def key(kind: str, root: Path, largest: int = LARGEST_FILE) -> str | None:
     digest.update(f"\0{kind}\0{root.resolve()}\0{sys.version}\0{pydantic.VERSION}\0".encode())
     digest.update(code_signature())
     for path in rule_files(root):
-        if path.stat().st_size > largest:
+        if path.stat().st_size > LARGEST_FILE:
             return None
         digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode())
         with path.open("rb") as f:
