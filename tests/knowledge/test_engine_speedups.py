@@ -335,6 +335,53 @@ def test_tiny_client_matching_nothing(tiny: Rulebook) -> None:
         assert engine.evaluate(NOTHING) == Inference((), ())
 
 
+def test_one_state_serves_every_client_and_holds_nothing_between_them(tiny: Rulebook) -> None:
+    """Change 4: the state is emptied, not deleted, after a clean client, and is then empty."""
+    engine, oracle = DurableEngine(tiny), Oracle(tiny)
+    sid = engine._sid
+    for facts in [EVERYTHING, NOTHING, EVERYTHING, EVERYTHING, NOTHING] * 3:
+        assert engine.evaluate(facts) == oracle.evaluate(facts)
+        assert engine._sid == sid
+        assert engine_mod._c.get_facts(engine._handle, sid) == "[]"
+
+
+class _Sticky:
+    """durable's C module, except that retracting leaves the facts where they are."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def retract_facts(self, handle: int, messages: str) -> tuple[int, int]:
+        return 0, 0
+
+
+def test_a_state_left_holding_facts_is_deleted(
+    tiny: Rulebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A state that is not empty after the client is never given to the next one."""
+    engine, oracle = DurableEngine(tiny), Oracle(tiny)
+    real = engine_mod._c
+    monkeypatch.setattr(engine_mod, "_c", _Sticky(real))
+    sids = set()
+    for facts in [EVERYTHING, NOTHING] * 550:  # past the 1,024 live sids: each was deleted
+        before = engine._sid
+        assert engine.evaluate(facts) == oracle.evaluate(facts)
+        assert engine._sid != before
+        with pytest.raises(Exception, match="error code: 309"):  # ERR_SID_NOT_FOUND: gone
+            real.get_facts(engine._handle, before)
+        sids.add(before)
+    assert len(sids) == 1_100
+
+
+@pytest.fixture(scope="module")
+def tiny_engine(tiny: Rulebook) -> DurableEngine:
+    """One engine for every example, so a client could see what an earlier one left."""
+    return DurableEngine(tiny)
+
+
 @settings(max_examples=min(EXAMPLES, 200))
 @given(
     facts=st.fixed_dictionaries(
@@ -347,8 +394,10 @@ def test_tiny_client_matching_nothing(tiny: Rulebook) -> None:
     )
 )
 @pytest.mark.property
-def test_tiny_engine_agrees_with_oracle(tiny: Rulebook, facts: dict[str, FactValue]) -> None:
-    assert DurableEngine(tiny).evaluate(facts) == Oracle(tiny).evaluate(facts)
+def test_tiny_engine_agrees_with_oracle(
+    tiny: Rulebook, tiny_engine: DurableEngine, facts: dict[str, FactValue]
+) -> None:
+    assert tiny_engine.evaluate(facts) == Oracle(tiny).evaluate(facts)
 
 
 def test_closed_world_is_still_checked(tiny: Rulebook) -> None:

@@ -3,25 +3,33 @@
 This is the only module that touches durable-rules (its C module, `durable_rules_engine`, which
 `durable.engine` wraps). The adapter handles the engine's sharp edges
 (shared/docs/durable-rules.md): no `Host` at all, so no dispatcher threads race the caller (1);
-a finalize fact in every batch, so an action has run before state is deleted (2); state deleted
-after every client, also after a failure (3); a sink rule so no fact is dropped, and a dropped
-fact reported rather than ignored (4); identical conclusions tolerated (5); action errors raised
+a finalize fact in every batch, so an action has run before state is deleted (2); no client
+sees another's facts: a state is emptied after every client, and deleted after a failure or
+when emptying left anything (3); a sink rule so no fact is dropped, and a dropped fact
+reported rather than ignored (4); identical conclusions tolerated (5); action errors raised
 as `EngineError` (6); facts asserted only from validated, typed values (7); size limits refused
 at compile time (8); a fresh ruleset per engine with a hash-derived name (9); monotonic rules
 with no negation (10); order taken from data, never from firing order (11); a lock around the
 engine (12); and the `utcfromtimestamp` warning filtered on import (13).
 
-Three changes make it ~3.5x faster with the same conclusions (shared/docs/engine-speed.md):
+Four changes keep the same conclusions and make it fast: the first three are measured in
+shared/docs/engine-speed.md (about 3.5x), the fourth halves what they left (0.80 to 0.42 ms
+at p50 on the 179-rule book, benchmarks/engine.py):
 1. only facts some condition can match are asserted (a value no condition on its fact accepts
    cannot change any match; values of an unexpected type are always sent);
 2. the C entry points are driven in one loop (assert the batch, then start and complete each
    pending action until none is left) instead of durable's Python dispatch, and derived facts
    are collected from the actions' own asserts instead of read back from state;
 3. unconditional clauses (`when: always`) are recorded without the engine; a fact they derive
-   is asserted with the client's facts.
+   is asserted with the client's facts;
+4. one state serves every client: creating one allocates and clears the memory of every join
+   in the ruleset (about 0.25 ms for this rulebook, more than the inference itself), so after a
+   clean client its facts are retracted and the state is kept only if `get_facts` finds it
+   empty (0.03 ms); otherwise it is deleted and the next client gets a new one.
 These lean on durable-rules' internal C API (`create_ruleset`, `assert_facts`, `assert_fact`,
-`start_action_for_state`, `complete_and_start_action`, `abandon_action`, `delete_state`), so
-the version is checked and the engine-versus-oracle property guards every release.
+`retract_facts`, `get_facts`, `start_action_for_state`, `complete_and_start_action`,
+`abandon_action`, `delete_state`), so the version is checked and the engine-versus-oracle
+property guards every release.
 """
 
 from __future__ import annotations
@@ -163,6 +171,7 @@ class DurableEngine:
         self._name = f"backexpert_{rulebook.version}_{next(self._instances)}"
         self._lock = threading.Lock()
         self._sids = itertools.count()
+        self._new_state()
         self._firings: list[Firing] = []
         tests: dict[str, list[Condition]] = {}
         for r in rulebook:
@@ -228,14 +237,13 @@ class DurableEngine:
         self._firings.append(Firing(rule.id, facts, rule.conclusions))
 
     def evaluate(self, facts: Mapping[str, FactValue]) -> Inference:
-        """Run the rulebook over one client's facts; state is deleted afterwards."""
+        """Run the rulebook over one client's facts; the state is emptied afterwards."""
         missing = [n for n in self.rulebook.closed if n not in facts]
         if missing:
             raise EngineError(f"closed-world fact base lacks {', '.join(sorted(missing))}")
         memo, encode = self._memo, self._encode
         with self._lock:
-            sid = str(next(self._sids))
-            head = '{"sid":"' + sid + '",'
+            head = self._head
             self._firings = list(self._always)
             derived = list(self._always_derived)
             parts = [head + j for j in self._always_json]
@@ -244,21 +252,23 @@ class DurableEngine:
                 j = memo[key] if key in memo else encode(name, value)
                 if j is not None:
                     parts.append(head + j)
-            if self._always_json:
-                parts = list(dict.fromkeys(parts))  # an input may repeat an injected fact
             # An action then always starts on this sid, so deleting its state is safe (point 2).
             parts.append(head + FINALIZE_JSON)
-            self._run(sid, head, "[" + ",".join(parts) + "]", derived)
+            # Every fact in the state, once (an input may repeat an injected fact), to retract.
+            asserted = dict.fromkeys(parts)
+            self._run(head, asserted, derived)
             return Inference.of(self.rulebook, self._firings, derived)
 
-    def _run(self, sid: str, head: str, batch: str, derived: list[tuple[str, FactValue]]) -> None:
+    def _run(
+        self, head: str, asserted: dict[str, None], derived: list[tuple[str, FactValue]]
+    ) -> None:
         """Assert the batch, then run every pending action until none is left (change 2)."""
         h, actions, fire = self._handle, self._actions, self.fire
         started = ok = broken = False
         state = -1
         try:
             try:
-                code, state = _c.assert_facts(h, batch)
+                code, state = _c.assert_facts(h, "[" + ",".join(asserted) + "]")
             except MemoryError as exc:
                 # The 1,024-sid limit (point 3) leaves a half-made state that crashes whatever
                 # touches it next, so it is left alone.
@@ -276,7 +286,7 @@ class DurableEngine:
                 for name, matched in json.loads(message).items():
                     action = actions.get(name)
                     if action is not None:  # the finalize rule's action does nothing
-                        self._act(action, matched, fire, head, derived)
+                        self._act(action, matched, fire, head, derived, asserted)
                 message = _c.complete_and_start_action(h, state)
             ok = True
         except EngineError:
@@ -286,8 +296,10 @@ class DurableEngine:
         except Exception as exc:
             raise EngineError(f"durable-rules failed: {exc!r}") from exc
         finally:
-            if not broken:
-                self._cleanup(sid, head, state, started, ok)
+            if broken:
+                self._new_state()
+            else:
+                self._cleanup(head, state, started, ok, asserted)
 
     def _act(
         self,
@@ -296,6 +308,7 @@ class DurableEngine:
         fire: Any,
         head: str,
         derived: list[tuple[str, FactValue]],
+        asserted: dict[str, None],
     ) -> None:
         rule, derives = action
         try:
@@ -304,8 +317,11 @@ class DurableEngine:
                 derived.append((fact, value))
                 if j is None:
                     continue  # no condition can match it: recorded, not asserted (change 1)
-                # An identical fact may already exist (point 5): code OBSERVED, nothing to do.
-                code, _ = _c.assert_fact(self._handle, head + j)
+                message = head + j
+                if message in asserted:
+                    continue  # the identical fact is already there (point 5)
+                asserted[message] = None
+                code, _ = _c.assert_fact(self._handle, message)
                 if code == NOT_HANDLED:
                     raise EngineError(f"durable-rules dropped {fact}={value!r}")
         except EngineError:
@@ -313,23 +329,40 @@ class DurableEngine:
         except Exception as exc:
             raise _ActionError(f"{rule.id}: {exc!r}") from exc
 
-    def _cleanup(self, sid: str, head: str, state: int, started: bool, ok: bool) -> None:
-        """Delete the client's state, first making sure an action ran on it (points 2, 3)."""
-        h = self._handle
+    def _cleanup(
+        self, head: str, state: int, started: bool, ok: bool, asserted: dict[str, None]
+    ) -> None:
+        """Empty the client's state for the next client, or else delete it (points 2, 3)."""
+        h, sid = self._handle, self._sid
+        kept = False
         try:
-            if not started:
-                # The batch failed before any action started: start one now, since deleting a
-                # state no action ran on frees its uninitialised action context (point 2).
-                _, state = _c.assert_fact(h, head + FINALIZE_JSON)
-                started = _c.start_action_for_state(h, state) is not None
-            if started:
-                if not ok:
-                    _c.abandon_action(h, state)  # as durable does after a failed action
-                _c.delete_state(h, sid)
+            if ok:
+                # Kept only when it provably holds nothing: a new state costs more than a whole
+                # client's inference (durable allocates and clears every join's memory for it).
+                _c.retract_facts(h, "[" + ",".join(asserted) + "]")
+                kept = _c.get_facts(h, sid) == "[]"
+            if not kept:
+                if not started:
+                    # The batch failed before any action started: start one now, since deleting
+                    # a state no action ran on frees its uninitialised action context (point 2).
+                    _, state = _c.assert_fact(h, head + FINALIZE_JSON)
+                    started = _c.start_action_for_state(h, state) is not None
+                if started:
+                    if not ok:
+                        _c.abandon_action(h, state)  # as durable does after a failed action
+                    _c.delete_state(h, sid)
         except Exception as exc:
             # After a failure the error being raised says more; this state may then leak.
             if ok:
-                raise EngineError(f"durable-rules could not delete state {sid}: {exc!r}") from exc
+                raise EngineError(f"durable-rules could not empty state {sid}: {exc!r}") from exc
+        finally:
+            if not kept:
+                self._new_state()
+
+    def _new_state(self) -> None:
+        """Move the next client to a state of its own."""
+        self._sid = str(next(self._sids))
+        self._head = '{"sid":"' + self._sid + '",'
 
 
 def _kind(conditions: list[Condition]) -> type | None:
