@@ -13,15 +13,15 @@ from ..clinical.instruments import Scores
 from ..clinical.intake import Training
 from ..clinical.plans import PlanBook
 from ..clinical.words import Indicator, SessionKind
-from ..knowledge.explanation import Inference, RuleInfo, derivations
+from ..knowledge.explanation import Inference, derivations
 from ..knowledge.rules import Rulebook
 from ..knowledge.vocabulary import FactValue
-from . import loads, notices, selection
+from . import explained, loads, notices, selection
 from .context import Context
 from .dose import Dosing
 from .order import ordered
 from .plan import program_plan
-from .prescription import ClientOut, Item, Prescription, Session, TraceEntry, WeekOut
+from .prescription import ClientOut, Item, Prescription, Session, WeekOut
 from .sessions import plan_week, sessions
 
 
@@ -90,16 +90,7 @@ def compose(
         coverage=[] if stops else notices.coverage(ctx, week),
         notes=list(notes or []),
         facts=dict(sorted({**facts, **dict(inference.derived)}.items())),
-        trace=[
-            TraceEntry(
-                rule=f.rule,
-                matched=dict(f.matched),
-                conclusions=list(f.conclusions),
-                rationale=rulebook[f.rule].rationale,
-                source=rulebook[f.rule].source,
-            )
-            for f in inference.firings
-        ],
-        rules=[RuleInfo.of(rulebook[rule_id]) for rule_id in inference.fired()],
+        trace=explained.trace(rulebook, inference),
+        rules=explained.rules_cited(rulebook, inference),
         derivations=derivations(inference),
     )

@@ -94,6 +94,11 @@ class Derivation(Model):
     basis: dict[str, FactValue]
 
 
+# Derivations recur across clients and are immutable values: each distinct one is built once.
+_DERIVATIONS_MAX = 20_000
+_derivations: dict[tuple[str, type, FactValue, str, Matched], Derivation] = {}
+
+
 def derivations(inference: Inference) -> list[Derivation]:
     """Each derived fact with every firing that concluded it, in the inference's order."""
     out: list[Derivation] = []
@@ -104,7 +109,16 @@ def derivations(inference: Inference) -> list[Derivation]:
                 key = (c.fact, repr(c.value), f.rule + repr(f.matched))
                 if key not in seen:
                     seen.add(key)
-                    out.append(
-                        Derivation(fact=c.fact, value=c.value, rule=f.rule, basis=dict(f.matched))
-                    )
+                    out.append(_derivation(c, f))
     return out
+
+
+def _derivation(c: Derive, f: Firing) -> Derivation:
+    key = (c.fact, type(c.value), c.value, f.rule, f.matched)
+    found = _derivations.get(key)
+    if found is None:
+        found = Derivation(fact=c.fact, value=c.value, rule=f.rule, basis=dict(f.matched))
+        if len(_derivations) >= _DERIVATIONS_MAX:
+            _derivations.clear()
+        _derivations[key] = found
+    return found
