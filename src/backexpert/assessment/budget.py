@@ -121,6 +121,12 @@ def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> li
         return items
     drills = [i for i in items if i.phase is Phase.priming]
     reasons = {id(i): _reasons(i, items, budget) for i in drills}
+    # Each drill's seconds once: the choice below weighs every drill against every other.
+    seconds = {id(d): item_seconds(d) for d in drills}
+
+    def secs(d: Item) -> int:
+        return seconds[id(d)]
+
     chosen: list[Item] = []
 
     def met() -> set[str]:
@@ -129,15 +135,13 @@ def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> li
     def pick(wanted: set[str], within: int | None) -> None:
         def value(d: Item) -> tuple[int, int, int]:
             new = reasons[id(d)] & wanted - met()
-            return (-len(new & budget.individual), -len(new), item_seconds(d))
+            return (-len(new & budget.individual), -len(new), secs(d))
 
         while True:
             taken = {id(c) for c in chosen}
             open_ = [d for d in drills if id(d) not in taken and reasons[id(d)] & wanted - met()]
             fits = [
-                d
-                for d in open_
-                if within is None or sum(map(item_seconds, chosen)) + item_seconds(d) <= within
+                d for d in open_ if within is None or sum(map(secs, chosen)) + secs(d) <= within
             ]
             if not fits:
                 return
@@ -147,13 +151,10 @@ def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> li
     pick({r for d in drills for r in reasons[id(d)] if r.startswith("before#")}, None)
     pick(set().union(*reasons.values()), cap)
     if not chosen:
-        chosen.append(min(drills, key=item_seconds))
+        chosen.append(min(drills, key=secs))
     # Time left in the warm-up goes to the other drills, the client's own first, shortest first.
-    for d in sorted(drills, key=lambda d: (not budget.own(d), item_seconds(d))):
-        if (
-            id(d) not in {id(c) for c in chosen}
-            and sum(map(item_seconds, chosen)) + item_seconds(d) <= cap
-        ):
+    for d in sorted(drills, key=lambda d: (not budget.own(d), secs(d))):
+        if id(d) not in {id(c) for c in chosen} and sum(map(secs, chosen)) + secs(d) <= cap:
             chosen.append(d)
     taken = {id(c) for c in chosen}
     for i in drills:

@@ -104,15 +104,19 @@ def sessions(
         # With no intense day (loading withheld), the light days carry all the unloaded work.
         wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
         members = ordered(ctx, [p for p in planned.values() if p.sessions & wanted])
+        # Days of one kind and day type hold the same session: fit it once.
+        fitted: dict[DayType | None, tuple[list[Item], list[LeftOut]]] = {}
         for day in days:
             day_type = types.get(day) if kind is SessionKind.intense else None
-            # A day's variation takes the place of the exercise it varies.
-            todays = [_on(ctx, p, day_type, excl, limits, undulating) for p in members]
-            dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
-            dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
-            items, left = budget.fit(
-                ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
-            )
+            if day_type not in fitted:
+                # A day's variation takes the place of the exercise it varies.
+                todays = [_on(ctx, p, day_type, excl, limits, undulating) for p in members]
+                dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
+                dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
+                fitted[day_type] = budget.fit(
+                    ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
+                )
+            items, left = fitted[day_type]
             out.append(
                 Session(
                     day=day,

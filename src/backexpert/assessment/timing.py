@@ -35,7 +35,7 @@ def once_for_time(reps: str, hold_s: int | None, duration_min: int | None) -> bo
 
 def item_seconds(i: Item) -> int:
     """Seconds an item takes, warm-up sets, rests, sides and the change to the next included."""
-    warmup = tuple(w.reps for w in i.warmup)
+    warmup = tuple([w.reps for w in i.warmup]) if i.warmup else ()
     return dose_seconds(
         i.sets, i.reps, i.hold_s, i.tempo, i.rest_s, i.per_side, warmup, i.duration_min
     )
