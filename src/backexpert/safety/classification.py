@@ -42,8 +42,10 @@ EXERCISES: dict[str, Profile] = {
     "lawnmower": _p(False, P.scapular_activation, T.active_shoulder, T.rotation_light),
     "cat_camel": _p(False, P.mobility, T.quadruped, T.shoulder_weight_bearing, T.end_range_flexion),
     "thoracic_open_book": _p(False, P.mobility, T.end_range_rotation, T.active_shoulder),
-    "thoracic_extension_foam_roller": _p(False, P.mobility, T.supine),
-    "hip_hinge_drill": _p(False, P.hinge),
+    "thoracic_extension_foam_roller": _p(
+        False, P.mobility, T.supine, T.active_shoulder, T.overhead_reach
+    ),
+    "hip_hinge_drill": _p(False, P.hinge, T.active_shoulder),  # hands on a stick behind the back
     "kettlebell_deadlift": _p(True, P.hinge, T.axial_light, T.grip_load, T.resisted_shoulder),
     "dumbbell_deadlift": _p(True, P.hinge, T.axial_light, T.grip_load, T.resisted_shoulder),
     "trap_bar_deadlift": _p(
