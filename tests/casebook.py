@@ -23,6 +23,7 @@ expectation names must exist, or an `absent` or `not_fired` check could never fa
       fired: [rule ids]
       not_fired: [rule ids]
       daily: [ids]                # each among the daily drills
+      max_daily_drills: n         # at most n daily drills besides the walk
       light: [ids]                # each prescribed in at least one light session
       schedule: {intense_sessions: n, light_sessions: n, min_gap_hours: n, days: {mon: intense}}
       referral: emergency         # the referral's urgency (emergency | urgent | before_exercise)
@@ -116,6 +117,7 @@ class Expect(_Strict):
     advice_topics: list[StrictStr] = []
     sides: dict[StrictStr, Literal["left", "right"]] = {}
     max_session_minutes: StrictInt | None = None
+    max_daily_drills: StrictInt | None = None
     # Exercises left out of some session for the client's time ([] = nothing left out for time).
     left_out_for_time: list[StrictStr] | None = None
     # The day type of each intense day ({} = no undulation).
@@ -478,6 +480,10 @@ def _check_time_and_days(expect: Expect, p: Prescription) -> list[str]:
             for s in p.sessions
             if s.minutes is None or s.minutes > expect.max_session_minutes
         ]
+    if expect.max_daily_drills is not None:
+        drills = [i.exercise for i in p.daily if i.pattern.value != "gait"]
+        if len(drills) > expect.max_daily_drills:
+            out.append(f"max_daily_drills: {len(drills)} daily drills ({drills})")
     if expect.left_out_for_time is not None:
         for_time = sorted(
             {x.exercise for s in p.sessions for x in s.left_out if "time" in x.reason}

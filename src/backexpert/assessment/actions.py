@@ -139,6 +139,9 @@ class Schedule(Action):
     warm_up_minutes: StrictInt | None = Field(
         default=None, ge=3, le=20, description="the most time priming may take before loading"
     )
+    home_drills: StrictInt | None = Field(
+        default=None, ge=1, le=6, description="the most daily drills besides the walk"
+    )
 
 
 ACTIONS: dict[str, type[BaseModel]] = {

@@ -16,7 +16,7 @@ from ..clinical.words import Indicator, SessionKind
 from ..knowledge.explanation import Inference, derivations
 from ..knowledge.rules import Rulebook
 from ..knowledge.vocabulary import FactValue
-from . import explained, loads, notices, selection
+from . import explained, home, loads, notices, selection
 from .context import Context
 from .dose import Dosing
 from .order import ordered
@@ -67,7 +67,7 @@ def compose(
         week = sessions(ctx, dosing, planned, layout, limits, training, known)
         drills = [p for p in planned.values() if SessionKind.daily in p.sessions]
         daily = [dosing.item(p, SessionKind.daily) for p in ordered(ctx, drills)]
-        daily = loads.apply_known(daily, known, cat)
+        daily = home.limited(ctx, loads.apply_known(daily, known, cat), week)
     flags = notices.flags(ctx)
     level = notices.load_level(ctx)
     plan = None if plans is None else program_plan(ctx, plans, status, level.level, level.because)
