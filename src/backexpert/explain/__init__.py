@@ -4,7 +4,11 @@
   and facts keep it out, and the smallest verified changes that would put it in.
 - `whatif`: the intake re-assessed with some changes, and the difference.
 - `diff`: two prescriptions compared, each difference with the rules responsible.
-- `edits`: the what-if syntax, and fact changes as intake edits.
+- `syntax`: the what-if syntax; `intake_paths`: field paths walked through the intake model;
+  `edits`: edits applied to an intake, validated again.
+- `intake_facts`: a client's intake facts, the ones that change, and their nature.
+- `fact_edits`: fact changes as intake edits, from `field_edits` (list entries, answers,
+  conditions, pain, fields) and `questionnaire_edits` (answers that score a wanted value).
 - `impact`: every client re-assessed under two rulebooks, in worker processes.
 
 This package reads the assessment pipeline and the rule IR; like the domain, it never imports

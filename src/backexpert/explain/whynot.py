@@ -15,7 +15,7 @@ put it there, searched in the rule IR and verified by re-assessing.
    exercises on the way made unusable), for each clause, the conditions the current facts do not
    meet (a condition on a derived fact expands into the clauses of the rules deriving that
    value, recursively), and (b) the lifts of its blockers. Candidates are ranked by size.
-4. Each candidate is mapped to intake edits (`edits.edits_for`), applied, validated and
+4. Each candidate is mapped to intake edits (`fact_edits.edits_for`), applied, validated and
    re-assessed. It becomes a way when the exercise then appears; it is `stopped` when a
    referral, a limit on loaded work or a safety invariant stops it instead (never a way round
    them: shown so the clinician knows); when something else still keeps it out, the blockers of
@@ -44,6 +44,8 @@ from ..knowledge.conditions import did_you_mean
 from ..knowledge.rules import Clause, Condition, Rule
 from ..knowledge.vocabulary import FactSpec, FactValue
 from . import edits
+from .fact_edits import edits_for
+from .intake_facts import SPECS, fact_changes, facts_of
 from .models import (
     Blocker,
     BlockerKind,
@@ -122,7 +124,7 @@ class WhyNot:
         self._reach: dict[str, dict[str, list[str]]] = {}
         self.rb = rules.rulebook
         self.cat = rules.catalogue
-        self.specs: dict[str, FactSpec] = dict(edits.SPECS)
+        self.specs: dict[str, FactSpec] = dict(SPECS)
         self._states: dict[str, _State] = {}
         self.base = self._state(intake, [])
         if self.base.p is None:
@@ -147,7 +149,7 @@ class WhyNot:
         except SafetyError as exc:
             state = _State(intake, None, list(exc.violations))
             p = None
-        facts = edits.facts_of(intake)
+        facts = facts_of(intake)
         state.facts = facts
         for name, value in facts.items():
             state.values.setdefault(name, set()).add(value)
@@ -160,7 +162,7 @@ class WhyNot:
 
     def _verify(self, changes: Changes) -> tuple[_State, list[IntakeEdit]] | None:
         """The changed intake assessed, or None when no intake edit gives these changes."""
-        found, cannot = edits.edits_for(changes, self.base.intake)
+        found, cannot = edits_for(changes, self.base.intake)
         for u in cannot:
             self.unsettable.setdefault(f"{u.fact}={u.value!r}", u)
         if cannot or not found:
@@ -535,7 +537,7 @@ class WhyNot:
         outcome: str,
         stopped_by: list[str],
     ) -> Proposal:
-        changes = edits.fact_changes(self.base.facts, state.facts)
+        changes = fact_changes(self.base.facts, state.facts)
         findings = any(c.nature == "finding" for c in changes)
         note = "changes a finding of the client, not a choice" if findings else ""
         if outcome == "stopped":
