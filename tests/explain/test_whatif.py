@@ -9,7 +9,7 @@ from backexpert.clinical import intake as intake_mod
 from backexpert.clinical.intake import Intake
 from backexpert.errors import InputError, IntakeError, SafetyError
 from backexpert.explain import whatif
-from backexpert.explain.diff import Withheld
+from backexpert.explain.outcomes import Withheld
 from factories import EXAMPLE, make_intake
 
 RULES = assessment.rule_base()

@@ -3,7 +3,9 @@
 - `whynot`: why an exercise or movement pattern is not prescribed (or is capped), which rules
   and facts keep it out, and the smallest verified changes that would put it in.
 - `whatif`: the intake re-assessed with some changes, and the difference.
-- `diff`: two prescriptions compared, each difference with the rules responsible.
+- `diff`: two prescriptions compared, each difference with the rules responsible: `outcomes`
+  (a prescription or what withheld it), `differences` (their kinds and order), `causes` (the
+  rules responsible, the clinician's edits), `item_diffs` and `program_diffs`.
 - `syntax`: the what-if syntax; `intake_paths`: field paths walked through the intake model;
   `edits`: edits applied to an intake, validated again.
 - `intake_facts`: a client's intake facts, the ones that change, and their nature.

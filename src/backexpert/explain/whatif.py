@@ -20,9 +20,9 @@ from ..clinical.intake import Intake, catalogue_problems
 from ..clinical.words import DATED_CONDITIONS, ConditionCode, Equipment, Finding, Goal
 from ..errors import IntakeError, SafetyError
 from . import diff, edits
-from .diff import Outcome, Withheld
 from .intake_facts import fact_changes, facts_of
 from .models import IntakeEdit, WhatIfAnswer, WhatIfOption
+from .outcomes import Outcome, Withheld
 from .syntax import SOURCE, parse_changes
 
 
