@@ -1,7 +1,10 @@
 """Explanations a colleague would ask for: why not, what if, and the impact of a rule change.
 
 - `whynot`: why an exercise or movement pattern is not prescribed (or is capped), which rules
-  and facts keep it out, and the smallest verified changes that would put it in.
+  and facts keep it out, and the smallest verified changes that would put it in; built on
+  `changesets` (fact changes combined, smallest first), `fact_search` (changes that make a
+  rule's conditions hold or not, verified by re-assessing), `blockers` (what keeps an exercise
+  out, and their lifts) and `ways` (the changes that would put it in).
 - `whatif`: the intake re-assessed with some changes, and the difference.
 - `diff`: two prescriptions compared, each difference with the rules responsible: `outcomes`
   (a prescription or what withheld it), `differences` (their kinds and order), `causes` (the
