@@ -10,9 +10,9 @@ import pytest
 
 from backexpert import assessment
 from backexpert.assessment.prescription import Prescription
-from backexpert.explain import diff
-from backexpert.explain.diff import Withheld
+from backexpert.explain import diff, differences
 from backexpert.explain.models import PrescriptionDiff
+from backexpert.explain.outcomes import Withheld
 from factories import make_intake
 
 RULES = assessment.rule_base()
@@ -64,7 +64,7 @@ def test_severe_pain_names_the_rules_responsible() -> None:
     score = next(x for x in d.differences if x.kind == "score")
     assert score.text == "pain: band mild → severe, nprs_now 3 → 8, nprs_worst_24h 5 → 8"
     # kinds come in a fixed order: the program first, the explanation after
-    order = [diff.KIND_ORDER[k] for k in _kinds(d)]
+    order = [differences.KIND_ORDER[k] for k in _kinds(d)]
     assert order == sorted(order)
 
 
@@ -109,8 +109,8 @@ def test_item_changes() -> None:
     assert {"lumbar.reduce_hinge_volume", "selection.hinge_deadlift"} <= set(dose.because)
     day = next(x for x in d.differences if x.kind == "day")
     assert "fri" in day.before and "sat" in day.after  # type: ignore[operator]
-    assert not diff.program_changed(diff.compare(BASE, BASE))
-    assert diff.program_changed(d)
+    assert not differences.program_changed(diff.compare(BASE, BASE))
+    assert differences.program_changed(d)
 
 
 def test_program_wide_changes() -> None:
@@ -148,7 +148,7 @@ def test_rule_changes_are_explanation_changes() -> None:
     kinds = _kinds(d)
     assert {"rule_text", "rule_matched", "rule_unfired"} <= set(kinds)
     assert d.rules_unfired == ["goals.progression_principle"]
-    assert not diff.program_changed(d)
+    assert not differences.program_changed(d)
 
 
 def test_withheld_prescriptions() -> None:

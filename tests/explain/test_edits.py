@@ -12,8 +12,8 @@ from backexpert.assessment.facts import from_intake
 from backexpert.assessment.vocabulary import FACTS
 from backexpert.clinical.intake import Intake
 from backexpert.errors import InputError, IntakeError
-from backexpert.explain import edits
-from backexpert.explain.edits import parse_change, parse_changes
+from backexpert.explain import edits, fact_edits, intake_facts
+from backexpert.explain.syntax import parse_change, parse_changes
 from backexpert.knowledge.vocabulary import FactSpec
 from factories import intake_data, make_intake
 
@@ -165,7 +165,7 @@ def test_raising_pain_now_raises_the_worst_with_it() -> None:
 
 def _realise(changes: dict[str, Any], **intake: Any) -> tuple[Intake, list[str]]:
     base = make_intake(**intake)
-    found, cannot = edits.edits_for(changes, base)
+    found, cannot = fact_edits.edits_for(changes, base)
     assert cannot == [], cannot
     after = edits.edited(base, found)
     return after, [e.change for e in found]
@@ -220,12 +220,12 @@ def test_fact_changes_become_intake_edits_that_give_them(
     after, made = _realise(changes, **intake)
     if expected is not None:
         assert made == expected
-    assert edits.unmet(after, changes) == []
+    assert fact_edits.unmet(after, changes) == []
 
 
 def test_facts_no_edit_can_set_are_reported_not_guessed() -> None:
     base = make_intake()
-    found, cannot = edits.edits_for(
+    found, cannot = fact_edits.edits_for(
         {
             "risk.lumbar_load": "high",  # derived: concluded by rules
             "nonsense.fact": True,  # unknown: a fact of a later vocabulary
@@ -253,21 +253,21 @@ def test_a_condition_fact_without_an_intake_field_is_reported(
 ) -> None:
     """A later vocabulary may name a condition attribute the intake does not have (yet)."""
     spec = FactSpec("condition.osteoporosis.colour", "enum", "a colour", values=("red",))
-    monkeypatch.setitem(edits.SPECS, spec.name, spec)
-    _, cannot = edits.edits_for({spec.name: "red"}, make_intake())
+    monkeypatch.setitem(intake_facts.SPECS, spec.name, spec)
+    _, cannot = fact_edits.edits_for({spec.name: "red"}, make_intake())
     assert [u.reason for u in cannot] == ["conditions have no field 'colour'"]
-    _, cannot = edits.edits_for({"condition.nonsense": True}, make_intake())
+    _, cannot = fact_edits.edits_for({"condition.nonsense": True}, make_intake())
     assert [u.reason for u in cannot] == ["not a fact of the assessment vocabulary"]
 
 
 def test_an_unknown_fact_of_a_known_family_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = FactSpec("pain.mood", "enum", "a new fact", values=("low", "high"))
-    monkeypatch.setitem(edits.SPECS, spec.name, spec)
-    _, cannot = edits.edits_for({spec.name: "low"}, make_intake())
+    monkeypatch.setitem(intake_facts.SPECS, spec.name, spec)
+    _, cannot = fact_edits.edits_for({spec.name: "low"}, make_intake())
     assert [u.reason for u in cannot] == ["no intake edit is known for this fact"]
     section = FactSpec("training.equipment", "enum", "a list, not a value", values=("x",))
-    monkeypatch.setitem(edits.SPECS, section.name, section)
-    _, cannot = edits.edits_for({section.name: "x"}, make_intake())
+    monkeypatch.setitem(intake_facts.SPECS, section.name, section)
+    _, cannot = fact_edits.edits_for({section.name: "x"}, make_intake())
     assert [u.reason for u in cannot] == ["no intake edit is known for this fact"]
 
 
@@ -279,23 +279,23 @@ def test_every_intake_fact_of_the_vocabulary_has_an_edit_or_a_reason() -> None:
         value = next((v for v in spec.possible() if v != have.get(spec.name)), None)
         if value is None or spec.derived:
             continue
-        found, cannot = edits.edits_for({spec.name: value}, base)
+        found, cannot = fact_edits.edits_for({spec.name: value}, base)
         assert found or cannot, spec.name
 
 
 def test_the_nature_of_facts() -> None:
-    assert edits.nature("equipment.barbell") == "choice"
-    assert edits.nature("training.sessions_per_week") == "choice"
-    assert edits.nature("training.experience") == "history"
-    assert edits.nature("client.occupation") == "history"
+    assert intake_facts.nature("equipment.barbell") == "choice"
+    assert intake_facts.nature("training.sessions_per_week") == "choice"
+    assert intake_facts.nature("training.experience") == "history"
+    assert intake_facts.nature("client.occupation") == "history"
     for finding in ("red_flag.history_of_cancer", "condition.osteoporosis", "client.age", "x.y"):
-        assert edits.nature(finding) == "finding"
+        assert intake_facts.nature(finding) == "finding"
 
 
 def test_fact_changes_list_intake_facts_only() -> None:
     base = from_intake(make_intake())
     after = {**base, "client.age": 50, "risk.lumbar_load": "high"}
-    (change,) = edits.fact_changes(base, after)
+    (change,) = intake_facts.fact_changes(base, after)
     assert (change.fact, change.before, change.after, change.nature) == (
         "client.age",
         30,

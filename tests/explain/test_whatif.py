@@ -9,7 +9,7 @@ from backexpert.clinical import intake as intake_mod
 from backexpert.clinical.intake import Intake
 from backexpert.errors import InputError, IntakeError, SafetyError
 from backexpert.explain import whatif
-from backexpert.explain.diff import Withheld
+from backexpert.explain.outcomes import Withheld
 from factories import EXAMPLE, make_intake
 
 RULES = assessment.rule_base()
@@ -86,7 +86,7 @@ def test_bad_changes_read_like_intake_problems() -> None:
 
 
 def test_edits_and_syntax_mix() -> None:
-    from backexpert.explain.edits import set_edit
+    from backexpert.explain.syntax import set_edit
 
     a = whatif.what_if(DESK, [set_edit("client.age", 39), "+findings.scapular_dyskinesis"], RULES)
     assert [c.change for c in a.changes] == ["client.age=39", "+findings.scapular_dyskinesis"]

@@ -10,7 +10,7 @@ from backexpert import assessment
 from backexpert.clinical import intake as intake_mod
 from backexpert.clinical.intake import Intake
 from backexpert.errors import InputError, SafetyError
-from backexpert.explain import edits, whynot
+from backexpert.explain import edits, fact_search, ways, whynot
 from backexpert.explain.models import Proposal, WhyNotAnswer
 from backexpert.explain.whynot import WhyNot
 from factories import EXAMPLE, compile_rules, make_intake
@@ -239,15 +239,15 @@ def test_a_withheld_prescription_cannot_be_explained(monkeypatch: pytest.MonkeyP
     def withhold(*args: object, **kw: object) -> None:
         raise SafetyError(["[x] withheld for the test"])
 
-    monkeypatch.setattr(whynot, "assess", withhold)
+    monkeypatch.setattr(fact_search, "assess", withhold)
     with pytest.raises(SafetyError):
         WhyNot(DESK, RULES)
 
 
 def test_the_search_stays_within_its_budget() -> None:
     a = _ask(DESK, "barbell_row")
-    assert 0 < a.searched <= whynot.MAX_VERIFY + whynot.MAX_LIFTS * 4
-    assert len(a.ways) <= whynot.MAX_WAYS and len(a.stopped) <= whynot.MAX_STOPPED
+    assert 0 < a.searched <= fact_search.MAX_VERIFY + ways.MAX_LIFTS * 4
+    assert len(a.ways) <= ways.MAX_WAYS and len(a.stopped) <= ways.MAX_STOPPED
 
 
 def test_the_json_shape() -> None:

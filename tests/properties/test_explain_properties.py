@@ -28,8 +28,8 @@ from backexpert.assessment.prescription import Prescription
 from backexpert.clinical.intake import Intake
 from backexpert.clinical.words import Pattern
 from backexpert.errors import SafetyError
-from backexpert.explain import diff, edits, impact, whatif, whynot
-from backexpert.explain.diff import Withheld
+from backexpert.explain import edits, impact, whatif, whynot
+from backexpert.explain.outcomes import Outcome, Withheld
 from strategies import intake_data
 
 RULES = assessment.rule_base()
@@ -104,13 +104,13 @@ def test_impact_over_identical_rulebooks_reports_nobody(datas: list[dict[str, An
     assert report.changed == [] and report.failed == [] and report.unchanged == len(datas)
 
 
-def _document(p: diff.Outcome) -> Any:
+def _document(p: Outcome) -> Any:
     if isinstance(p, Withheld):
         return ("withheld", tuple(p.violations))
     return p.model_dump(mode="json", exclude={"rulebook", "backexpert", "rulebook_shipped"})
 
 
-def _fired(p: diff.Outcome) -> set[str]:
+def _fired(p: Outcome) -> set[str]:
     return set(p.fired) if isinstance(p, Withheld) else {t.rule for t in p.trace}
 
 

@@ -37,7 +37,7 @@ from ..clinical.plans import PLAN_FILE
 from ..errors import BackExpertError, InputError, Problem
 from ..knowledge.explanation import Inference, RuleInfo
 from . import diff
-from .diff import program_changed
+from .differences import program_changed
 from .models import (
     ClientChange,
     ClientFailure,

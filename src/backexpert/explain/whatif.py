@@ -20,8 +20,10 @@ from ..clinical.intake import Intake, catalogue_problems
 from ..clinical.words import DATED_CONDITIONS, ConditionCode, Equipment, Finding, Goal
 from ..errors import IntakeError, SafetyError
 from . import diff, edits
-from .diff import Outcome, Withheld
+from .intake_facts import fact_changes, facts_of
 from .models import IntakeEdit, WhatIfAnswer, WhatIfOption
+from .outcomes import Outcome, Withheld
+from .syntax import SOURCE, parse_changes
 
 
 def outcome(intake: Intake, rules: RuleBase, today: dt.date | None = None) -> Outcome:
@@ -46,7 +48,7 @@ def what_if(
 ) -> WhatIfAnswer:
     """Re-assess the intake with the changes (what-if syntax or edits) and compare."""
     texts = [c for c in changes if isinstance(c, str)]
-    parsed = iter(edits.parse_changes(texts))
+    parsed = iter(parse_changes(texts))
     applied = [next(parsed) if isinstance(c, str) else c for c in changes]
     applied += edits.follow_ups(intake, applied)
     changed = edits.edited(intake, applied)
@@ -55,12 +57,12 @@ def what_if(
     given = set(catalogue_problems(intake, rules.catalogue))
     unknown = [p for p in catalogue_problems(changed, rules.catalogue) if p not in given]
     if unknown:
-        raise IntakeError(edits.SOURCE, unknown)
+        raise IntakeError(SOURCE, unknown)
     before = outcome(intake, rules, today)
     after = outcome(changed, rules, today)
     return WhatIfAnswer(
         changes=applied,
-        facts=edits.fact_changes(edits.facts_of(intake), edits.facts_of(changed)),
+        facts=fact_changes(facts_of(intake), facts_of(changed)),
         diff=diff.compare(before, after, rules.catalogue),
     )
 
