@@ -20,8 +20,11 @@ from sqlalchemy import delete, func, select, update
 
 from ..errors import InputError, Problem
 from ..progression.logbook import SessionLog
+from .client_rows import insert_client
 from .records import ClientData, SessionRecord, now
-from .store import Store, _insert_client, _insert_sessions, from_db, to_db
+from .rows import from_db, to_db
+from .session_rows import insert_sessions
+from .store import Store
 from .tables import AssessmentRow, ClientRow, SessionRow
 from .web_tables import (
     ApiKeyRow,
@@ -354,7 +357,7 @@ class WebStore(Store):
                 )
                 if found is not None:
                     return int(found)
-            client_id = _insert_client(s, data)
+            client_id = insert_client(s, data)
             s.add(ClinicClientRow(client_id=client_id, clinic_id=clinic_id, version=1))
             return client_id
 
@@ -591,7 +594,7 @@ class WebStore(Store):
                 record = SessionRecord.model_validate(
                     {**dict(log), "uid": str(uuid.uuid4()), "created_at": now()}
                 )
-                (session_id,) = _insert_sessions(s, client_id, [record], [None])
+                (session_id,) = insert_sessions(s, client_id, [record], [None])
             row = ClientReportRow(
                 client_id=client_id,
                 link_id=link_id,
