@@ -23,6 +23,10 @@ def from_db(v: dt.datetime) -> dt.datetime:
     return v.replace(tzinfo=dt.UTC)
 
 
+def aware(v: dt.datetime | None) -> dt.datetime | None:
+    return None if v is None else from_db(v)
+
+
 def core_table(row: type[Base]) -> Table:
     """A mapped class's table, for Core statements (bulk inserts without the ORM's bookkeeping)."""
     return cast(Table, row.__table__)
