@@ -9,7 +9,7 @@ from typing import Any
 
 from backexpert.progression.logbook import SessionLog
 from backexpert.store import SessionRecord, Store
-from backexpert.store.store import _session_row
+from backexpert.store.session_rows import session_row
 
 
 def session(worker: int, n: int) -> SessionLog:
@@ -43,7 +43,7 @@ def hold_open_write(url: str, client_id: int) -> None:
         **dict(session(99, 0)), uid="killed-mid-write", created_at=dt.datetime.now(dt.UTC)
     )
     with db._tx() as s:
-        s.add(_session_row(client_id, record))
+        s.add(session_row(client_id, record))
         s.flush()
         print("ready", flush=True)
         time.sleep(120)

@@ -16,15 +16,10 @@ from typing import TYPE_CHECKING, Literal
 
 from .errors import InputError, Problem
 from .store import SessionRecord
-from .store.accounts import (
-    ClientLink,
-    ClientReport,
-    Draft,
-    StaleError,
-    User,
-    WebSession,
-    WebStore,
-)
+from .store.accounts import User, WebSession, WebStore
+from .store.clinic_clients import StaleError
+from .store.drafts import Draft
+from .store.portal import ClientLink, ClientReport
 
 if TYPE_CHECKING:
     from .assessment.prescription import Item, Prescription

@@ -22,7 +22,7 @@ from backexpert.assessment.prescription import Item, Prescription
 from backexpert.clinical import intake as intake_mod
 from backexpert.clinical.catalogue import rep_bounds
 from backexpert.present import wording
-from backexpert.safety.expectations import epley_percent
+from backexpert.safety.starting_loads import epley_percent
 
 TOLERANCE = 5  # points of %1RM [choice], domain reference 2 section 12
 EXAMPLES = Path(__file__).parents[2] / "examples"

@@ -11,7 +11,7 @@ from backexpert.clinical import catalogue
 from backexpert.clinical.catalogue import Catalogue, Selector, rep_bounds
 from backexpert.clinical.words import Pattern, Tag
 from backexpert.errors import RuleSetError
-from backexpert.safety.expectations import MAX_EFFORT, MAX_SETS
+from backexpert.safety.limits import MAX_EFFORT, MAX_SETS
 from factories import shipped_catalogue
 
 SEED_EXERCISES = {

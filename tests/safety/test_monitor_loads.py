@@ -10,7 +10,7 @@ from backexpert.assessment.prescription import Prescription, WarmupSet
 from backexpert.clinical.intake import CurrentLoad, Intake
 from backexpert.errors import SafetyError
 from backexpert.safety.classification import EXERCISES
-from backexpert.safety.expectations import LOAD_RELATIVES, one_rep_maxes
+from backexpert.safety.starting_loads import LOAD_RELATIVES, one_rep_maxes
 from factories import make_intake, shipped_catalogue
 
 CURRENT = [

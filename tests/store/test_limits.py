@@ -27,7 +27,7 @@ from backexpert.errors import InputError, StoreError
 from backexpert.progression.logbook import SessionLog
 from backexpert.store import ClientRecord, Store, database
 from backexpert.store import records as records_mod
-from backexpert.store.store import MAX_ID
+from backexpert.store.rows import MAX_ID
 from factories import make_intake
 
 INTAKE = make_intake()
@@ -180,6 +180,7 @@ def test_a_retry_that_races_finds_the_stored_row(
     database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two processes log the same session at once: the unique index makes the second find it."""
+    from backexpert.store import client_rows, session_rows
     from backexpert.store import store as store_mod
 
     with Store.open(database_url) as db:
@@ -187,19 +188,20 @@ def test_a_retry_that_races_finds_the_stored_row(
         log = store_workers.session(0, 1)
         stored = db.save_session(cid, log, "same")
         # The second process looked before the first committed: it saw no session with the key.
-        monkeypatch.setattr(store_mod, "_session_by_key", _none_once(store_mod._session_by_key))
+        # Patched in `store`, the namespace where `Store` looks them up.
+        monkeypatch.setattr(store_mod, "session_by_key", _none_once(session_rows.session_by_key))
         assert db.save_session(cid, log, "same") == store_mod.Stored(stored.id, created=False)
         monkeypatch.setattr(
             store_mod,
-            "_assessment_by_fingerprint",
-            _none_once(store_mod._assessment_by_fingerprint),
+            "assessment_by_fingerprint",
+            _none_once(client_rows.assessment_by_fingerprint),
         )
         saved = db.save_assessment(cid, INTAKE, PRESCRIPTION)
         assert saved.created
         monkeypatch.setattr(
             store_mod,
-            "_assessment_by_fingerprint",
-            _none_once(store_mod._assessment_by_fingerprint),
+            "assessment_by_fingerprint",
+            _none_once(client_rows.assessment_by_fingerprint),
         )
         assert db.save_assessment(cid, INTAKE, PRESCRIPTION).id == saved.id
         assert len(db.sessions(cid)) == 1

@@ -15,7 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from backexpert import clinic_services, services
 from backexpert.cli import cli
 from backexpert.errors import StoreError
-from backexpert.store.accounts import StaleError, WebStore
+from backexpert.store.accounts import WebStore
+from backexpert.store.clinic_clients import StaleError
 
 from .conftest import EXAMPLES, Browser, csrf_of, rules_dir
 

@@ -24,15 +24,9 @@ from ..clinical.intake import Intake
 from ..clinical.words import LOAD_LEVELS, Pattern, Phase, Side, Tag, Urgency
 from ..errors import SafetyError
 from .classification import EXERCISES, Profile
-from .expectations import (
-    CLEARANCE_MAX_EFFORT,
-    LIGHT_DAY_MAX_EFFORT,
-    LOAD_ROUNDING_KG,
-    Expectations,
-    epley_percent,
-    expectations,
-    heaviest_percent_1rm,
-)
+from .expectations import expectations
+from .limits import CLEARANCE_MAX_EFFORT, LIGHT_DAY_MAX_EFFORT, Expectations
+from .starting_loads import LOAD_ROUNDING_KG, epley_percent, heaviest_percent_1rm
 
 OTHER_ARM = {Side.left: Side.right, Side.right: Side.left}
 # Done once a set for a time (a carry for 30 s, a walk for 20 minutes), never for reps.
@@ -198,7 +192,7 @@ def _loads(
     """Kilograms only for a full program, only from the client's own loads, never above the cap.
 
     The load of a set of the item's top reps must leave at least 10 - cap reps in reserve, by
-    Epley on the 1RM the intake's current loads imply (expectations.one_rep_maxes).
+    Epley on the 1RM the intake's current loads imply (starting_loads.one_rep_maxes).
     """
     withheld = [*want.unloaded_only, *want.clearance]
     for where, i in items:

@@ -17,7 +17,8 @@ from ..progression.logbook import ExerciseLog, SessionLog
 from ..progression.report import ProgressReport, Recommendation
 from ..progression.vocabulary import ProgressAction
 from .classification import EXERCISES
-from .expectations import Expectations, expectations
+from .expectations import expectations
+from .limits import Expectations
 from .monitor import Violation
 
 STEPS_UP = frozenset(
