@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from backexpert import services
+from backexpert import assessment, services
 from backexpert.clinical.words import Phase
 from backexpert.present import wording
 
@@ -18,7 +18,7 @@ def main(names: list[str]) -> None:
     head = f"{'example':28} {'day':4} {'type':9} {'items':>5} {'min':>4} {'prime':>5}"
     print(f"{head} {'loaded sets':>11}")
     for path in paths:
-        p = services.assess(services.load_intake(str(path)))
+        p = assessment.assess(services.load_intake(str(path)))
         for s in p.sessions:
             secs = [wording.item_seconds(i) for i in s.items]
             prime = sum(t for t, i in zip(secs, s.items, strict=True) if i.phase is Phase.priming)

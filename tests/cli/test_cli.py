@@ -13,10 +13,11 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from backexpert import assessment, services, shipped
+from backexpert import assessment, shipped
 from backexpert.cli import cli
 from backexpert.clinical import intake
 from backexpert.errors import EngineError
+from backexpert.services import assessments
 from factories import EXAMPLE
 
 EXAMPLE_TEXT = EXAMPLE.read_text()
@@ -154,7 +155,7 @@ def test_engine_failure_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
     def broken(*args: object, **kwargs: object) -> None:
         raise EngineError("durable-rules failed: test")
 
-    monkeypatch.setattr(services, "assess", broken)
+    monkeypatch.setattr(assessments, "assess", broken)
     result = _run("assess", str(EXAMPLE))
     assert result.exit_code == 1
     assert result.stderr == "error: durable-rules failed: test\n"

@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 from backexpert import services
 from backexpert.cli import main, shown
 from backexpert.errors import ReportError, StoreError
+from backexpert.services import clients as client_records
 from backexpert.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -213,7 +214,7 @@ def test_hostile_imports_are_refused(tmp_path: Path, change: Any, says: str) -> 
 def test_an_import_is_capped_in_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     record, path = _exported(tmp_path)
     path.write_text(json.dumps(record))
-    monkeypatch.setattr(services, "MAX_RECORD_BYTES", 100)
+    monkeypatch.setattr(client_records, "MAX_RECORD_BYTES", 100)
     refused(2, "import", str(path), says="too large: more than 100 bytes")
     refused(2, "import", "-", stdin=json.dumps(record), says="<stdin>: 1 problem(s)")
 

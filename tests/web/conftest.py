@@ -18,7 +18,7 @@ from backexpert import services, shipped
 from backexpert.clinical.intake import Intake
 from backexpert.errors import RuleSetError
 from backexpert.store.accounts import WebStore
-from backexpert.web import forms
+from backexpert.web import form_fields, form_text
 from backexpert.web.app import create_app
 from backexpert.web.security import Passwords
 from backexpert.web.settings import Settings
@@ -60,8 +60,8 @@ def intake_items(
 ) -> list[tuple[str, str]]:
     """An example intake as the form's (name, value) pairs."""
     data = services.load_intake(str(path)).model_dump(mode="json", exclude_none=True)
-    rows = forms.row_counts(forms.build(Intake), data)
-    flat = forms.flatten(forms.build(Intake, "", {}, rows), data)
+    rows = form_text.row_counts(form_fields.build(Intake), data)
+    flat = form_text.flatten(form_fields.build(Intake, "", {}, rows), data)
     flat.update(override or {})
     return [(k, x) for k, v in flat.items() for x in (v if isinstance(v, list) else [v])]
 

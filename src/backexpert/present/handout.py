@@ -23,7 +23,7 @@ from . import wording as words
 from .pictures import Picture, picture
 
 if TYPE_CHECKING:
-    from .prescription_view import SessionGroup
+    from .week_view import SessionGroup
 
 # Two cues on every card, a third when it is short (a line of the card): the cards of a typical
 # week then fit a page and a half (issue 12). The catalogue lists the set-up and the movement

@@ -13,13 +13,13 @@ from ..clinical import instruments
 from ..clinical.intake import Intake, ParqPlus, StartBack
 from ..clinical.words import DATED_CONDITIONS, SIDED_CONDITIONS
 from ..errors import Problem
-from . import forms
+from . import form_fields, form_text
 
 
 @dataclass
 class FilledForm:
-    fields: list[forms.Field]
-    flat: forms.Flat
+    fields: list[form_fields.Field]
+    flat: form_text.Flat
     rows: dict[str, int]
     problems: list[Problem] = field(default_factory=list)
     loose: list[Problem] = field(default_factory=list)
@@ -27,13 +27,13 @@ class FilledForm:
 
 def fields_for(
     model: type[BaseModel],
-    flat: forms.Flat,
-    labels: forms.ItemLabels,
+    flat: form_text.Flat,
+    labels: form_fields.ItemLabels,
     rows: dict[str, int] | None = None,
 ) -> FilledForm:
-    rows = dict(rows if rows is not None else forms.rows_of(flat))
-    fields = forms.build(model, "", labels, rows)
-    flat = forms.normalise(flat, fields)
+    rows = dict(rows if rows is not None else form_text.rows_of(flat))
+    fields = form_fields.build(model, "", labels, rows)
+    flat = form_text.normalise(flat, fields)
     return FilledForm(fields, flat, rows)
 
 
@@ -45,8 +45,8 @@ def validate(model: type[Any], data: dict[str, Any], source: str) -> tuple[Any, 
 
 
 def prefill(
-    intake: Intake | None, client_name: str, clinician: str, labels: forms.ItemLabels
-) -> forms.Flat:
+    intake: Intake | None, client_name: str, clinician: str, labels: form_fields.ItemLabels
+) -> form_text.Flat:
     """The form of a new assessment: the last intake's answers, or the client's name alone."""
     if intake is not None:
         data = intake.model_dump(mode="json", exclude_none=True)
@@ -54,8 +54,8 @@ def prefill(
     else:
         data = {"client": {"name": client_name}}
     data.setdefault("assessment", {})["clinician"] = clinician
-    rows = forms.row_counts(forms.build(Intake, "", labels), data)
-    return forms.flatten(forms.build(Intake, "", labels, rows), data)
+    rows = form_text.row_counts(form_fields.build(Intake, "", labels), data)
+    return form_text.flatten(form_fields.build(Intake, "", labels, rows), data)
 
 
 def _try(make: Any, *args: Any) -> Any:
@@ -66,12 +66,12 @@ def _try(make: Any, *args: Any) -> Any:
 
 
 def scores(
-    flat: forms.Flat, labels: forms.ItemLabels
+    flat: form_text.Flat, labels: form_fields.ItemLabels
 ) -> tuple[dict[str, str], list[tuple[str, str]]]:
     """Each questionnaire's score from what is answered so far (server-side, `instruments`)."""
     filled = fields_for(Intake, flat, labels)
     q = next(f for f in filled.fields if f.name == "questionnaires")
-    data = forms.collect(q.children, filled.flat)
+    data = form_text.collect(q.children, filled.flat)
     by_path: dict[str, str] = dict.fromkeys(INSTRUMENTS, "")
     on = dt.date.today()
     if (sb := data.get("start_back")) is not None:

@@ -14,7 +14,7 @@ from ...clinical.intake import Intake
 from ...clinical.words import WEEK
 from ...errors import Problem
 from ...present.prescription_view import Kind, PrescriptionView
-from .. import adjust_form, forms
+from .. import adjust_form, form_fields, form_text
 from ..deps import CheckedForm, ClientDep, NotFoundError, SettingsDep, StoreDep, UserDep
 from ..intake_form import DATED, SIDED, fields_for, output_id, prefill, scores, validate
 from ..pages import page, render
@@ -22,15 +22,15 @@ from ..pages import page, render
 router = APIRouter(include_in_schema=False)
 
 
-def _labels(request: Request) -> forms.ItemLabels:
-    labels: forms.ItemLabels = request.app.state.item_labels
+def _labels(request: Request) -> form_fields.ItemLabels:
+    labels: form_fields.ItemLabels = request.app.state.item_labels
     return labels
 
 
 def _form_page(
     request: Request,
     client: Any,
-    flat: forms.Flat,
+    flat: form_text.Flat,
     draft_version: int,
     rows: dict[str, int] | None = None,
     problems: list[Problem] | None = None,
@@ -38,7 +38,7 @@ def _form_page(
     **extra: Any,
 ) -> Response:
     filled = fields_for(Intake, flat, _labels(request), rows)
-    loose = forms.attach(filled.fields, filled.flat, problems or [])
+    loose = form_text.attach(filled.fields, filled.flat, problems or [])
     by_path, lines = scores(filled.flat, _labels(request))
     context = {"stale": None, "saved": None}
     context.update(extra)
@@ -71,7 +71,7 @@ def intake_form(request: Request, client_id: ClientDep, db: StoreDep, user: User
     client = _client(db, user, client_id)
     draft = db.draft(user.id, client_id)
     if draft is not None:
-        flat: forms.Flat = draft.data
+        flat: form_text.Flat = draft.data
         version = draft.version
     else:
         latest = db.latest_assessment(client_id)
@@ -80,15 +80,15 @@ def intake_form(request: Request, client_id: ClientDep, db: StoreDep, user: User
     return _form_page(request, client, flat, version)
 
 
-def _typed(form: list[tuple[str, str]]) -> tuple[forms.Flat, dict[str, int], str, int]:
+def _typed(form: list[tuple[str, str]]) -> tuple[form_text.Flat, dict[str, int], str, int]:
     action = next((v for k, v in form if k == "_action"), "assess")
     raw = next((v for k, v in form if k == "_draft_version"), "0")
-    flat = forms.from_form([(k, v) for k, v in form if k != "_draft_version"])
-    rows = forms.rows_of(flat)
-    flat = forms.apply_row_action(action, flat, rows)
-    flat = {k: v for k, v in flat.items() if not k.startswith(forms.ROWS)}
-    flat.update({forms.ROWS + k: str(n) for k, n in rows.items()})
-    return flat, rows, action, max(forms.whole(raw, 0), 0)
+    flat = form_text.from_form([(k, v) for k, v in form if k != "_draft_version"])
+    rows = form_text.rows_of(flat)
+    flat = form_text.apply_row_action(action, flat, rows)
+    flat = {k: v for k, v in flat.items() if not k.startswith(form_text.ROWS)}
+    flat.update({form_text.ROWS + k: str(n) for k, n in rows.items()})
+    return flat, rows, action, max(form_text.whole(raw, 0), 0)
 
 
 @router.post("/clients/{client_id}/assess")
@@ -133,7 +133,7 @@ def submit_intake(
 
 def _intake(filled: Any, rules_dir: str | None) -> tuple[Any, list[Problem]]:
     """The form's intake, validated like a file and checked against the rule base."""
-    intake, problems = validate(Intake, forms.collect(filled.fields, filled.flat), "intake")
+    intake, problems = validate(Intake, form_text.collect(filled.fields, filled.flat), "intake")
     if not problems:
         problems = services.intake_problems(intake, rules_dir)
     return intake, problems
@@ -192,7 +192,7 @@ def _draft_intake(
 ) -> Intake | Response:
     """The intake of the draft this result was shown for, or the page that says why not."""
     draft = db.draft(user.id, client_id)
-    if draft is None or forms.whole(raw) != draft.version:
+    if draft is None or form_text.whole(raw) != draft.version:
         flat = draft.data if draft else {}
         return _form_page(
             request,
@@ -228,7 +228,7 @@ def adjust(
     edits = adjust_form.accepted(fields.get("_adjustments", ""))
     action = fields.get("_action", "")
     show = (request, intake, client_id, int(version), edits, user.name, s.rules_dir)
-    n = forms.whole(action[5:]) if action.startswith("undo:") else None
+    n = form_text.whole(action[5:]) if action.startswith("undo:") else None
     if n is not None:
         kept = [e for k, e in enumerate(edits) if k != n]
         return _result_page(*show[:4], kept, user.name, s.rules_dir, message="Edit undone.")

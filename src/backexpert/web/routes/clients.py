@@ -11,7 +11,7 @@ from ... import clinic_services, services
 from ...clinic_services import StaleError
 from ...errors import BackExpertError, Problem
 from ...present.progress_view import ProgressView
-from .. import forms
+from .. import form_text
 from ..deps import CheckedForm, ClientDep, NotFoundError, SettingsDep, StoreDep, UserDep, now
 from ..pages import page
 
@@ -145,7 +145,7 @@ def edit_client(
 ) -> Response:
     fields = dict(form)
     name, born_raw = " ".join(fields.get("name", "").split()), fields.get("born", "")
-    version = max(forms.whole(fields.get("version", ""), 0), 0)
+    version = max(form_text.whole(fields.get("version", ""), 0), 0)
     problems: list[Problem] = []
     if not 1 <= len(name) <= 200:
         problems.append(Problem("name", "give a name of 1 to 200 characters"))

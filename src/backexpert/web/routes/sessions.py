@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from ... import services
 from ...errors import InputError, Problem
 from ...progression.logbook import SessionLog
-from .. import forms
+from .. import form_text
 from ..deps import CheckedForm, ClientDep, SettingsDep, StoreDep, UserDep
 from ..intake_form import fields_for, validate
 from ..pages import page
@@ -19,7 +19,9 @@ from ..pages import page
 router = APIRouter(include_in_schema=False)
 
 
-def _fields(flat: forms.Flat, rows: dict[str, int] | None, exercises: list[tuple[str, str]]) -> Any:
+def _fields(
+    flat: form_text.Flat, rows: dict[str, int] | None, exercises: list[tuple[str, str]]
+) -> Any:
     filled = fields_for(SessionLog, flat, {}, rows)
     for top in filled.fields:
         for f in top.walk():
@@ -35,14 +37,14 @@ def _exercises(s: SettingsDep) -> list[tuple[str, str]]:
 def _page(
     request: Request,
     client: Any,
-    flat: forms.Flat,
+    flat: form_text.Flat,
     rows: dict[str, int] | None,
     s: SettingsDep,
     problems: list[Problem] | None = None,
     status: int = 200,
 ) -> Response:
     filled = _fields(flat, rows, _exercises(s))
-    loose = forms.attach(filled.fields, filled.flat, problems or [])
+    loose = form_text.attach(filled.fields, filled.flat, problems or [])
     return page(
         request,
         "session_form.html.j2",
@@ -60,7 +62,7 @@ def session_form(
 ) -> Response:
     client = db.clinic_clients(user.clinic_id, client_id=client_id)[0]
     today = dt.date.today()
-    flat: forms.Flat = {"date": today.isoformat()}
+    flat: form_text.Flat = {"date": today.isoformat()}
     latest = db.latest_assessment(client_id)
     rows: dict[str, int] = {"exercises": 1}
     if latest is not None and latest.prescription.sessions:
@@ -87,13 +89,13 @@ def log_session(
 ) -> Response:
     client = db.clinic_clients(user.clinic_id, client_id=client_id)[0]
     action = next((v for k, v in form if k == "_action"), "log")
-    flat = forms.from_form(form)
-    rows = forms.rows_of(flat)
-    flat = forms.apply_row_action(action, flat, rows)
+    flat = form_text.from_form(form)
+    rows = form_text.rows_of(flat)
+    flat = form_text.apply_row_action(action, flat, rows)
     if action != "log":
         return _page(request, client, flat, rows, s)
     filled = _fields(flat, rows, _exercises(s))
-    data = forms.collect(filled.fields, filled.flat)
+    data = form_text.collect(filled.fields, filled.flat)
     # An exercise row without a set typed was not done: leave it out.
     data["exercises"] = [e for e in data.get("exercises", []) if e.get("sets")]
     log, problems = validate(SessionLog, data, "session")
