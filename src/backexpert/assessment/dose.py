@@ -9,13 +9,11 @@ program-wide effort limit apply. Every change names the rule that made it.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..clinical.catalogue import Exercise, rep_bounds
+from ..clinical.catalogue import rep_bounds
 from ..clinical.words import DayType, SessionKind, Side, Tag
-from ..knowledge.rules import Rulebook
 from . import timing
 from .actions import Cap, Dose
 from .context import Context, Planned
@@ -47,22 +45,6 @@ CONSERVATIVE: dict[str, Callable[[Any], Any]] = {
 }
 
 
-# Clients share most items (the same exercise, dosed by the same conclusions): an item is
-# immutable, so each distinct one is made once, in a memo that lives as long as its rulebook.
-# Past this many items a memo starts again.
-ITEMS_MAX = 20_000
-_memos: dict[int, dict[tuple[object, ...], tuple[Exercise, Item]]] = {}
-
-
-def _memo(rulebook: Rulebook) -> dict[tuple[object, ...], tuple[Exercise, Item]]:
-    """The rulebook's memo of items; it goes when the rulebook does (a mutant, an edit)."""
-    memo = _memos.get(id(rulebook))
-    if memo is None:
-        memo = _memos[id(rulebook)] = {}
-        weakref.finalize(rulebook, _memos.pop, id(rulebook), None)
-    return memo
-
-
 class Dosing:
     """Doses items from the catalogue defaults and the rules' dose, cap and limit conclusions."""
 
@@ -91,35 +73,6 @@ class Dosing:
 
         A dose that names day types applies only on those days of undulating load.
         """
-        if p.substitutes_for is not None:
-            return self._item(p, session, day_type)  # made for this client: nothing to share
-        e = p.exercise
-        # Everything the item is made from: the exercise, and the conclusions that select it
-        # (owned by the rulebook, whose memo this is, so their identities are not reused).
-        doses = self._doses.get(e.id, ())
-        caps = self._caps.get(e.id, ())
-        key = (
-            id(e),
-            tuple((r, id(x)) for r, x in doses),
-            tuple((r, id(x)) for r, x in caps),
-            tuple((r, id(x)) for r, x in self.ctx.c.limits),
-            p.phase,
-            tuple(p.because),
-            session,
-            day_type,
-            self._side,
-        )
-        memo = _memo(self.ctx.rulebook)
-        hit = memo.get(key)
-        if hit is not None and hit[0] is e:
-            return hit[1]
-        made = self._item(p, session, day_type)
-        if len(memo) >= ITEMS_MAX:
-            memo.clear()
-        memo[key] = (e, made)
-        return made
-
-    def _item(self, p: Planned, session: SessionKind, day_type: DayType | None) -> Item:
         e, order = p.exercise, self.ctx.order
         d = e.dose
         values: dict[str, Any] = {

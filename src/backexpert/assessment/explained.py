@@ -16,7 +16,7 @@ from ..knowledge.rules import Rule, Rulebook
 from .prescription import TraceEntry
 
 # Past this many distinct firings the memo starts again (it only saves time).
-MEMO_MAX = 20_000
+MEMO_MAX = 5_000
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")

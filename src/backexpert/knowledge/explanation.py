@@ -95,7 +95,7 @@ class Derivation(Model):
 
 
 # Derivations recur across clients and are immutable values: each distinct one is built once.
-_DERIVATIONS_MAX = 20_000
+_DERIVATIONS_MAX = 5_000
 _derivations: dict[tuple[str, type, FactValue, str, Matched], Derivation] = {}
 
 
