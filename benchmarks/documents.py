@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from backexpert import documents
+from backexpert.documents import loaders
 from backexpert.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,12 +53,12 @@ def libyaml_only(text: str, source: str) -> Any:
 
 
 def pure_parse(text: str, source: str) -> Any:
-    saved = documents._Loader
-    documents._Loader = documents._PureLoader  # type: ignore[assignment]
+    saved = loaders.Loader
+    loaders.Loader = loaders.PureLoader  # type: ignore[assignment]
     try:
         return documents.parse(text, source)
     finally:
-        documents._Loader = saved
+        loaders.Loader = saved
 
 
 def best_of(parse: Callable[[str, str], Any], texts: list[tuple[str, str]], rounds: int) -> float:

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from backexpert import documents
 from backexpert.cli import cli
 from backexpert.clinical import intake
+from backexpert.documents import loaders, messages
 from backexpert.errors import DocumentError, InputError, Problem
 from factories import EXAMPLE
 
@@ -45,7 +46,7 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     """The parser a test runs on: libyaml's, or the pure-Python fallback."""
     name = str(getattr(request, "param", "libyaml"))
     if name == "pure":
-        monkeypatch.setattr(documents, "_Loader", documents._PureLoader)
+        monkeypatch.setattr(loaders, "Loader", loaders.PureLoader)
     elif not yaml.__with_libyaml__:
         pytest.skip("PyYAML was built without libyaml")
     return name
@@ -381,9 +382,9 @@ def test_a_huge_wrong_typed_value_is_echoed_cut_short() -> None:
 
 
 def test_an_echoed_value_shows_control_characters_escaped() -> None:
-    assert documents._echo("a\x00b\u202ec") == "'a\\x00b\\u202ec'"
-    assert documents._echo("y" * 1000) == "'" + "y" * 58 + "…"
-    assert documents._echo(b"\x00" * 100).startswith("b'\\x00\\x00")
+    assert messages.echo("a\x00b\u202ec") == "'a\\x00b\\u202ec'"
+    assert messages.echo("y" * 1000) == "'" + "y" * 58 + "…"
+    assert messages.echo(b"\x00" * 100).startswith("b'\\x00\\x00")
 
 
 def test_a_key_with_control_characters_is_shown_escaped_in_a_path() -> None:
@@ -494,9 +495,7 @@ texts = st.lists(
 
 def _parse_or_input_error(text: str, pure: bool) -> None:
     """`parse` gives a Document or raises InputError (with one-line problems), nothing else."""
-    with mock.patch.object(
-        documents, "_Loader", documents._PureLoader if pure else documents._Loader
-    ):
+    with mock.patch.object(loaders, "Loader", loaders.PureLoader if pure else loaders.Loader):
         try:
             result: object = documents.parse(text, "generated")
         except InputError as exc:
@@ -525,10 +524,10 @@ def test_generated_text_parses_or_fails_cleanly(text: str, pure: bool) -> None:
 @pytest.mark.property
 @given(data=st.binary(max_size=200), pure=st.booleans())
 def test_generated_bytes_on_stdin_read_or_fail_cleanly(data: bytes, pure: bool) -> None:
-    loader = documents._PureLoader if pure else documents._Loader
+    loader = loaders.PureLoader if pure else loaders.Loader
     with (
         mock.patch.object(sys, "stdin", mock.Mock(buffer=io.BytesIO(data))),
-        mock.patch.object(documents, "_Loader", loader),
+        mock.patch.object(loaders, "Loader", loader),
     ):
         try:
             result: object = documents.read("-")
