@@ -209,7 +209,7 @@ def test_the_catalogue_check_of_given_exercises_exists_once() -> None:
         p for p, t in texts.items() if "unknown_exercise(" in t and "def unknown_exercise" not in t
     ]
     assert sorted(users) == [
-        "assessment/adjustments.py",
+        "assessment/editing.py",
         "clinical/intake.py",
         "progression/logbook.py",
     ]
