@@ -17,7 +17,9 @@ goes first, so the session keeps every plane it covers ([choice]: hinge, horizon
 pull, rotation), then what only the program's template asks for (rules on training, equipment and
 goals) before what the client's own findings ask for, accessory items before main items, the last
 first, then the least needed drills; an item that needs another first goes with it, and loaded work
-never stays without priming. Everything left out is kept with its reason, so the clinician sees it.
+never stays without priming. Work left out for time comes back where it fits once a longer item
+has gone, the most needed first. Everything left out is kept with its reason, so the clinician
+sees it.
 """
 
 from __future__ import annotations
@@ -79,10 +81,36 @@ def fit(
         # an intense day's warm-up does, before any work is left out (the falls client's
         # sit-to-stand went for a second set of shoulder drills).
         kept = _drills_in_one_set(kept, budget, lambda xs: session_minutes(xs) * 60 <= limit)
+    order = {id(i): n for n, i in enumerate(kept)}
+    dropped: list[tuple[Item, LeftOut]] = []
     while kept and session_minutes(kept) * 60 > limit:
         victim = _next_to_go(kept, budget)
+        at = len(left)
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
-    return kept, left
+        dropped.append((victim, left[at]))
+    return _refilled(kept, dropped, order, budget, left, limit), left
+
+
+def _refilled(
+    kept: list[Item],
+    dropped: list[tuple[Item, LeftOut]],
+    order: dict[int, int],
+    budget: Budget,
+    left: list[LeftOut],
+    limit: int,
+) -> list[Item]:
+    """Work left out for time comes back where it fits, the last to go (the most needed) first:
+    leaving out a long item can free the minutes a shorter one, left out before it, needs (an
+    older faller's sit-to-stand went while the session ended 9 minutes short)."""
+    for victim, record in reversed(dropped):
+        trial = sorted([*kept, victim], key=lambda i: order[id(i)])
+        if session_minutes(trial) * 60 > limit:
+            continue
+        if len(_consistent(trial, budget, [])) != len(trial):
+            continue  # it would need what is gone, or break another item's order
+        kept = trial
+        left.remove(record)
+    return kept
 
 
 def _without_twins(cat: Catalogue, items: list[Item], left: list[LeftOut]) -> list[Item]:
