@@ -33,7 +33,7 @@ def _p(loaded: bool, pattern: Pattern, *loads: Tag) -> Profile:
 
 
 EXERCISES: dict[str, Profile] = {
-    "scapular_push_up": _p(False, P.scapular_activation, T.shoulder_weight_bearing),
+    "scapular_push_up": _p(False, P.scapular_activation, T.shoulder_weight_bearing, T.quadruped),
     "wall_scapular_push_up": _p(False, P.scapular_activation, T.shoulder_weight_bearing),
     "band_pull_apart": _p(False, P.scapular_activation, T.resisted_shoulder, T.active_shoulder),
     "wall_slide": _p(False, P.scapular_activation, T.overhead_reach, T.active_shoulder),
