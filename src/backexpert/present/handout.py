@@ -296,7 +296,7 @@ def plans(
         )
     if daily:
         drills, walk = drills_and_walk(daily)
-        title = "Every day: a few minutes, for example before work" if drills else "Every day"
+        title = "Every day, for example before work" if drills else "Every day"
         out.append(
             SessionPlan(
                 anchor="daily",

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 DAILY_ANCHOR = "daily"
 DAILY_TITLE: dict[Kind, str] = {
     "clinician": "Every day — short drills, e.g. before work",
-    "handout": "Every day: a few minutes, for example before work",
+    "handout": "Every day, for example before work",
 }
 
 
