@@ -81,20 +81,20 @@ def fit(
         # an intense day's warm-up does, before any work is left out (the falls client's
         # sit-to-stand went for a second set of shoulder drills).
         kept = _drills_in_one_set(kept, budget, lambda xs: session_minutes(xs) * 60 <= limit)
-    order = {id(i): n for n, i in enumerate(kept)}
+    before = kept
     dropped: list[tuple[Item, LeftOut]] = []
     while kept and session_minutes(kept) * 60 > limit:
         victim = _next_to_go(kept, budget)
         at = len(left)
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
         dropped.append((victim, left[at]))
-    return _refilled(kept, dropped, order, budget, left, limit), left
+    return _refilled(kept, dropped, before, budget, left, limit), left
 
 
 def _refilled(
     kept: list[Item],
     dropped: list[tuple[Item, LeftOut]],
-    order: dict[int, int],
+    before: list[Item],
     budget: Budget,
     left: list[LeftOut],
     limit: int,
@@ -102,6 +102,7 @@ def _refilled(
     """Work left out for time comes back where it fits, the last to go (the most needed) first:
     leaving out a long item can free the minutes a shorter one, left out before it, needs (an
     older faller's sit-to-stand went while the session ended 9 minutes short)."""
+    order = {id(i): n for n, i in enumerate(before)} if dropped else {}
     for victim, record in reversed(dropped):
         trial = sorted([*kept, victim], key=lambda i: order[id(i)])
         if session_minutes(trial) * 60 > limit:

@@ -101,6 +101,16 @@ class Context:
         """Rule ids, each once, in rulebook order."""
         return sorted(set(ids), key=self.rulebook.index)
 
+    def fewest(self, field: str) -> tuple[int, str] | None:
+        """The smallest value `schedule` conclusions give a field, and the first rule giving it."""
+        given = [
+            (value, self.order(r), r) for r, x in self.c.schedules if (value := getattr(x, field))
+        ]
+        if not given:
+            return None
+        value, _, rule = min(given)
+        return value, rule
+
     def exclude(
         self,
         e: Exercise,

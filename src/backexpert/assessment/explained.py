@@ -9,17 +9,12 @@ entry.
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from ..knowledge.explanation import Firing, Inference, Matched, RuleInfo
+from ..knowledge.explanation import Firing, Inference, Matched, RuleInfo, remember
 from ..knowledge.rules import Rule, Rulebook
 from .prescription import TraceEntry
 
 # Past this many distinct firings the memo starts again (it only saves time).
 MEMO_MAX = 5_000
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 _entries: dict[tuple[int, Matched], tuple[Rule, TraceEntry]] = {}
 _infos: dict[int, tuple[Rule, RuleInfo]] = {}
@@ -38,7 +33,7 @@ def rules_cited(rulebook: Rulebook, inference: Inference) -> list[RuleInfo]:
         hit = _infos.get(id(rule))
         if hit is None or hit[0] is not rule:
             hit = (rule, RuleInfo.of(rule))
-            _remember(_infos, id(rule), hit)
+            remember(_infos, id(rule), hit, MEMO_MAX)
         out.append(hit[1])
     return out
 
@@ -56,11 +51,5 @@ def _entry(rule: Rule, f: Firing) -> TraceEntry:
         source=rule.source,
     )
     if f.conclusions is rule.conclusions:
-        _remember(_entries, key, (rule, entry))
+        remember(_entries, key, (rule, entry), MEMO_MAX)
     return entry
-
-
-def _remember(memo: dict[_K, _V], key: _K, value: _V) -> None:
-    if len(memo) >= MEMO_MAX:
-        memo.clear()
-    memo[key] = value

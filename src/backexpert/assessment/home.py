@@ -17,18 +17,9 @@ from .prescription import Item, Session
 NOT_A_DRILL = frozenset({Pattern.gait})
 
 
-def cap(ctx: Context) -> tuple[int, str] | None:
-    """The fewest daily drills a rule allows, and that rule (the first in rulebook order)."""
-    given = [(x.home_drills, ctx.order(r), r) for r, x in ctx.c.schedules if x.home_drills]
-    if not given:
-        return None
-    most, _, rule = min(given)
-    return most, rule
-
-
 def limited(ctx: Context, daily: list[Item], week: list[Session]) -> list[Item]:
     """The daily drills within the cap, in their order; what goes is said."""
-    found = cap(ctx)
+    found = ctx.fewest("home_drills")
     drills = [n for n, i in enumerate(daily) if i.pattern not in NOT_A_DRILL]
     if found is None or len(drills) <= found[0]:
         return daily

@@ -133,10 +133,10 @@ def sessions(
 
 def _warm_up(ctx: Context) -> dict[str, Any]:
     """The shortest warm-up a rule allows before intense work, and that rule."""
-    given = [(x.warm_up_minutes, ctx.order(r), r) for r, x in ctx.c.schedules if x.warm_up_minutes]
-    if not given:
+    found = ctx.fewest("warm_up_minutes")
+    if found is None:
         return {}
-    minutes, _, rule = min(given)
+    minutes, rule = found
     return {"warm_up_minutes": minutes, "warm_up_rule": rule}
 
 

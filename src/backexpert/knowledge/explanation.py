@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -19,6 +20,8 @@ from .rules import Derive, Rule, Rulebook
 from .vocabulary import FactValue
 
 Matched = tuple[tuple[str, FactValue], ...]
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,13 @@ class Derivation(Model):
     basis: dict[str, FactValue]
 
 
+def remember(memo: dict[_K, _V], key: _K, value: _V, most: int) -> None:
+    """Keep a value in a memo of at most `most` entries (a full memo starts again)."""
+    if len(memo) >= most:
+        memo.clear()
+    memo[key] = value
+
+
 # Derivations recur across clients and are immutable values: each distinct one is built once.
 _DERIVATIONS_MAX = 5_000
 _derivations: dict[tuple[str, type, FactValue, str, Matched], Derivation] = {}
@@ -118,7 +128,5 @@ def _derivation(c: Derive, f: Firing) -> Derivation:
     found = _derivations.get(key)
     if found is None:
         found = Derivation(fact=c.fact, value=c.value, rule=f.rule, basis=dict(f.matched))
-        if len(_derivations) >= _DERIVATIONS_MAX:
-            _derivations.clear()
-        _derivations[key] = found
+        remember(_derivations, key, found, _DERIVATIONS_MAX)
     return found
