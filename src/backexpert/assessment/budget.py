@@ -26,13 +26,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from ..clinical.catalogue import Catalogue
 from ..clinical.words import Phase
-from .dose import timed
+from . import timing
 from .notices import COVERED_PLANES
 from .prescription import Adjustment, Item, LeftOut
-from .timing import item_seconds, session_minutes
+from .timing import item_seconds
 
 PRIMING_MAX_SHARE = 0.4
 
@@ -52,7 +53,7 @@ class Budget:
 
     def own(self, i: Item) -> bool:
         """Whether an item is there for something about this client, not only the template."""
-        return any(r in self.individual for r in i.because)
+        return not self.individual.isdisjoint(i.because)
 
 
 def _is(i: Item, ids: frozenset[str]) -> bool:
@@ -69,26 +70,42 @@ def fit(
     """
     left: list[LeftOut] = []
     # Only the order constraints this session meets are kept when trimming it.
-    budget = replace(
-        budget, befores=[b for b in budget.befores if any(_is(i, b[0]) for i in items)]
-    )
+    present = {i.exercise for i in items}
+    present.update(i.substitutes_for.exercise for i in items if i.substitutes_for is not None)
+    budget = replace(budget, befores=[b for b in budget.befores if not b[0].isdisjoint(present)])
+    secs = _seconds()
     kept = _without_twins(cat, items, left)
     if intense and budget.warm_up_minutes and any(i.loaded for i in kept):
-        kept = _primed_within(kept, budget, left)
+        kept = _primed_within(kept, budget, left, secs)
+    # The limit is whole minutes: the session's minutes, rounded up, fit when its seconds do.
     limit = budget.minutes * 60
     if not intense:
         # A light day too long for the client's minutes does its drills as one set first, as
         # an intense day's warm-up does, before any work is left out (the falls client's
         # sit-to-stand went for a second set of shoulder drills).
-        kept = _drills_in_one_set(kept, budget, lambda xs: session_minutes(xs) * 60 <= limit)
+        kept = _drills_in_one_set(kept, budget, lambda xs: sum(map(secs, xs)) <= limit, secs)
     before = kept
     dropped: list[tuple[Item, LeftOut]] = []
-    while kept and session_minutes(kept) * 60 > limit:
+    while kept and sum(map(secs, kept)) > limit:
         victim = _next_to_go(kept, budget)
         at = len(left)
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
         dropped.append((victim, left[at]))
-    return _refilled(kept, dropped, before, budget, left, limit), left
+    return _refilled(kept, dropped, before, budget, left, limit, secs), left
+
+
+def _seconds() -> Callable[[Item], int]:
+    """Each item's seconds, worked out once while one session is fitted."""
+    # Keyed by identity, the item kept with its seconds so that its id is never reused.
+    known: dict[int, tuple[Item, int]] = {}
+
+    def seconds(i: Item) -> int:
+        found = known.get(id(i))
+        if found is None:
+            found = known[id(i)] = (i, item_seconds(i))
+        return found[1]
+
+    return seconds
 
 
 def _refilled(
@@ -98,15 +115,16 @@ def _refilled(
     budget: Budget,
     left: list[LeftOut],
     limit: int,
+    secs: Callable[[Item], int],
 ) -> list[Item]:
     """Work left out for time comes back where it fits, the last to go (the most needed) first:
     leaving out a long item can free the minutes a shorter one, left out before it, needs (an
     older faller's sit-to-stand went while the session ended 9 minutes short)."""
     order = {id(i): n for n, i in enumerate(before)} if dropped else {}
     for victim, record in reversed(dropped):
-        trial = sorted([*kept, victim], key=lambda i: order[id(i)])
-        if session_minutes(trial) * 60 > limit:
+        if sum(map(secs, kept)) + secs(victim) > limit:
             continue
+        trial = sorted([*kept, victim], key=lambda i: order[id(i)])
         if len(_consistent(trial, budget, [])) != len(trial):
             continue  # it would need what is gone, or break another item's order
         kept = trial
@@ -117,13 +135,15 @@ def _refilled(
 def _without_twins(cat: Catalogue, items: list[Item], left: list[LeftOut]) -> list[Item]:
     """One variant of each exercise: a later variant of an item already held is left out."""
     kept: list[Item] = []
+    twins = cat.twins
     for i in items:
-        twin = next((k for k in kept if cat.twins(k.exercise, i.exercise)), None)
-        if twin is None:
-            kept.append(i)
+        for twin in kept:
+            if twins(twin.exercise, i.exercise):
+                reason = f"a variant of {twin.name}, already in this session"
+                left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=[]))
+                break
         else:
-            reason = f"a variant of {twin.name}, already in this session"
-            left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=[]))
+            kept.append(i)
     return kept
 
 
@@ -137,68 +157,79 @@ def _reasons(i: Item, items: list[Item], budget: Budget) -> set[str]:
     return out
 
 
-def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> list[Item]:
+def _primed_within(
+    items: list[Item], budget: Budget, left: list[LeftOut], secs: Callable[[Item], int]
+) -> list[Item]:
     """Priming trimmed to its share of the session: one set of each drill first, then the
     drills that later items need before them, then those that serve the most other reasons."""
     cap = min((budget.warm_up_minutes or 0) * 60, round(budget.minutes * 60 * PRIMING_MAX_SHARE))
 
     def priming_s(xs: list[Item]) -> int:
-        return sum(item_seconds(i) for i in xs if i.phase is Phase.priming)
+        return sum(secs(i) for i in xs if i.phase is Phase.priming)
 
-    items = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap)
+    items = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap, secs)
     if priming_s(items) <= cap:
         return items
     drills = [i for i in items if i.phase is Phase.priming]
     reasons = {id(i): _reasons(i, items, budget) for i in drills}
-    # Each drill's seconds once: the choice below weighs every drill against every other.
-    seconds = {id(d): item_seconds(d) for d in drills}
-
-    def secs(d: Item) -> int:
-        return seconds[id(d)]
-
     chosen: list[Item] = []
+    taken: set[int] = set()
 
     def met() -> set[str]:
         return set().union(*(reasons[id(c)] for c in chosen))
 
-    def pick(wanted: set[str], within: int | None) -> None:
-        def value(d: Item) -> tuple[int, int, int]:
-            new = reasons[id(d)] & wanted - met()
-            return (-len(new & budget.individual), -len(new), secs(d))
+    def choose(d: Item) -> None:
+        chosen.append(d)
+        taken.add(id(d))
 
+    def value(unmet: set[str], d: Item) -> tuple[int, int, int]:
+        new = reasons[id(d)] & unmet
+        return (-len(new & budget.individual), -len(new), secs(d))
+
+    def pick(wanted: set[str], within: int | None) -> None:
         while True:
-            taken = {id(c) for c in chosen}
-            open_ = [d for d in drills if id(d) not in taken and reasons[id(d)] & wanted - met()]
+            # What is met and the time used change only when a drill is chosen.
+            unmet = wanted - met()
+            room = None if within is None else within - sum(map(secs, chosen))
             fits = [
-                d for d in open_ if within is None or sum(map(secs, chosen)) + secs(d) <= within
+                d
+                for d in drills
+                if id(d) not in taken
+                and reasons[id(d)] & unmet
+                and (room is None or secs(d) <= room)
             ]
             if not fits:
                 return
-            chosen.append(min(fits, key=value))
+            choose(min(fits, key=partial(value, unmet)))
 
     # What later items need before them stays even past the cap: it keeps the loaded work.
     pick({r for d in drills for r in reasons[id(d)] if r.startswith("before#")}, None)
     pick(set().union(*reasons.values()), cap)
     if not chosen:
-        chosen.append(min(drills, key=secs))
+        choose(min(drills, key=secs))
     # Time left in the warm-up goes to the other drills, the client's own first, shortest first.
+    used = sum(map(secs, chosen))
     for d in sorted(drills, key=lambda d: (not budget.own(d), secs(d))):
-        if id(d) not in {id(c) for c in chosen} and sum(map(secs, chosen)) + secs(d) <= cap:
-            chosen.append(d)
-    taken = {id(c) for c in chosen}
+        if id(d) not in taken and used + secs(d) <= cap:
+            choose(d)
+            used += secs(d)
+    done = met()
+    why = f"left out for time: warm-up kept to about {cap // 60} minutes"
+    cause = [budget.warm_up_rule] if budget.warm_up_rule else []
     for i in drills:
         if id(i) in taken:
             continue
-        unmet = sorted(r for r in reasons[id(i)] - met() if not r.startswith("before#"))
-        why = f"left out for time: warm-up kept to about {cap // 60} minutes"
-        why += f"; not met in this session: {', '.join(unmet)}" if unmet else ""
-        cause = [budget.warm_up_rule] if budget.warm_up_rule else []
-        left.append(LeftOut(exercise=i.exercise, name=i.name, reason=why, because=cause))
+        unmet = sorted(r for r in reasons[id(i)] - done if not r.startswith("before#"))
+        reason = why + (f"; not met in this session: {', '.join(unmet)}" if unmet else "")
+        left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=cause))
     return [i for i in items if i.phase is not Phase.priming or id(i) in taken]
 
 
 def _drills_in_one_set(
-    items: list[Item], budget: Budget, fits: Callable[[list[Item]], bool]
+    items: list[Item],
+    budget: Budget,
+    fits: Callable[[list[Item]], bool],
+    secs: Callable[[Item], int],
 ) -> list[Item]:
     """Drills done as one set until the items fit: the template's drills first, then the
     client's own; the items as they are when they already fit."""
@@ -219,7 +250,10 @@ def _one_set(i: Item, rule: str) -> Item:
     if i.sets <= 1:
         return i
     change = Adjustment(field="sets", before=i.sets, after=1, rule=rule)
-    return timed(i.model_copy(update={"sets": 1, "adjustments": [*i.adjustments, change]}))
+    minutes = timing.minutes(timing.item_seconds(i, sets=1))
+    return i.model_copy(
+        update={"sets": 1, "adjustments": [*i.adjustments, change], "minutes": minutes}
+    )
 
 
 def _next_to_go(items: list[Item], budget: Budget) -> Item:

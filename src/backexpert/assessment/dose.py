@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..clinical.catalogue import rep_bounds
+from ..clinical.catalogue import Exercise, rep_bounds
 from ..clinical.words import DayType, SessionKind, Side, Tag
 from . import timing
 from .actions import Cap, Dose
@@ -59,6 +59,12 @@ class Dosing:
             self._side = Side.left
         self._doses = self._by_exercise(ctx.c.doses)
         self._caps = self._by_exercise(ctx.c.caps)
+        # Program-wide effort limits apply to every item, in rule order.
+        self._effort_limits = [(r, x.effort) for r, x in ctx.c.limits if x.effort is not None]
+        # Per client: what every item of an exercise (a day type, a kind of session) shares.
+        self._static: dict[str, tuple[bool, str, Side | None]] = {}
+        self._chosen_memo: dict[tuple[str, DayType | None], list[tuple[str, Any, str]]] = {}
+        self._limits_memo: dict[tuple[str, SessionKind], list[tuple[str, int, str]]] = {}
 
     def _by_exercise(self, found: list[tuple[str, _S]]) -> dict[str, list[tuple[str, _S]]]:
         """Conclusions indexed by the exercises their selectors pick."""
@@ -73,7 +79,7 @@ class Dosing:
 
         A dose that names day types applies only on those days of undulating load.
         """
-        e, order = p.exercise, self.ctx.order
+        e = p.exercise
         d = e.dose
         values: dict[str, Any] = {
             "sets": d.sets,
@@ -84,44 +90,26 @@ class Dosing:
         adjustments: list[Adjustment] = []
 
         def change(name: str, value: Any, rule: str) -> None:
-            if value != values[name]:
-                adjustments.append(
-                    Adjustment(field=name, before=values[name], after=value, rule=rule)
-                )
-                values[name] = value
+            adjustments.append(Adjustment(field=name, before=values[name], after=value, rule=rule))
+            values[name] = value
 
-        # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
-        carried = timing.once_for_time(d.reps, d.hold_s, d.duration_min)
-        doses = [
-            (r, x)
-            for r, x in self._doses.get(e.id, [])
-            if x.day_types is None or day_type in x.day_types
-        ]
-        for name, conservative in CONSERVATIVE.items() if doses else ():
-            options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
-            if not options:
-                continue
-            rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
-            if name == "reps" and carried:
-                continue
+        for name, value, rule in self._chosen(e.id, d.reps, d.hold_s, d.duration_min, day_type):
             # A rep range is a load prescription (8-12 RM): never heavier than the default.
-            if name != "reps" or conservative(value) < conservative(values["reps"]):
+            if value != values[name] and (
+                name != "reps" or _lighter_first(value) < _lighter_first(d.reps)
+            ):
                 change(name, value, rule)
-        caps = [
-            (r, x)
-            for r, x in self._caps.get(e.id, ())
-            if x.sessions is None or session in x.sessions
-        ]
-        for name in ("sets", "effort") if caps else ():
-            limits = [(getattr(x, name), order(r), r) for r, x in caps if getattr(x, name)]
-            if limits:
-                limit, _, rule = min(limits)
-                if values[name] > limit:
-                    change(name, limit, rule)
-        for rule_id, lim in self.ctx.c.limits:
-            if lim.effort is not None and values["effort"] > lim.effort:
-                change("effort", lim.effort, rule_id)
-        per_side = d.per_side and not (self._side and Tag.one_arm in e.tags)
+        for name, limit, rule in self._limits(e.id, session):
+            if values[name] > limit:
+                change(name, limit, rule)
+        for rule, effort in self._effort_limits:
+            if values["effort"] > effort:
+                change("effort", effort, rule)
+        static = self._static.get(e.id)
+        if static is None:
+            static = self._static[e.id] = self._static_parts(e)
+        one_arm, purpose, side = static
+        per_side = d.per_side and not (self._side and one_arm)
         seconds = timing.dose_seconds(
             values["sets"],
             values["reps"],
@@ -129,7 +117,8 @@ class Dosing:
             values["tempo"],
             d.rest_s,
             per_side,
-            duration_min=d.duration_min,
+            (),
+            d.duration_min,
         )
         # Built once with its minutes: an item is the composer's most frequent object.
         return Item(
@@ -149,11 +138,67 @@ class Dosing:
             because=p.because,
             adjustments=adjustments,
             substitutes_for=p.substitutes_for,
-            purpose=" ".join(e.purpose.split()),
-            side=self._side if Tag.one_arm in e.tags else None,
+            purpose=purpose,
+            side=side,
             minutes=timing.minutes(seconds),
             duration_min=d.duration_min,
         )
+
+    def _static_parts(self, e: Exercise) -> tuple[bool, str, Side | None]:
+        """What an exercise's items share whatever their dose: one-armed, purpose, side."""
+        one_arm = Tag.one_arm in e.tags
+        return one_arm, " ".join(e.purpose.split()), self._side if one_arm else None
+
+    def _chosen(
+        self,
+        ex_id: str,
+        reps: str,
+        hold_s: int | None,
+        duration_min: int | None,
+        day_type: DayType | None,
+    ) -> list[tuple[str, Any, str]]:
+        """The most conservative `dose` setting of each field for an exercise on a day type,
+        with its rule: the field, the value and the rule, in `CONSERVATIVE` order."""
+        found = self._doses.get(ex_id)
+        if not found:
+            return []
+        key = (ex_id, day_type)
+        if key in self._chosen_memo:
+            return self._chosen_memo[key]
+        order = self.ctx.order
+        doses = [(r, x) for r, x in found if x.day_types is None or day_type in x.day_types]
+        # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
+        carried = timing.once_for_time(reps, hold_s, duration_min)
+        out: list[tuple[str, Any, str]] = []
+        for name, conservative in CONSERVATIVE.items() if doses else ():
+            if name == "reps" and carried:
+                continue
+            options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
+            if options:
+                rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
+                out.append((name, value, rule))
+        self._chosen_memo[key] = out
+        return out
+
+    def _limits(self, ex_id: str, session: SessionKind) -> list[tuple[str, int, str]]:
+        """The most restrictive `cap` of sets, then of effort, for an exercise in one kind of
+        session, with its rule."""
+        found = self._caps.get(ex_id)
+        if not found:
+            return []
+        key = (ex_id, session)
+        if key in self._limits_memo:
+            return self._limits_memo[key]
+        order = self.ctx.order
+        caps = [x_r for x_r in found if x_r[1].sessions is None or session in x_r[1].sessions]
+        out: list[tuple[str, int, str]] = []
+        for name in ("sets", "effort") if caps else ():
+            limits = [(getattr(x, name), order(r), r) for r, x in caps if getattr(x, name)]
+            if limits:
+                limit, _, rule = min(limits)
+                out.append((name, limit, rule))
+        self._limits_memo[key] = out
+        return out
 
 
 def timed(item: Item) -> Item:

@@ -13,6 +13,8 @@ fits the client's minutes (`budget`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from ..clinical.intake import Training
@@ -84,7 +86,8 @@ def sessions(
     out: list[Session] = []
     unloaded_program = not week.intense
     types, undulating = day_types(ctx, week)
-    excl = selection.exclusions(ctx, limits)
+    # Only a day's variation needs the exclusions: worked out when one is first met.
+    excl = cache(lambda: selection.exclusions(ctx, limits))
     fit_to = budget.Budget(
         minutes=training.minutes_per_session,
         daily_rules=frozenset(
@@ -101,11 +104,13 @@ def sessions(
     # Days of the same kind and day type dose an exercise alike: dose it once.
     memo: dict[tuple[object, ...], Item] = {}
     for kind, days in ((SessionKind.intense, week.intense), (SessionKind.light, week.light)):
+        if not days:
+            continue
         # With no intense day (loading withheld), the light days carry all the unloaded work.
         wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
         members = ordered(ctx, [p for p in planned.values() if p.sessions & wanted])
         # Days of one kind and day type hold the same session: fit it once.
-        fitted: dict[DayType | None, tuple[list[Item], list[LeftOut]]] = {}
+        fitted: dict[DayType | None, tuple[list[Item], list[LeftOut], int]] = {}
         for day in days:
             day_type = types.get(day) if kind is SessionKind.intense else None
             if day_type not in fitted:
@@ -113,22 +118,23 @@ def sessions(
                 todays = [_on(ctx, p, day_type, excl, limits, undulating) for p in members]
                 dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
                 dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
-                fitted[day_type] = budget.fit(
+                items, left = budget.fit(
                     ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
                 )
-            items, left = fitted[day_type]
+                fitted[day_type] = items, left, timing.session_minutes(items)
+            items, left, minutes = fitted[day_type]
             out.append(
                 Session(
                     day=day,
                     intensity=kind.value,
                     items=items,
-                    minutes=timing.session_minutes(items),
+                    minutes=minutes,
                     day_type=day_type,
                     left_out=left,
                 )
             )
     _record_left_out(ctx, out, planned)
-    return sorted(out, key=lambda s: list(Day).index(s.day))
+    return sorted(out, key=lambda s: WEEK.index(s.day))
 
 
 def _warm_up(ctx: Context) -> dict[str, Any]:
@@ -158,7 +164,7 @@ def _on(
     ctx: Context,
     p: Planned,
     day_type: DayType | None,
-    excl: selection.Exclusions,
+    excl: Callable[[], selection.Exclusions],
     limits: list[Limitation],
     undulating: list[str],
 ) -> Planned:
@@ -167,7 +173,7 @@ def _on(
     if variant_id is None or p.phase is not Phase.main:
         return p
     variant = ctx.cat[variant_id]
-    if selection.why_not(ctx, variant, excl, limits) is not None:
+    if selection.why_not(ctx, variant, excl(), limits) is not None:
         return p
     because = ctx.sorted_rules([*p.because, *undulating])
     return Planned(variant, p.phase, set(p.sessions), because, p.substitutes_for)

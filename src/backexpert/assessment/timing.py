@@ -33,11 +33,19 @@ def once_for_time(reps: str, hold_s: int | None, duration_min: int | None) -> bo
     return duration_min is not None or (bool(hold_s) and reps_high(reps) == 1)
 
 
-def item_seconds(i: Item) -> int:
-    """Seconds an item takes, warm-up sets, rests, sides and the change to the next included."""
+def item_seconds(i: Item, sets: int | None = None) -> int:
+    """Seconds an item takes, warm-up sets, rests, sides and the change to the next included
+    (with `sets` working sets instead of its own, when given)."""
     warmup = tuple([w.reps for w in i.warmup]) if i.warmup else ()
     return dose_seconds(
-        i.sets, i.reps, i.hold_s, i.tempo, i.rest_s, i.per_side, warmup, i.duration_min
+        i.sets if sets is None else sets,
+        i.reps,
+        i.hold_s,
+        i.tempo,
+        i.rest_s,
+        i.per_side,
+        warmup,
+        i.duration_min,
     )
 
 
