@@ -74,6 +74,10 @@ class Dosing:
                 out.setdefault(ex_id, []).append((rule_id, x))
         return out
 
+    def by_day_type(self, ex_id: str) -> bool:
+        """Whether a dose of this exercise names day types (its dose may differ by day type)."""
+        return any(x.day_types is not None for _, x in self._doses.get(ex_id, ()))
+
     def item(self, p: Planned, session: SessionKind, day_type: DayType | None = None) -> Item:
         """The planned exercise as an item of one kind of session (and day type), dosed.
 

@@ -13,8 +13,6 @@ fits the client's minutes (`budget`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from ..clinical.intake import Training
@@ -30,6 +28,8 @@ from .prescription import Item, LeftOut, Limitation, Session, WeekOut
 TEMPLATE_FACTS = ("training.", "equipment.", "goal.")
 DEFAULT_RECOVERY_HOURS = 48
 DEFAULT_INTENSE_SESSIONS = 2
+# A fitted session: its items, what it left out and its minutes.
+Fitted = tuple[list[Item], list[LeftOut], int]
 DAY_TYPES: dict[int, tuple[DayType, ...]] = {
     1: (DayType.heavy,),
     2: (DayType.heavy, DayType.light),
@@ -86,8 +86,8 @@ def sessions(
     out: list[Session] = []
     unloaded_program = not week.intense
     types, undulating = day_types(ctx, week)
-    # Only a day's variation needs the exclusions: worked out when one is first met.
-    excl = cache(lambda: selection.exclusions(ctx, limits))
+    # Only a day type's variation needs the exclusions.
+    excl = selection.exclusions(ctx, limits) if types else {}
     fit_to = budget.Budget(
         minutes=training.minutes_per_session,
         daily_rules=frozenset(
@@ -101,7 +101,8 @@ def sessions(
         ),
         **_warm_up(ctx),
     )
-    # Days of the same kind and day type dose an exercise alike: dose it once.
+    # Days of the same kind dose an exercise alike, whatever their day type unless a dose
+    # names day types: dose it once.
     memo: dict[tuple[object, ...], Item] = {}
     for kind, days in ((SessionKind.intense, week.intense), (SessionKind.light, week.light)):
         if not days:
@@ -109,19 +110,24 @@ def sessions(
         # With no intense day (loading withheld), the light days carry all the unloaded work.
         wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
         members = ordered(ctx, [p for p in planned.values() if p.sessions & wanted])
-        # Days of one kind and day type hold the same session: fit it once.
-        fitted: dict[DayType | None, tuple[list[Item], list[LeftOut], int]] = {}
+        # Days of one kind and day type hold the same session, and so do day types whose
+        # items are the same (the memo's): fit it once.
+        fitted: dict[DayType | None, Fitted] = {}
+        same: dict[tuple[int, ...], Fitted] = {}
         for day in days:
             day_type = types.get(day) if kind is SessionKind.intense else None
             if day_type not in fitted:
                 # A day's variation takes the place of the exercise it varies.
                 todays = [_on(ctx, p, day_type, excl, limits, undulating) for p in members]
                 dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
-                dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
-                items, left = budget.fit(
-                    ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
-                )
-                fitted[day_type] = items, left, timing.session_minutes(items)
+                key = tuple(map(id, dosed))
+                if key not in same:
+                    dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
+                    items, left = budget.fit(
+                        ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
+                    )
+                    same[key] = items, left, timing.session_minutes(items)
+                fitted[day_type] = same[key]
             items, left, minutes = fitted[day_type]
             out.append(
                 Session(
@@ -154,7 +160,8 @@ def _dosed(
     day_type: DayType | None,
 ) -> Item:
     sub = p.substitutes_for
-    key = (p.exercise.id, p.phase, tuple(p.because), sub and sub.exercise, kind, day_type)
+    dose_day = day_type if dosing.by_day_type(p.exercise.id) else None
+    key = (p.exercise.id, p.phase, tuple(p.because), sub and sub.exercise, kind, dose_day)
     if key not in memo:
         memo[key] = dosing.item(p, kind, day_type)
     return memo[key]
@@ -164,7 +171,7 @@ def _on(
     ctx: Context,
     p: Planned,
     day_type: DayType | None,
-    excl: Callable[[], selection.Exclusions],
+    excl: selection.Exclusions,
     limits: list[Limitation],
     undulating: list[str],
 ) -> Planned:
@@ -173,7 +180,7 @@ def _on(
     if variant_id is None or p.phase is not Phase.main:
         return p
     variant = ctx.cat[variant_id]
-    if selection.why_not(ctx, variant, excl(), limits) is not None:
+    if selection.why_not(ctx, variant, excl, limits) is not None:
         return p
     because = ctx.sorted_rules([*p.because, *undulating])
     return Planned(variant, p.phase, set(p.sessions), because, p.substitutes_for)
