@@ -28,8 +28,6 @@ from .prescription import Item, LeftOut, Limitation, Session, WeekOut
 TEMPLATE_FACTS = ("training.", "equipment.", "goal.")
 DEFAULT_RECOVERY_HOURS = 48
 DEFAULT_INTENSE_SESSIONS = 2
-# A fitted session: its items, what it left out and its minutes.
-Fitted = tuple[list[Item], list[LeftOut], int]
 DAY_TYPES: dict[int, tuple[DayType, ...]] = {
     1: (DayType.heavy,),
     2: (DayType.heavy, DayType.light),
@@ -110,24 +108,19 @@ def sessions(
         # With no intense day (loading withheld), the light days carry all the unloaded work.
         wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
         members = ordered(ctx, [p for p in planned.values() if p.sessions & wanted])
-        # Days of one kind and day type hold the same session, and so do day types whose
-        # items are the same (the memo's): fit it once.
-        fitted: dict[DayType | None, Fitted] = {}
-        same: dict[tuple[int, ...], Fitted] = {}
+        # Days of one kind and day type hold the same session: fit it once.
+        fitted: dict[DayType | None, tuple[list[Item], list[LeftOut], int]] = {}
         for day in days:
             day_type = types.get(day) if kind is SessionKind.intense else None
             if day_type not in fitted:
                 # A day's variation takes the place of the exercise it varies.
                 todays = [_on(ctx, p, day_type, excl, limits, undulating) for p in members]
                 dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
-                key = tuple(map(id, dosed))
-                if key not in same:
-                    dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
-                    items, left = budget.fit(
-                        ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
-                    )
-                    same[key] = items, left, timing.session_minutes(items)
-                fitted[day_type] = same[key]
+                dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
+                items, left = budget.fit(
+                    ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
+                )
+                fitted[day_type] = items, left, timing.session_minutes(items)
             items, left, minutes = fitted[day_type]
             out.append(
                 Session(
