@@ -10,16 +10,13 @@ program-wide effort limit apply. Every change names the rule that made it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple
 
 from ..clinical.catalogue import Exercise, rep_bounds
 from ..clinical.words import DayType, SessionKind, Side, Tag
 from . import timing
-from .actions import Cap, Dose
 from .context import Context, Planned
 from .prescription import Adjustment, Item
-
-_S = TypeVar("_S", Dose, Cap)
 
 
 def _lighter_first(reps: str) -> tuple[int, int]:
@@ -45,6 +42,17 @@ CONSERVATIVE: dict[str, Callable[[Any], Any]] = {
 }
 
 
+class _Cap(NamedTuple):
+    """A `cap` conclusion as dosing reads it: its rule and rank, limits, sessions and exercises."""
+
+    rule: str
+    rank: int
+    sets: int | None
+    effort: int | None
+    sessions: tuple[SessionKind, ...] | None
+    ids: frozenset[str]
+
+
 class Dosing:
     """Doses items from the catalogue defaults and the rules' dose, cap and limit conclusions."""
 
@@ -57,26 +65,19 @@ class Dosing:
             self._side = Side.right
         elif protected == {"right"}:
             self._side = Side.left
-        self._doses = self._by_exercise(ctx.c.doses)
-        self._caps = self._by_exercise(ctx.c.caps)
+        selected = ctx.cat.selected_ids
+        self._doses = [(r, x, selected(x)) for r, x in ctx.c.doses]
+        # The exercises whose dose may differ by day type (a dose names day types).
+        self._by_day_type = frozenset().union(*(ids for _, x, ids in self._doses if x.day_types))
+        self._caps = [
+            _Cap(r, ctx.order(r), x.sets, x.effort, x.sessions, selected(x)) for r, x in ctx.c.caps
+        ]
         # Program-wide effort limits apply to every item, in rule order.
         self._effort_limits = [(r, x.effort) for r, x in ctx.c.limits if x.effort is not None]
-        # Per client: what every item of an exercise (a day type, a kind of session) shares.
-        self._static: dict[str, tuple[bool, str, Side | None]] = {}
-        self._chosen_memo: dict[tuple[str, DayType | None], list[tuple[str, Any, str]]] = {}
-        self._limits_memo: dict[tuple[str, SessionKind], list[tuple[str, int, str]]] = {}
-
-    def _by_exercise(self, found: list[tuple[str, _S]]) -> dict[str, list[tuple[str, _S]]]:
-        """Conclusions indexed by the exercises their selectors pick."""
-        out: dict[str, list[tuple[str, _S]]] = {}
-        for rule_id, x in found:
-            for ex_id in self.ctx.cat.selected_ids(x):
-                out.setdefault(ex_id, []).append((rule_id, x))
-        return out
 
     def by_day_type(self, ex_id: str) -> bool:
         """Whether a dose of this exercise names day types (its dose may differ by day type)."""
-        return any(x.day_types is not None for _, x in self._doses.get(ex_id, ()))
+        return ex_id in self._by_day_type
 
     def item(self, p: Planned, session: SessionKind, day_type: DayType | None = None) -> Item:
         """The planned exercise as an item of one kind of session (and day type), dosed.
@@ -97,7 +98,7 @@ class Dosing:
             adjustments.append(Adjustment(field=name, before=values[name], after=value, rule=rule))
             values[name] = value
 
-        for name, value, rule in self._chosen(e.id, d.reps, d.hold_s, d.duration_min, day_type):
+        for name, value, rule in self._chosen(e, day_type):
             # A rep range is a load prescription (8-12 RM): never heavier than the default.
             if value != values[name] and (
                 name != "reps" or _lighter_first(value) < _lighter_first(d.reps)
@@ -109,10 +110,7 @@ class Dosing:
         for rule, effort in self._effort_limits:
             if values["effort"] > effort:
                 change("effort", effort, rule)
-        static = self._static.get(e.id)
-        if static is None:
-            static = self._static[e.id] = self._static_parts(e)
-        one_arm, purpose, side = static
+        one_arm = Tag.one_arm in e.tags
         per_side = d.per_side and not (self._side and one_arm)
         seconds = timing.dose_seconds(
             values["sets"],
@@ -142,67 +140,50 @@ class Dosing:
             because=p.because,
             adjustments=adjustments,
             substitutes_for=p.substitutes_for,
-            purpose=purpose,
-            side=side,
+            purpose=" ".join(e.purpose.split()),
+            side=self._side if one_arm else None,
             minutes=timing.minutes(seconds),
             duration_min=d.duration_min,
         )
 
-    def _static_parts(self, e: Exercise) -> tuple[bool, str, Side | None]:
-        """What an exercise's items share whatever their dose: one-armed, purpose, side."""
-        one_arm = Tag.one_arm in e.tags
-        return one_arm, " ".join(e.purpose.split()), self._side if one_arm else None
-
-    def _chosen(
-        self,
-        ex_id: str,
-        reps: str,
-        hold_s: int | None,
-        duration_min: int | None,
-        day_type: DayType | None,
-    ) -> list[tuple[str, Any, str]]:
+    def _chosen(self, e: Exercise, day_type: DayType | None) -> list[tuple[str, Any, str]]:
         """The most conservative `dose` setting of each field for an exercise on a day type,
         with its rule: the field, the value and the rule, in `CONSERVATIVE` order."""
-        found = self._doses.get(ex_id)
-        if not found:
+        doses = [
+            (r, x)
+            for r, x, ids in self._doses
+            if e.id in ids and (x.day_types is None or day_type in x.day_types)
+        ]
+        if not doses:
             return []
-        key = (ex_id, day_type)
-        if key in self._chosen_memo:
-            return self._chosen_memo[key]
         order = self.ctx.order
-        doses = [(r, x) for r, x in found if x.day_types is None or day_type in x.day_types]
+        d = e.dose
         # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
-        carried = timing.once_for_time(reps, hold_s, duration_min)
+        carried = timing.once_for_time(d.reps, d.hold_s, d.duration_min)
         out: list[tuple[str, Any, str]] = []
-        for name, conservative in CONSERVATIVE.items() if doses else ():
+        for name, conservative in CONSERVATIVE.items():
             if name == "reps" and carried:
                 continue
             options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
             if options:
                 rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
                 out.append((name, value, rule))
-        self._chosen_memo[key] = out
         return out
 
     def _limits(self, ex_id: str, session: SessionKind) -> list[tuple[str, int, str]]:
         """The most restrictive `cap` of sets, then of effort, for an exercise in one kind of
-        session, with its rule."""
-        found = self._caps.get(ex_id)
-        if not found:
-            return []
-        key = (ex_id, session)
-        if key in self._limits_memo:
-            return self._limits_memo[key]
-        order = self.ctx.order
-        caps = [x_r for x_r in found if x_r[1].sessions is None or session in x_r[1].sessions]
-        out: list[tuple[str, int, str]] = []
-        for name in ("sets", "effort") if caps else ():
-            limits = [(getattr(x, name), order(r), r) for r, x in caps if getattr(x, name)]
-            if limits:
-                limit, _, rule = min(limits)
-                out.append((name, limit, rule))
-        self._limits_memo[key] = out
-        return out
+        session, with its rule (the first in rule order among equals)."""
+        sets: tuple[int, int, str] | None = None
+        effort: tuple[int, int, str] | None = None
+        for c in self._caps:
+            if ex_id not in c.ids or (c.sessions is not None and session not in c.sessions):
+                continue
+            if c.sets and (sets is None or (c.sets, c.rank, c.rule) < sets):
+                sets = c.sets, c.rank, c.rule
+            if c.effort and (effort is None or (c.effort, c.rank, c.rule) < effort):
+                effort = c.effort, c.rank, c.rule
+        out = [] if sets is None else [("sets", sets[0], sets[2])]
+        return out if effort is None else [*out, ("effort", effort[0], effort[2])]
 
 
 def timed(item: Item) -> Item:
