@@ -67,11 +67,14 @@ class Dosing:
             self._side = Side.left
         selected = ctx.cat.selected_ids
         self._doses = [(r, x, selected(x)) for r, x in ctx.c.doses]
+        # Most exercises have no dose or cap conclusion: those are known at a glance.
+        self._dosed = frozenset().union(*(ids for _, _, ids in self._doses))
         # The exercises whose dose may differ by day type (a dose names day types).
         self._by_day_type = frozenset().union(*(ids for _, x, ids in self._doses if x.day_types))
         self._caps = [
             _Cap(r, ctx.order(r), x.sets, x.effort, x.sessions, selected(x)) for r, x in ctx.c.caps
         ]
+        self._capped = frozenset().union(*(c.ids for c in self._caps))
         # Program-wide effort limits apply to every item, in rule order.
         self._effort_limits = [(r, x.effort) for r, x in ctx.c.limits if x.effort is not None]
 
@@ -149,6 +152,8 @@ class Dosing:
     def _chosen(self, e: Exercise, day_type: DayType | None) -> list[tuple[str, Any, str]]:
         """The most conservative `dose` setting of each field for an exercise on a day type,
         with its rule: the field, the value and the rule, in `CONSERVATIVE` order."""
+        if e.id not in self._dosed:
+            return []
         doses = [
             (r, x)
             for r, x, ids in self._doses
@@ -173,6 +178,8 @@ class Dosing:
     def _limits(self, ex_id: str, session: SessionKind) -> list[tuple[str, int, str]]:
         """The most restrictive `cap` of sets, then of effort, for an exercise in one kind of
         session, with its rule (the first in rule order among equals)."""
+        if ex_id not in self._capped:
+            return []
         sets: tuple[int, int, str] | None = None
         effort: tuple[int, int, str] | None = None
         for c in self._caps:

@@ -95,7 +95,8 @@ def sessions(
         individual=frozenset(
             f.rule
             for f in ctx.inference.firings
-            if any(not name.startswith(TEMPLATE_FACTS) for name, _ in f.matched)
+            for name, _ in f.matched
+            if not name.startswith(TEMPLATE_FACTS)
         ),
         **_warm_up(ctx),
     )
