@@ -30,10 +30,9 @@ from functools import partial
 
 from ..clinical.catalogue import Catalogue
 from ..clinical.words import Phase
-from . import timing
 from .notices import COVERED_PLANES
 from .prescription import Adjustment, Item, LeftOut
-from .timing import item_seconds
+from .timing import item_seconds, minutes
 
 PRIMING_MAX_SHARE = 0.4
 
@@ -73,7 +72,7 @@ def fit(
     present = {i.exercise for i in items}
     present.update(i.substitutes_for.exercise for i in items if i.substitutes_for is not None)
     budget = replace(budget, befores=[b for b in budget.befores if not b[0].isdisjoint(present)])
-    secs = _seconds()
+    secs = _Seconds(items)
     kept = _without_twins(cat, items, left)
     if intense and budget.warm_up_minutes and any(i.loaded for i in kept):
         kept = _primed_within(kept, budget, left, secs)
@@ -83,10 +82,10 @@ def fit(
         # A light day too long for the client's minutes does its drills as one set first, as
         # an intense day's warm-up does, before any work is left out (the falls client's
         # sit-to-stand went for a second set of shoulder drills).
-        kept = _drills_in_one_set(kept, budget, lambda xs: sum(map(secs, xs)) <= limit, secs)
+        kept = _drills_in_one_set(kept, budget, lambda xs: secs.total(xs) <= limit, secs)
     before = kept
     dropped: list[tuple[Item, LeftOut]] = []
-    while kept and sum(map(secs, kept)) > limit:
+    while kept and secs.total(kept) > limit:
         victim = _next_to_go(kept, budget)
         at = len(left)
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
@@ -94,18 +93,21 @@ def fit(
     return _refilled(kept, dropped, before, budget, left, limit, secs), left
 
 
-def _seconds() -> Callable[[Item], int]:
-    """Each item's seconds, worked out once while one session is fitted."""
-    # Keyed by identity, the item kept with its seconds so that its id is never reused.
-    known: dict[int, tuple[Item, int]] = {}
+class _Seconds(dict[int, int]):
+    """Each item's seconds by its identity, worked out once while one session is fitted."""
 
-    def seconds(i: Item) -> int:
-        found = known.get(id(i))
-        if found is None:
-            found = known[id(i)] = (i, item_seconds(i))
-        return found[1]
+    def __init__(self, items: list[Item]) -> None:
+        super().__init__((id(i), item_seconds(i)) for i in items)
+        # Every timed item stays alive while the session is fitted: its id is never reused.
+        self._held = list(items)
 
-    return seconds
+    def add(self, i: Item, seconds: int) -> Item:
+        self._held.append(i)
+        self[id(i)] = seconds
+        return i
+
+    def total(self, items: list[Item]) -> int:
+        return sum([self[id(i)] for i in items])
 
 
 def _refilled(
@@ -115,14 +117,14 @@ def _refilled(
     budget: Budget,
     left: list[LeftOut],
     limit: int,
-    secs: Callable[[Item], int],
+    secs: _Seconds,
 ) -> list[Item]:
     """Work left out for time comes back where it fits, the last to go (the most needed) first:
     leaving out a long item can free the minutes a shorter one, left out before it, needs (an
     older faller's sit-to-stand went while the session ended 9 minutes short)."""
     order = {id(i): n for n, i in enumerate(before)} if dropped else {}
     for victim, record in reversed(dropped):
-        if sum(map(secs, kept)) + secs(victim) > limit:
+        if secs.total(kept) + secs[id(victim)] > limit:
             continue
         trial = sorted([*kept, victim], key=lambda i: order[id(i)])
         if len(_consistent(trial, budget, [])) != len(trial):
@@ -158,14 +160,14 @@ def _reasons(i: Item, items: list[Item], budget: Budget) -> set[str]:
 
 
 def _primed_within(
-    items: list[Item], budget: Budget, left: list[LeftOut], secs: Callable[[Item], int]
+    items: list[Item], budget: Budget, left: list[LeftOut], secs: _Seconds
 ) -> list[Item]:
     """Priming trimmed to its share of the session: one set of each drill first, then the
     drills that later items need before them, then those that serve the most other reasons."""
     cap = min((budget.warm_up_minutes or 0) * 60, round(budget.minutes * 60 * PRIMING_MAX_SHARE))
 
     def priming_s(xs: list[Item]) -> int:
-        return sum(secs(i) for i in xs if i.phase is Phase.priming)
+        return sum([secs[id(i)] for i in xs if i.phase is Phase.priming])
 
     items = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap, secs)
     if priming_s(items) <= cap:
@@ -184,19 +186,19 @@ def _primed_within(
 
     def value(unmet: set[str], d: Item) -> tuple[int, int, int]:
         new = reasons[id(d)] & unmet
-        return (-len(new & budget.individual), -len(new), secs(d))
+        return (-len(new & budget.individual), -len(new), secs[id(d)])
 
     def pick(wanted: set[str], within: int | None) -> None:
         while True:
             # What is met and the time used change only when a drill is chosen.
             unmet = wanted - met()
-            room = None if within is None else within - sum(map(secs, chosen))
+            room = None if within is None else within - secs.total(chosen)
             fits = [
                 d
                 for d in drills
                 if id(d) not in taken
                 and reasons[id(d)] & unmet
-                and (room is None or secs(d) <= room)
+                and (room is None or secs[id(d)] <= room)
             ]
             if not fits:
                 return
@@ -206,13 +208,13 @@ def _primed_within(
     pick({r for d in drills for r in reasons[id(d)] if r.startswith("before#")}, None)
     pick(set().union(*reasons.values()), cap)
     if not chosen:
-        choose(min(drills, key=secs))
+        choose(min(drills, key=lambda d: secs[id(d)]))
     # Time left in the warm-up goes to the other drills, the client's own first, shortest first.
-    used = sum(map(secs, chosen))
-    for d in sorted(drills, key=lambda d: (not budget.own(d), secs(d))):
-        if id(d) not in taken and used + secs(d) <= cap:
+    used = secs.total(chosen)
+    for d in sorted(drills, key=lambda d: (not budget.own(d), secs[id(d)])):
+        if id(d) not in taken and used + secs[id(d)] <= cap:
             choose(d)
-            used += secs(d)
+            used += secs[id(d)]
     done = met()
     why = f"left out for time: warm-up kept to about {cap // 60} minutes"
     cause = [budget.warm_up_rule] if budget.warm_up_rule else []
@@ -229,7 +231,7 @@ def _drills_in_one_set(
     items: list[Item],
     budget: Budget,
     fits: Callable[[list[Item]], bool],
-    secs: Callable[[Item], int],
+    secs: _Seconds,
 ) -> list[Item]:
     """Drills done as one set until the items fit: the template's drills first, then the
     client's own; the items as they are when they already fit."""
@@ -237,7 +239,7 @@ def _drills_in_one_set(
         if fits(items):
             break
         items = [
-            _one_set(i, budget.warm_up_rule)
+            _one_set(i, budget.warm_up_rule, secs)
             if i.phase is Phase.priming and budget.own(i) is own
             else i
             for i in items
@@ -245,15 +247,14 @@ def _drills_in_one_set(
     return items
 
 
-def _one_set(i: Item, rule: str) -> Item:
+def _one_set(i: Item, rule: str, secs: _Seconds) -> Item:
     """A priming drill as a single warm-up set, the change recorded."""
     if i.sets <= 1:
         return i
     change = Adjustment(field="sets", before=i.sets, after=1, rule=rule)
-    minutes = timing.minutes(timing.item_seconds(i, sets=1))
-    return i.model_copy(
-        update={"sets": 1, "adjustments": [*i.adjustments, change], "minutes": minutes}
-    )
+    seconds = item_seconds(i, sets=1)
+    update = {"sets": 1, "adjustments": [*i.adjustments, change], "minutes": minutes(seconds)}
+    return secs.add(i.model_copy(update=update), seconds)
 
 
 def _next_to_go(items: list[Item], budget: Budget) -> Item:
