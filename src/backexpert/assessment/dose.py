@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ..clinical.catalogue import Exercise, rep_bounds
-from ..clinical.words import DayType, SessionKind, Side, Tag
+from ..clinical.words import DayType, Phase, SessionKind, Side, Tag
 from . import timing
 from .context import Context, Planned
 from .prescription import Adjustment, Item
@@ -126,27 +126,22 @@ class Dosing:
             d.duration_min,
         )
         # Built once with its minutes: an item is the composer's most frequent object.
-        return Item(
-            exercise=e.id,
-            name=e.name,
-            pattern=e.pattern,
-            loaded=e.loaded,
-            phase=p.phase,
-            sets=values["sets"],
-            reps=values["reps"],
-            hold_s=d.hold_s,
-            per_side=per_side,
-            tempo=values["tempo"],
-            effort=values["effort"],
-            rest_s=d.rest_s,
-            cues=list(e.cues),
-            because=p.because,
-            adjustments=adjustments,
-            substitutes_for=p.substitutes_for,
-            purpose=" ".join(e.purpose.split()),
-            side=self._side if one_arm else None,
-            minutes=timing.minutes(seconds),
-            duration_min=d.duration_min,
+        return _template(e).model_copy(
+            update={
+                "phase": p.phase,
+                "sets": values["sets"],
+                "reps": values["reps"],
+                "per_side": per_side,
+                "tempo": values["tempo"],
+                "effort": values["effort"],
+                "cues": list(e.cues),
+                "because": list(p.because),
+                "adjustments": adjustments,
+                "substitutes_for": p.substitutes_for,
+                "side": self._side if one_arm else None,
+                "minutes": timing.minutes(seconds),
+                "warmup": [],
+            }
         )
 
     def _chosen(self, e: Exercise, day_type: DayType | None) -> list[tuple[str, Any, str]]:
@@ -191,6 +186,48 @@ class Dosing:
                 effort = c.effort, c.rank, c.rule
         out = [] if sets is None else [("sets", sets[0], sets[2])]
         return out if effort is None else [*out, ("effort", effort[0], effort[2])]
+
+
+# Each catalogue exercise's item at its default dose, which an item copies with its own dose
+# and its own lists (what the catalogue gives is the same for every client): a copy is cheaper
+# than validating twenty fields again. Keyed by identity, the exercise kept so that its id is
+# never reused.
+_TEMPLATES: dict[int, tuple[Exercise, Item]] = {}
+TEMPLATES_MAX = 1024  # a bound: a catalogue holds about a hundred exercises
+
+
+def _template(e: Exercise) -> Item:
+    """The exercise as an item at its catalogue dose (its phase and reasons still to be set)."""
+    found = _TEMPLATES.get(id(e))
+    if found is not None and found[0] is e:
+        return found[1]
+    if len(_TEMPLATES) >= TEMPLATES_MAX:
+        _TEMPLATES.clear()
+    d = e.dose
+    item = Item(
+        exercise=e.id,
+        name=e.name,
+        pattern=e.pattern,
+        loaded=e.loaded,
+        phase=Phase.main,
+        sets=d.sets,
+        reps=d.reps,
+        hold_s=d.hold_s,
+        per_side=d.per_side,
+        tempo=d.tempo,
+        effort=d.effort,
+        rest_s=d.rest_s,
+        cues=list(e.cues),
+        because=[],
+        adjustments=[],
+        substitutes_for=None,
+        purpose=" ".join(e.purpose.split()),
+        side=None,
+        minutes=None,
+        duration_min=d.duration_min,
+    )
+    _TEMPLATES[id(e)] = e, item
+    return item
 
 
 def timed(item: Item) -> Item:
