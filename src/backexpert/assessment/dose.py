@@ -67,7 +67,6 @@ class Dosing:
             self._side = Side.left
         selected = ctx.cat.selected_ids
         self._doses = [(r, x, selected(x)) for r, x in ctx.c.doses]
-        # Most exercises have no dose or cap conclusion: those are known at a glance.
         self._dosed = frozenset().union(*(ids for _, _, ids in self._doses))
         # The exercises whose dose may differ by day type (a dose names day types).
         self._by_day_type = frozenset().union(*(ids for _, x, ids in self._doses if x.day_types))
@@ -101,13 +100,14 @@ class Dosing:
             adjustments.append(Adjustment(field=name, before=values[name], after=value, rule=rule))
             values[name] = value
 
-        for name, value, rule in self._chosen(e, day_type):
+        # Most exercises have no dose or cap conclusion: those are known at a glance.
+        for name, value, rule in self._chosen(e, day_type) if e.id in self._dosed else ():
             # A rep range is a load prescription (8-12 RM): never heavier than the default.
             if value != values[name] and (
                 name != "reps" or _lighter_first(value) < _lighter_first(d.reps)
             ):
                 change(name, value, rule)
-        for name, limit, rule in self._limits(e.id, session):
+        for name, limit, rule in self._limits(e.id, session) if e.id in self._capped else ():
             if values[name] > limit:
                 change(name, limit, rule)
         for rule, effort in self._effort_limits:
@@ -147,8 +147,6 @@ class Dosing:
     def _chosen(self, e: Exercise, day_type: DayType | None) -> list[tuple[str, Any, str]]:
         """The most conservative `dose` setting of each field for an exercise on a day type,
         with its rule: the field, the value and the rule, in `CONSERVATIVE` order."""
-        if e.id not in self._dosed:
-            return []
         doses = [
             (r, x)
             for r, x, ids in self._doses
@@ -173,8 +171,6 @@ class Dosing:
     def _limits(self, ex_id: str, session: SessionKind) -> list[tuple[str, int, str]]:
         """The most restrictive `cap` of sets, then of effort, for an exercise in one kind of
         session, with its rule (the first in rule order among equals)."""
-        if ex_id not in self._capped:
-            return []
         sets: tuple[int, int, str] | None = None
         effort: tuple[int, int, str] | None = None
         for c in self._caps:

@@ -153,6 +153,8 @@ def _dosed(
     kind: SessionKind,
     day_type: DayType | None,
 ) -> Item:
+    if day_type is None:
+        return dosing.item(p, kind)  # the kind's one session: each exercise is dosed once
     sub = p.substitutes_for
     dose_day = day_type if dosing.by_day_type(p.exercise.id) else None
     key = (p.exercise.id, p.phase, tuple(p.because), sub and sub.exercise, kind, dose_day)
