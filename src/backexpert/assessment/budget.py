@@ -82,7 +82,8 @@ def fit(
         # A light day too long for the client's minutes does its drills as one set first, as
         # an intense day's warm-up does, before any work is left out (the falls client's
         # sit-to-stand went for a second set of shoulder drills).
-        kept = _drills_in_one_set(kept, budget, lambda xs: secs.total(xs) <= limit, secs)
+        single = _drills_in_one_set(kept, budget, lambda xs: secs.total(xs) <= limit, secs)
+        kept = _as_one_set(kept, single, budget.warm_up_rule, secs)
     before = kept
     dropped: list[tuple[Item, LeftOut]] = []
     while kept and secs.total(kept) > limit:
@@ -169,9 +170,10 @@ def _primed_within(
     def priming_s(xs: list[Item]) -> int:
         return sum([secs[id(i)] for i in xs if i.phase is Phase.priming])
 
-    items = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap, secs)
+    # The drills stay as they are while the warm-up is trimmed: only those kept are copied.
+    single = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap, secs)
     if priming_s(items) <= cap:
-        return items
+        return _as_one_set(items, single, budget.warm_up_rule, secs)
     drills = [i for i in items if i.phase is Phase.priming]
     reasons = {id(i): _reasons(i, items, budget) for i in drills}
     chosen: list[Item] = []
@@ -224,37 +226,41 @@ def _primed_within(
         unmet = sorted(r for r in reasons[id(i)] - done if not r.startswith("before#"))
         reason = why + (f"; not met in this session: {', '.join(unmet)}" if unmet else "")
         left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=cause))
-    return [i for i in items if i.phase is not Phase.priming or id(i) in taken]
+    kept = [i for i in items if i.phase is not Phase.priming or id(i) in taken]
+    return _as_one_set(kept, single, budget.warm_up_rule, secs)
 
 
 def _drills_in_one_set(
-    items: list[Item],
-    budget: Budget,
-    fits: Callable[[list[Item]], bool],
-    secs: _Seconds,
-) -> list[Item]:
-    """Drills done as one set until the items fit: the template's drills first, then the
-    client's own; the items as they are when they already fit."""
+    items: list[Item], budget: Budget, fits: Callable[[list[Item]], bool], secs: _Seconds
+) -> set[int]:
+    """The drills done as one set until the items fit: the template's drills first, then the
+    client's own; none when the items already fit. Their seconds become one set's in `secs`;
+    `_as_one_set` makes the change."""
+    single: set[int] = set()
     for own in (False, True):
         if fits(items):
             break
-        items = [
-            _one_set(i, budget.warm_up_rule, secs)
-            if i.phase is Phase.priming and budget.own(i) is own
-            else i
-            for i in items
-        ]
-    return items
+        for i in items:
+            if i.phase is Phase.priming and budget.own(i) is own and i.sets > 1:
+                single.add(id(i))
+                secs[id(i)] = item_seconds(i, sets=1)
+    return single
 
 
-def _one_set(i: Item, rule: str, secs: _Seconds) -> Item:
-    """A priming drill as a single warm-up set, the change recorded."""
-    if i.sets <= 1:
-        return i
-    change = Adjustment(field="sets", before=i.sets, after=1, rule=rule)
-    seconds = item_seconds(i, sets=1)
-    update = {"sets": 1, "adjustments": [*i.adjustments, change], "minutes": minutes(seconds)}
-    return secs.add(i.model_copy(update=update), seconds)
+def _as_one_set(items: list[Item], single: set[int], rule: str, secs: _Seconds) -> list[Item]:
+    """The items with each drill chosen for a single warm-up set as one, the change recorded."""
+    out = []
+    for i in items:
+        if id(i) in single:
+            change = Adjustment(field="sets", before=i.sets, after=1, rule=rule)
+            update = {
+                "sets": 1,
+                "adjustments": [*i.adjustments, change],
+                "minutes": minutes(secs[id(i)]),
+            }
+            i = secs.add(i.model_copy(update=update), secs[id(i)])
+        out.append(i)
+    return out
 
 
 def _next_to_go(items: list[Item], budget: Budget) -> Item:
