@@ -176,15 +176,15 @@ def _primed_within(
         return _as_one_set(items, single, budget.warm_up_rule, secs)
     drills = [i for i in items if i.phase is Phase.priming]
     reasons = {id(i): _reasons(i, items, budget) for i in drills}
-    chosen: list[Item] = []
     taken: set[int] = set()
-
-    def met() -> set[str]:
-        return set().union(*(reasons[id(c)] for c in chosen))
+    met: set[str] = set()  # what the chosen drills are there for
+    used = 0  # their seconds
 
     def choose(d: Item) -> None:
-        chosen.append(d)
+        nonlocal used
         taken.add(id(d))
+        met.update(reasons[id(d)])
+        used += secs[id(d)]
 
     def value(unmet: set[str], d: Item) -> tuple[int, int, int]:
         new = reasons[id(d)] & unmet
@@ -192,15 +192,13 @@ def _primed_within(
 
     def pick(wanted: set[str], within: int | None) -> None:
         while True:
-            # What is met and the time used change only when a drill is chosen.
-            unmet = wanted - met()
-            room = None if within is None else within - secs.total(chosen)
+            unmet = wanted - met
             fits = [
                 d
                 for d in drills
                 if id(d) not in taken
                 and reasons[id(d)] & unmet
-                and (room is None or secs[id(d)] <= room)
+                and (within is None or used + secs[id(d)] <= within)
             ]
             if not fits:
                 return
@@ -209,21 +207,18 @@ def _primed_within(
     # What later items need before them stays even past the cap: it keeps the loaded work.
     pick({r for d in drills for r in reasons[id(d)] if r.startswith("before#")}, None)
     pick(set().union(*reasons.values()), cap)
-    if not chosen:
+    if not taken:
         choose(min(drills, key=lambda d: secs[id(d)]))
     # Time left in the warm-up goes to the other drills, the client's own first, shortest first.
-    used = secs.total(chosen)
     for d in sorted(drills, key=lambda d: (not budget.own(d), secs[id(d)])):
         if id(d) not in taken and used + secs[id(d)] <= cap:
             choose(d)
-            used += secs[id(d)]
-    done = met()
     why = f"left out for time: warm-up kept to about {cap // 60} minutes"
     cause = [budget.warm_up_rule] if budget.warm_up_rule else []
     for i in drills:
         if id(i) in taken:
             continue
-        unmet = sorted(r for r in reasons[id(i)] - done if not r.startswith("before#"))
+        unmet = sorted(r for r in reasons[id(i)] - met if not r.startswith("before#"))
         reason = why + (f"; not met in this session: {', '.join(unmet)}" if unmet else "")
         left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=cause))
     kept = [i for i in items if i.phase is not Phase.priming or id(i) in taken]
