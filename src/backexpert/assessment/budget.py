@@ -98,7 +98,7 @@ class _Seconds(dict[int, int]):
     """Each item's seconds by its identity, worked out once while one session is fitted."""
 
     def __init__(self, items: list[Item]) -> None:
-        super().__init__((id(i), item_seconds(i)) for i in items)
+        super().__init__([(id(i), item_seconds(i)) for i in items])
         # Every timed item stays alive while the session is fitted: its id is never reused.
         self._held = list(items)
 
@@ -245,16 +245,17 @@ def _drills_in_one_set(
 def _as_one_set(items: list[Item], single: set[int], rule: str, secs: _Seconds) -> list[Item]:
     """The items with each drill chosen for a single warm-up set as one, the change recorded."""
     out = []
+    changes: dict[int, Adjustment] = {}  # one record of each change: it is immutable
     for i in items:
-        if id(i) in single:
-            change = Adjustment(field="sets", before=i.sets, after=1, rule=rule)
-            update = {
-                "sets": 1,
-                "adjustments": [*i.adjustments, change],
-                "minutes": minutes(secs[id(i)]),
-            }
-            i = secs.add(i.model_copy(update=update), secs[id(i)])
-        out.append(i)
+        if id(i) not in single:
+            out.append(i)
+            continue
+        change = changes.get(i.sets)
+        if change is None:
+            change = changes[i.sets] = Adjustment(field="sets", before=i.sets, after=1, rule=rule)
+        seconds = secs[id(i)]
+        update = {"sets": 1, "adjustments": [*i.adjustments, change], "minutes": minutes(seconds)}
+        out.append(secs.add(i.model_copy(update=update), seconds))
     return out
 
 
