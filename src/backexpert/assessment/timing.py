@@ -87,4 +87,4 @@ def minutes(seconds: int) -> float:
 
 def session_minutes(items: list[Item]) -> int:
     """A session's whole minutes, rounded up: a session never runs over the time it shows."""
-    return -(-sum(item_seconds(i) for i in items) // 60)
+    return -(-sum([item_seconds(i) for i in items]) // 60)
