@@ -97,15 +97,16 @@ class Dosing:
         adjustments: list[Adjustment] = []
 
         def change(name: str, value: Any, rule: str) -> None:
-            adjustments.append(Adjustment(field=name, before=values[name], after=value, rule=rule))
-            values[name] = value
+            if value != values[name]:
+                adjustments.append(
+                    Adjustment(field=name, before=values[name], after=value, rule=rule)
+                )
+                values[name] = value
 
         # Most exercises have no dose or cap conclusion: those are known at a glance.
         for name, value, rule in self._chosen(e, day_type) if e.id in self._dosed else ():
             # A rep range is a load prescription (8-12 RM): never heavier than the default.
-            if value != values[name] and (
-                name != "reps" or _lighter_first(value) < _lighter_first(d.reps)
-            ):
+            if name != "reps" or _lighter_first(value) < _lighter_first(values["reps"]):
                 change(name, value, rule)
         for name, limit, rule in self._limits(e.id, session) if e.id in self._capped else ():
             if values[name] > limit:
@@ -160,12 +161,13 @@ class Dosing:
         carried = timing.once_for_time(d.reps, d.hold_s, d.duration_min)
         out: list[tuple[str, Any, str]] = []
         for name, conservative in CONSERVATIVE.items():
+            options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
+            if not options:
+                continue
+            rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
             if name == "reps" and carried:
                 continue
-            options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
-            if options:
-                rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
-                out.append((name, value, rule))
+            out.append((name, value, rule))
         return out
 
     def _limits(self, ex_id: str, session: SessionKind) -> list[tuple[str, int, str]]:
