@@ -150,14 +150,19 @@ def _without_twins(cat: Catalogue, items: list[Item], left: list[LeftOut]) -> li
     return kept
 
 
-def _reasons(i: Item, items: list[Item], budget: Budget) -> set[str]:
+def _reasons(i: Item, budget: Budget, thens: list[list[Item]]) -> set[str]:
     """What a priming drill is there for: its rules not met every day, and the order
-    constraints it satisfies for a later item in the session."""
-    out = {r for r in i.because if r not in budget.daily_rules}
-    for n, (first, then) in enumerate(budget.befores):
-        if _is(i, first) and any(_is(j, then) and j is not i for j in items):
+    constraints it satisfies for a later item in the session (`_thens`)."""
+    out = set(i.because).difference(budget.daily_rules)
+    for n, (first, _) in enumerate(budget.befores):
+        if _is(i, first) and any(j is not i for j in thens[n]):
             out.add(f"before#{n}")
     return out
+
+
+def _thens(items: list[Item], budget: Budget) -> list[list[Item]]:
+    """For each order constraint, the items of the session that must come after its first."""
+    return [[j for j in items if _is(j, then)] for _, then in budget.befores]
 
 
 def _primed_within(
@@ -175,7 +180,8 @@ def _primed_within(
     if priming_s(items) <= cap:
         return _as_one_set(items, single, budget.warm_up_rule, secs)
     drills = [i for i in items if i.phase is Phase.priming]
-    reasons = {id(i): _reasons(i, items, budget) for i in drills}
+    thens = _thens(items, budget)
+    reasons = {id(i): _reasons(i, budget, thens) for i in drills}
     taken: set[int] = set()
     met: set[str] = set()  # what the chosen drills are there for
     used = 0  # their seconds
@@ -274,7 +280,8 @@ def _next_to_go(items: list[Item], budget: Budget) -> Item:
             return alone, budget.own(i), i.phase is Phase.main, -n
 
         return work[min(range(len(work)), key=keep_first)]
-    return min(reversed(items), key=lambda i: len(_reasons(i, items, budget)))
+    thens = _thens(items, budget)
+    return min(reversed(items), key=lambda i: len(_reasons(i, budget, thens)))
 
 
 def _plane(i: Item) -> str | None:
