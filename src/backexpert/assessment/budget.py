@@ -71,7 +71,9 @@ def fit(
     # Only the order constraints this session meets are kept when trimming it.
     present = {i.exercise for i in items}
     present.update(i.substitutes_for.exercise for i in items if i.substitutes_for is not None)
-    budget = replace(budget, befores=[b for b in budget.befores if not b[0].isdisjoint(present)])
+    befores = [b for b in budget.befores if not b[0].isdisjoint(present)]
+    if len(befores) < len(budget.befores):
+        budget = replace(budget, befores=befores)
     secs = _Seconds(items)
     kept = _without_twins(cat, items, left)
     if intense and budget.warm_up_minutes and any(i.loaded for i in kept):
