@@ -25,13 +25,14 @@ from ..clinical.words import LOAD_LEVELS, Pattern, Phase, Side, Tag, Urgency
 from ..errors import SafetyError
 from .classification import EXERCISES, Profile
 from .expectations import expectations
-from .limits import CLEARANCE_MAX_EFFORT, LIGHT_DAY_MAX_EFFORT, Expectations
+from .limits import CLEARANCE_MAX_EFFORT, LIGHT_DAY_MAX_EFFORT, Cap, Expectations, Forbid
 from .starting_loads import LOAD_ROUNDING_KG, epley_percent, heaviest_percent_1rm
 
 OTHER_ARM = {Side.left: Side.right, Side.right: Side.left}
 # Done once a set for a time (a carry for 30 s, a walk for 20 minutes), never for reps.
 TIMED = frozenset({Pattern.carry, Pattern.gait})
 Bad = Callable[[str, str], None]
+_NO_CAP = 1_000_000  # above any effort or sets: nothing to refuse
 
 
 @dataclass(frozen=True)
@@ -83,39 +84,24 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
     if want.unloaded_only and p.status == "program":
         bad("limited.status", f"{'; '.join(want.unloaded_only)}, yet status is program")
     level_reason = f"spinal load level {want.level.value}"
+    # Each exercise is judged against the forbids and caps once, however often it is prescribed.
+    forbids = [(f, f.ruled_out()) for f in want.forbids]
+    caps = [(c, c.bounds()) for c in want.caps]
+    judged: dict[str, _Judged] = {}
     for where, i in items:
         profile = profiles.get(i.exercise)
         if profile is None:
             continue
-        for f in want.forbids:
-            if f.rules_out(i.exercise, profile):
-                bad("contraindication", f"{where}: {i.exercise} is ruled out by {f.reason}")
-                if f.reason == level_reason and want.serious_flags:
-                    bad("red_flag.level", f"{where}: {i.exercise} is ruled out by {f.reason}")
-        for c in want.caps:
-            if not c.applies(profile):
-                continue
-            if c.effort is not None and i.effort > c.effort:
-                bad(
-                    "dose.effort",
-                    f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
-                )
-                if c.reason == level_reason and want.serious_flags:
-                    bad(
-                        "red_flag.level",
-                        f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
-                    )
-            if c.sets is not None and i.sets > c.sets:
-                bad("dose.sets", f"{where}: {i.exercise} has {i.sets} sets > {c.sets} ({c.reason})")
-            if c.percent_1rm is not None and profile.pattern is not Pattern.carry:
-                heaviest = heaviest_percent_1rm(i.reps, i.effort)
-                if heaviest > c.percent_1rm + 0.05:
-                    bad(
-                        "dose.intensity",
-                        f"{where}: {i.exercise} {i.reps} at RPE {i.effort} reaches about "
-                        f"{heaviest:.0f}% 1RM > {c.percent_1rm}% ({c.reason})",
-                    )
-        if profile.pattern in TIMED and i.reps.strip() != "1":
+        j = judged.get(i.exercise)
+        if j is None:
+            j = judged[i.exercise] = _judge(i.exercise, profile, forbids, caps, want)
+        for f in j.forbids:
+            bad("contraindication", f"{where}: {i.exercise} is ruled out by {f.reason}")
+            if f.reason == level_reason and want.serious_flags:
+                bad("red_flag.level", f"{where}: {i.exercise} is ruled out by {f.reason}")
+        if i.effort > j.effort or i.sets > j.sets or j.intensity:
+            _caps(where, i, profile, j.caps, level_reason, want, bad)
+        if j.timed and i.reps.strip() != "1":
             # A carry or a walk is dosed by its time: a rep range would repeat every walk.
             bad("dose.timed", f"{where}: {i.exercise} done {i.reps} times a set, each one timed")
         if want.clearance and i.effort > CLEARANCE_MAX_EFFORT:
@@ -123,7 +109,8 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
                 "clearance.effort",
                 f"{where}: {i.exercise} at RPE {i.effort} while clearance is pending",
             )
-        _side(where, i, profile, want, bad)
+        if j.one_arm:
+            _side(where, i, profile, want, bad)
     # A program withheld for referral has no load to level.
     stopped = p.status == "referral" and not (p.sessions or p.daily)
     if not stopped and _looser(p, want):
@@ -138,6 +125,78 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
     _explained(p, items, bad)
     _plan(p, want, bad)
     return out
+
+
+@dataclass(frozen=True)
+class _Judged:
+    """What the expectations say of one exercise, whatever its dose."""
+
+    forbids: list[Forbid]  # those that rule it out
+    caps: list[Cap]  # those that bound it
+    effort: int  # the most effort and sets no cap refuses
+    sets: int
+    intensity: bool  # a %1RM cap bounds it: its rep range is judged
+    timed: bool
+    one_arm: bool  # a one-armed exercise while one arm is protected
+
+
+def _judge(
+    exercise: str,
+    profile: Profile,
+    forbids: list[tuple[Forbid, frozenset[str]]],
+    caps: list[tuple[Cap, frozenset[str]]],
+    want: Expectations,
+) -> _Judged:
+    bounding = [c for c, reaches in caps if exercise in reaches]
+    effort = sets = _NO_CAP
+    intensity = False
+    for c in bounding:
+        if c.effort is not None and c.effort < effort:
+            effort = c.effort
+        if c.sets is not None and c.sets < sets:
+            sets = c.sets
+        intensity = intensity or c.percent_1rm is not None
+    return _Judged(
+        forbids=[f for f, reaches in forbids if exercise in reaches],
+        caps=bounding,
+        effort=effort,
+        sets=sets,
+        intensity=intensity and profile.pattern is not Pattern.carry,
+        timed=profile.pattern in TIMED,
+        one_arm=want.protected_arm in OTHER_ARM and Tag.one_arm in profile.loads,
+    )
+
+
+def _caps(
+    where: str,
+    i: Item,
+    profile: Profile,
+    caps: list[Cap],
+    level_reason: str,
+    want: Expectations,
+    bad: Bad,
+) -> None:
+    for c in caps:
+        if c.effort is not None and i.effort > c.effort:
+            bad(
+                "dose.effort",
+                f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
+            )
+            if c.reason == level_reason and want.serious_flags:
+                bad(
+                    "red_flag.level",
+                    f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
+                )
+        if c.sets is not None and i.sets > c.sets:
+            bad("dose.sets", f"{where}: {i.exercise} has {i.sets} sets > {c.sets} ({c.reason})")
+        if c.percent_1rm is not None and profile.pattern is not Pattern.carry:
+            heaviest = heaviest_percent_1rm(i.reps, i.effort)
+            if heaviest > c.percent_1rm + 0.05:
+                bad(
+                    "dose.intensity",
+                    f"{where}: {i.exercise} {i.reps} at RPE {i.effort} reaches about "
+                    f"{heaviest:.0f}% 1RM > {c.percent_1rm}% ({c.reason})",
+                )
 
 
 def _plan(p: Prescription, want: Expectations, bad: Bad) -> None:
@@ -294,7 +353,7 @@ def _time_and_days(p: Prescription, intake: Intake, bad: Bad) -> None:
     limit = intake.training.minutes_per_session
     days = intake.training.available_days
     for s in p.sessions:
-        secs = sum(item_seconds(i) for i in s.items)
+        secs = sum(map(item_seconds, s.items))
         if secs > limit * 60:
             bad("time.session_minutes", f"{s.day.value}: {secs / 60:.0f} min > {limit} min")
         if days and s.day not in days:
@@ -306,6 +365,8 @@ def _explained(p: Prescription, items: list[tuple[str, Item]], bad: Bad) -> None
     if p.adjustments is not None:
         cited.add(CLINICIAN)  # the edits are recorded: an item may cite the clinician
     for where, i in items:
+        if not i.adjustments and cited.issuperset(i.because) and i.because:
+            continue  # the common case: explained, and only by rules the document records
         if not i.because:
             bad("explained.because", f"{where}: {i.exercise} has no because")
         for rule_id in [*i.because, *(a.rule for a in i.adjustments)]:

@@ -27,6 +27,8 @@ def answered_yes(intake: Intake, *questions: RedFlagQuestion) -> bool:
 
 def red_flags(i: Intake, out: Expectations) -> None:
     """Urgency from the red-flag answers (domain reference 1, section 2; part 2, section 2)."""
+    if True not in i.red_flag_screen.values():
+        return  # every urgency below needs a yes
     cancer = answered_yes(i, Q.history_of_cancer)
     neuro = answered_yes(
         i,
