@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..assessment.prescription import CLINICIAN, Item, Prescription
 from ..assessment.timing import item_seconds
@@ -54,7 +55,7 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
     def bad(invariant: str, message: str) -> None:
         out.append(Violation(invariant, message))
 
-    items = p.items()
+    items = _items(p)
     _referral(p, want, bad)
     profiles: dict[str, Profile] = {}
     for where, i in items:
@@ -127,8 +128,13 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
     return out
 
 
-@dataclass(frozen=True)
-class _Judged:
+def _items(p: Prescription) -> list[tuple[str, Item]]:
+    """`p.items()`, with each session's day word read once rather than once per item."""
+    out = [(day, i) for s in p.sessions for day in (s.day.value,) for i in s.items]
+    return out + [("daily", i) for i in p.daily]
+
+
+class _Judged(NamedTuple):
     """What the expectations say of one exercise, whatever its dose."""
 
     forbids: list[Forbid]  # those that rule it out
