@@ -7,17 +7,30 @@ breaks ties by the rulebook's order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..clinical.catalogue import Catalogue, Exercise
 from ..clinical.words import Phase, SessionKind
-from ..knowledge.explanation import Inference
+from ..knowledge.explanation import Inference, remember
 from ..knowledge.rules import Rulebook
 from ..knowledge.vocabulary import FactValue
 from .actions import Add, Advise, Before, Cap, Dose, Exclude, Flag, Limit, Refer, Schedule
 from .prescription import Excluded, Substitution
+
+# Each rulebook's rule positions as a plain dict (looked up many times a composition), keyed by
+# the rulebook object itself, kept alive by the memo so its identity is never reused.
+_ORDERS_MAX = 64
+_orders: dict[int, tuple[Rulebook, dict[str, int]]] = {}
+
+
+def _order_of(rulebook: Rulebook) -> dict[str, int]:
+    hit = _orders.get(id(rulebook))
+    if hit is None or hit[0] is not rulebook:
+        hit = (rulebook, {r.id: i for i, r in enumerate(rulebook.rules)})
+        remember(_orders, id(rulebook), hit, _ORDERS_MAX)
+    return hit[1]
 
 
 @dataclass
@@ -81,9 +94,13 @@ class Context:
     excluded: dict[str, Excluded] = field(default_factory=dict)
 
     befores: list[tuple[frozenset[str], frozenset[str]]] = field(init=False)
+    # Per-client results computed once though several steps ask (selection.exclusions).
+    memo: dict[object, Any] = field(default_factory=dict, repr=False)
+    _rank: Callable[[str], int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.c = Conclusions.of(self.inference)
+        self._rank = _order_of(self.rulebook).__getitem__
         # Each before constraint as the exercise ids of its two sides, resolved once.
         self.befores = [
             (self.cat.selected_ids(b.first), self.cat.selected_ids(b.then))
@@ -95,11 +112,11 @@ class Context:
         return sorted((v for f, v in self.inference.derived if f == fact), key=repr)
 
     def order(self, rule_id: str) -> int:
-        return self.rulebook.index(rule_id)
+        return self._rank(rule_id)
 
     def sorted_rules(self, ids: Iterable[str]) -> list[str]:
         """Rule ids, each once, in rulebook order."""
-        return sorted(set(ids), key=self.rulebook.index)
+        return sorted(set(ids), key=self._rank)
 
     def fewest(self, field: str) -> tuple[int, str] | None:
         """The smallest value `schedule` conclusions give a field, and the first rule giving it."""

@@ -19,16 +19,26 @@ Exclusions = dict[str, list[str]]
 
 
 def exclusions(ctx: Context, limitations: list[Limitation]) -> Exclusions:
-    """Exercise id → the rules that exclude it (a limitation excludes all loaded work)."""
+    """Exercise id → the rules that exclude it (a limitation excludes all loaded work).
+
+    Computed once per client and limitations: selection and the sessions both ask.
+    """
+    key = ("exclusions", *(tuple(lim.because) for lim in limitations))
+    found: Exclusions | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _exclusions(ctx, limitations)
+    return found
+
+
+def _exclusions(ctx: Context, limitations: list[Limitation]) -> Exclusions:
     out: dict[str, list[str]] = {}
     for rule_id, ex in ctx.c.excludes:
-        for e in ctx.cat.select(ex):
+        for e in ctx.cat.selected(ex):
             out.setdefault(e.id, []).append(rule_id)
     for lim in limitations:
-        for e in ctx.cat:
-            if e.loaded:
-                out.setdefault(e.id, []).extend(lim.because)
-    return {k: ctx.sorted_rules(v) for k, v in out.items()}
+        for e in ctx.cat.loaded():
+            out.setdefault(e.id, []).extend(lim.because)
+    return {k: ctx.sorted_rules(v) if len(v) > 1 else v for k, v in out.items()}
 
 
 def available(ctx: Context, e: Exercise) -> bool:

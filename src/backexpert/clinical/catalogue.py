@@ -164,6 +164,8 @@ class Catalogue:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.exercises})
         object.__setattr__(self, "_rank", {e.id: i for i, e in enumerate(self.exercises)})
         object.__setattr__(self, "_selected", {})
+        object.__setattr__(self, "_in_order", {})
+        object.__setattr__(self, "_loaded", tuple(e for e in self.exercises if e.loaded))
         twins = {(e.id, v) for e in self.exercises for v in e.variants() if v in self}
         object.__setattr__(self, "_twins", frozenset(twins | {(b, a) for a, b in twins}))
 
@@ -190,15 +192,29 @@ class Catalogue:
 
     def select(self, selector: Selector) -> list[Exercise]:
         """The exercises a selector matches, in catalogue order."""
-        return sorted((self[i] for i in self.selected_ids(selector)), key=lambda e: self.rank(e.id))
+        return list(self.selected(selector))
+
+    def selected(self, selector: Selector) -> tuple[Exercise, ...]:
+        """The exercises a selector matches, in catalogue order (memoised like `selected_ids`)."""
+        key = (selector.exercise, selector.pattern, selector.tag, selector.not_tag, selector.loaded)
+        cache: dict[object, tuple[Exercise, ...]] = self._in_order  # type: ignore[attr-defined]
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = tuple(e for e in self.exercises if selector.matches(e))
+        return found
 
     def selected_ids(self, selector: Selector) -> frozenset[str]:
         """The ids a selector matches (memoised on the selector's fields: they are few)."""
         key = (selector.exercise, selector.pattern, selector.tag, selector.not_tag, selector.loaded)
         cache: dict[object, frozenset[str]] = self._selected  # type: ignore[attr-defined]
-        if key not in cache:
-            cache[key] = frozenset(e.id for e in self.exercises if selector.matches(e))
-        return cache[key]
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = frozenset(e.id for e in self.exercises if selector.matches(e))
+        return found
+
+    def loaded(self) -> tuple[Exercise, ...]:
+        """The loaded exercises, in catalogue order."""
+        return self._loaded  # type: ignore[attr-defined,no-any-return]
 
 
 def load(path: Path) -> Catalogue:
