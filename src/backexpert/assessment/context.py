@@ -14,7 +14,7 @@ from typing import Any
 from ..clinical.catalogue import Catalogue, Exercise
 from ..clinical.words import Phase, SessionKind
 from ..knowledge.explanation import Inference, remember
-from ..knowledge.rules import Rulebook
+from ..knowledge.rules import Derive, Rulebook
 from ..knowledge.vocabulary import FactValue
 from .actions import Add, Advise, Before, Cap, Dose, Exclude, Flag, Limit, Refer, Schedule
 from .prescription import Excluded, Substitution
@@ -47,6 +47,7 @@ class Conclusions:
     limits: list[tuple[str, Limit]] = field(default_factory=list)
     schedules: list[tuple[str, Schedule]] = field(default_factory=list)
     advice: list[tuple[str, Advise]] = field(default_factory=list)
+    derives: list[tuple[str, Derive]] = field(default_factory=list)
 
     @classmethod
     def of(cls, inference: Inference) -> Conclusions:
@@ -62,6 +63,7 @@ class Conclusions:
             Limit: out.limits,
             Schedule: out.schedules,
             Advise: out.advice,
+            Derive: out.derives,
         }
         for rule_id, c in inference.conclusions():
             bucket = buckets.get(type(c))
