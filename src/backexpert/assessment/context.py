@@ -23,6 +23,8 @@ from .prescription import Excluded, Substitution
 # the rulebook object itself, kept alive by the memo so its identity is never reused.
 _ORDERS_MAX = 64
 _orders: dict[int, tuple[Rulebook, dict[str, int]]] = {}
+_EXCLUDED_MAX = 5_000
+_excluded: dict[tuple[str, str, str, tuple[str, ...], str | None], Excluded] = {}
 
 
 def _order_of(rulebook: Rulebook) -> dict[str, int]:
@@ -141,6 +143,12 @@ class Context:
         """Record why an exercise is not prescribed (`keep_first`: an earlier reason stands)."""
         if keep_first and e.id in self.excluded:
             return
-        self.excluded[e.id] = Excluded(
-            exercise=e.id, name=e.name, reason=reason, because=because, replaced_by=by
-        )
+        # The same reasons recur across clients and an entry is immutable: build each once.
+        key = (e.id, e.name, reason, tuple(because), by)
+        entry = _excluded.get(key)
+        if entry is None:
+            entry = Excluded(
+                exercise=e.id, name=e.name, reason=reason, because=because, replaced_by=by
+            )
+            remember(_excluded, key, entry, _EXCLUDED_MAX)
+        self.excluded[e.id] = entry
