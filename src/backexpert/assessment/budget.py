@@ -26,13 +26,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 from ..clinical.catalogue import Catalogue
 from ..clinical.words import Phase
-from .dose import timed
 from .notices import COVERED_PLANES
 from .prescription import Adjustment, Item, LeftOut
-from .timing import item_seconds, session_minutes
+from .timing import item_seconds, minutes
 
 PRIMING_MAX_SHARE = 0.4
 
@@ -52,7 +52,7 @@ class Budget:
 
     def own(self, i: Item) -> bool:
         """Whether an item is there for something about this client, not only the template."""
-        return any(r in self.individual for r in i.because)
+        return not self.individual.isdisjoint(i.because)
 
 
 def _is(i: Item, ids: frozenset[str]) -> bool:
@@ -69,26 +69,46 @@ def fit(
     """
     left: list[LeftOut] = []
     # Only the order constraints this session meets are kept when trimming it.
-    budget = replace(
-        budget, befores=[b for b in budget.befores if any(_is(i, b[0]) for i in items)]
-    )
+    present = {i.exercise for i in items}
+    present.update(i.substitutes_for.exercise for i in items if i.substitutes_for is not None)
+    budget = replace(budget, befores=[b for b in budget.befores if not b[0].isdisjoint(present)])
+    secs = _Seconds(items)
     kept = _without_twins(cat, items, left)
     if intense and budget.warm_up_minutes and any(i.loaded for i in kept):
-        kept = _primed_within(kept, budget, left)
+        kept = _primed_within(kept, budget, left, secs)
+    # The limit is whole minutes: the session's minutes, rounded up, fit when its seconds do.
     limit = budget.minutes * 60
     if not intense:
         # A light day too long for the client's minutes does its drills as one set first, as
         # an intense day's warm-up does, before any work is left out (the falls client's
         # sit-to-stand went for a second set of shoulder drills).
-        kept = _drills_in_one_set(kept, budget, lambda xs: session_minutes(xs) * 60 <= limit)
+        single = _drills_in_one_set(kept, budget, lambda xs: secs.total(xs) <= limit, secs)
+        kept = _as_one_set(kept, single, budget.warm_up_rule, secs)
     before = kept
     dropped: list[tuple[Item, LeftOut]] = []
-    while kept and session_minutes(kept) * 60 > limit:
+    while kept and secs.total(kept) > limit:
         victim = _next_to_go(kept, budget)
         at = len(left)
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
         dropped.append((victim, left[at]))
-    return _refilled(kept, dropped, before, budget, left, limit), left
+    return _refilled(kept, dropped, before, budget, left, limit, secs), left
+
+
+class _Seconds(dict[int, int]):
+    """Each item's seconds by its identity, worked out once while one session is fitted."""
+
+    def __init__(self, items: list[Item]) -> None:
+        super().__init__([(id(i), item_seconds(i)) for i in items])
+        # Every timed item stays alive while the session is fitted: its id is never reused.
+        self._held = list(items)
+
+    def add(self, i: Item, seconds: int) -> Item:
+        self._held.append(i)
+        self[id(i)] = seconds
+        return i
+
+    def total(self, items: list[Item]) -> int:
+        return sum([self[id(i)] for i in items])
 
 
 def _refilled(
@@ -98,15 +118,16 @@ def _refilled(
     budget: Budget,
     left: list[LeftOut],
     limit: int,
+    secs: _Seconds,
 ) -> list[Item]:
     """Work left out for time comes back where it fits, the last to go (the most needed) first:
     leaving out a long item can free the minutes a shorter one, left out before it, needs (an
     older faller's sit-to-stand went while the session ended 9 minutes short)."""
     order = {id(i): n for n, i in enumerate(before)} if dropped else {}
     for victim, record in reversed(dropped):
-        trial = sorted([*kept, victim], key=lambda i: order[id(i)])
-        if session_minutes(trial) * 60 > limit:
+        if secs.total(kept) + secs[id(victim)] > limit:
             continue
+        trial = sorted([*kept, victim], key=lambda i: order[id(i)])
         if len(_consistent(trial, budget, [])) != len(trial):
             continue  # it would need what is gone, or break another item's order
         kept = trial
@@ -117,13 +138,15 @@ def _refilled(
 def _without_twins(cat: Catalogue, items: list[Item], left: list[LeftOut]) -> list[Item]:
     """One variant of each exercise: a later variant of an item already held is left out."""
     kept: list[Item] = []
+    twins = cat.twins
     for i in items:
-        twin = next((k for k in kept if cat.twins(k.exercise, i.exercise)), None)
-        if twin is None:
-            kept.append(i)
+        for twin in kept:
+            if twins(twin.exercise, i.exercise):
+                reason = f"a variant of {twin.name}, already in this session"
+                left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=[]))
+                break
         else:
-            reason = f"a variant of {twin.name}, already in this session"
-            left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=[]))
+            kept.append(i)
     return kept
 
 
@@ -137,89 +160,103 @@ def _reasons(i: Item, items: list[Item], budget: Budget) -> set[str]:
     return out
 
 
-def _primed_within(items: list[Item], budget: Budget, left: list[LeftOut]) -> list[Item]:
+def _primed_within(
+    items: list[Item], budget: Budget, left: list[LeftOut], secs: _Seconds
+) -> list[Item]:
     """Priming trimmed to its share of the session: one set of each drill first, then the
     drills that later items need before them, then those that serve the most other reasons."""
     cap = min((budget.warm_up_minutes or 0) * 60, round(budget.minutes * 60 * PRIMING_MAX_SHARE))
 
     def priming_s(xs: list[Item]) -> int:
-        return sum(item_seconds(i) for i in xs if i.phase is Phase.priming)
+        return sum([secs[id(i)] for i in xs if i.phase is Phase.priming])
 
-    items = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap)
+    # The drills stay as they are while the warm-up is trimmed: only those kept are copied.
+    single = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap, secs)
     if priming_s(items) <= cap:
-        return items
+        return _as_one_set(items, single, budget.warm_up_rule, secs)
     drills = [i for i in items if i.phase is Phase.priming]
     reasons = {id(i): _reasons(i, items, budget) for i in drills}
-    # Each drill's seconds once: the choice below weighs every drill against every other.
-    seconds = {id(d): item_seconds(d) for d in drills}
+    taken: set[int] = set()
+    met: set[str] = set()  # what the chosen drills are there for
+    used = 0  # their seconds
 
-    def secs(d: Item) -> int:
-        return seconds[id(d)]
+    def choose(d: Item) -> None:
+        nonlocal used
+        taken.add(id(d))
+        met.update(reasons[id(d)])
+        used += secs[id(d)]
 
-    chosen: list[Item] = []
-
-    def met() -> set[str]:
-        return set().union(*(reasons[id(c)] for c in chosen))
+    def value(unmet: set[str], d: Item) -> tuple[int, int, int]:
+        new = reasons[id(d)] & unmet
+        return (-len(new & budget.individual), -len(new), secs[id(d)])
 
     def pick(wanted: set[str], within: int | None) -> None:
-        def value(d: Item) -> tuple[int, int, int]:
-            new = reasons[id(d)] & wanted - met()
-            return (-len(new & budget.individual), -len(new), secs(d))
-
         while True:
-            taken = {id(c) for c in chosen}
-            open_ = [d for d in drills if id(d) not in taken and reasons[id(d)] & wanted - met()]
+            unmet = wanted - met
             fits = [
-                d for d in open_ if within is None or sum(map(secs, chosen)) + secs(d) <= within
+                d
+                for d in drills
+                if id(d) not in taken
+                and reasons[id(d)] & unmet
+                and (within is None or used + secs[id(d)] <= within)
             ]
             if not fits:
                 return
-            chosen.append(min(fits, key=value))
+            choose(min(fits, key=partial(value, unmet)))
 
     # What later items need before them stays even past the cap: it keeps the loaded work.
     pick({r for d in drills for r in reasons[id(d)] if r.startswith("before#")}, None)
     pick(set().union(*reasons.values()), cap)
-    if not chosen:
-        chosen.append(min(drills, key=secs))
+    if not taken:
+        choose(min(drills, key=lambda d: secs[id(d)]))
     # Time left in the warm-up goes to the other drills, the client's own first, shortest first.
-    for d in sorted(drills, key=lambda d: (not budget.own(d), secs(d))):
-        if id(d) not in {id(c) for c in chosen} and sum(map(secs, chosen)) + secs(d) <= cap:
-            chosen.append(d)
-    taken = {id(c) for c in chosen}
+    for d in sorted(drills, key=lambda d: (not budget.own(d), secs[id(d)])):
+        if id(d) not in taken and used + secs[id(d)] <= cap:
+            choose(d)
+    why = f"left out for time: warm-up kept to about {cap // 60} minutes"
+    cause = [budget.warm_up_rule] if budget.warm_up_rule else []
     for i in drills:
         if id(i) in taken:
             continue
-        unmet = sorted(r for r in reasons[id(i)] - met() if not r.startswith("before#"))
-        why = f"left out for time: warm-up kept to about {cap // 60} minutes"
-        why += f"; not met in this session: {', '.join(unmet)}" if unmet else ""
-        cause = [budget.warm_up_rule] if budget.warm_up_rule else []
-        left.append(LeftOut(exercise=i.exercise, name=i.name, reason=why, because=cause))
-    return [i for i in items if i.phase is not Phase.priming or id(i) in taken]
+        unmet = sorted(r for r in reasons[id(i)] - met if not r.startswith("before#"))
+        reason = why + (f"; not met in this session: {', '.join(unmet)}" if unmet else "")
+        left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=cause))
+    kept = [i for i in items if i.phase is not Phase.priming or id(i) in taken]
+    return _as_one_set(kept, single, budget.warm_up_rule, secs)
 
 
 def _drills_in_one_set(
-    items: list[Item], budget: Budget, fits: Callable[[list[Item]], bool]
-) -> list[Item]:
-    """Drills done as one set until the items fit: the template's drills first, then the
-    client's own; the items as they are when they already fit."""
+    items: list[Item], budget: Budget, fits: Callable[[list[Item]], bool], secs: _Seconds
+) -> set[int]:
+    """The drills done as one set until the items fit: the template's drills first, then the
+    client's own; none when the items already fit. Their seconds become one set's in `secs`;
+    `_as_one_set` makes the change."""
+    single: set[int] = set()
     for own in (False, True):
         if fits(items):
             break
-        items = [
-            _one_set(i, budget.warm_up_rule)
-            if i.phase is Phase.priming and budget.own(i) is own
-            else i
-            for i in items
-        ]
-    return items
+        for i in items:
+            if i.phase is Phase.priming and budget.own(i) is own and i.sets > 1:
+                single.add(id(i))
+                secs[id(i)] = item_seconds(i, sets=1)
+    return single
 
 
-def _one_set(i: Item, rule: str) -> Item:
-    """A priming drill as a single warm-up set, the change recorded."""
-    if i.sets <= 1:
-        return i
-    change = Adjustment(field="sets", before=i.sets, after=1, rule=rule)
-    return timed(i.model_copy(update={"sets": 1, "adjustments": [*i.adjustments, change]}))
+def _as_one_set(items: list[Item], single: set[int], rule: str, secs: _Seconds) -> list[Item]:
+    """The items with each drill chosen for a single warm-up set as one, the change recorded."""
+    out = []
+    changes: dict[int, Adjustment] = {}  # one record of each change: it is immutable
+    for i in items:
+        if id(i) not in single:
+            out.append(i)
+            continue
+        change = changes.get(i.sets)
+        if change is None:
+            change = changes[i.sets] = Adjustment(field="sets", before=i.sets, after=1, rule=rule)
+        seconds = secs[id(i)]
+        update = {"sets": 1, "adjustments": [*i.adjustments, change], "minutes": minutes(seconds)}
+        out.append(secs.add(i.model_copy(update=update), seconds))
+    return out
 
 
 def _next_to_go(items: list[Item], budget: Budget) -> Item:

@@ -7,17 +7,32 @@ breaks ties by the rulebook's order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..clinical.catalogue import Catalogue, Exercise
 from ..clinical.words import Phase, SessionKind
-from ..knowledge.explanation import Inference
-from ..knowledge.rules import Rulebook
+from ..knowledge.explanation import Inference, remember
+from ..knowledge.rules import Derive, Rulebook
 from ..knowledge.vocabulary import FactValue
 from .actions import Add, Advise, Before, Cap, Dose, Exclude, Flag, Limit, Refer, Schedule
 from .prescription import Excluded, Substitution
+
+# Each rulebook's rule positions as a plain dict (looked up many times a composition), keyed by
+# the rulebook object itself, kept alive by the memo so its identity is never reused.
+_ORDERS_MAX = 64
+_orders: dict[int, tuple[Rulebook, dict[str, int]]] = {}
+_EXCLUDED_MAX = 5_000
+_excluded: dict[tuple[str, str, str, tuple[str, ...], str | None], Excluded] = {}
+
+
+def _order_of(rulebook: Rulebook) -> dict[str, int]:
+    hit = _orders.get(id(rulebook))
+    if hit is None or hit[0] is not rulebook:
+        hit = (rulebook, {r.id: i for i, r in enumerate(rulebook.rules)})
+        remember(_orders, id(rulebook), hit, _ORDERS_MAX)
+    return hit[1]
 
 
 @dataclass
@@ -34,6 +49,7 @@ class Conclusions:
     limits: list[tuple[str, Limit]] = field(default_factory=list)
     schedules: list[tuple[str, Schedule]] = field(default_factory=list)
     advice: list[tuple[str, Advise]] = field(default_factory=list)
+    derives: list[tuple[str, Derive]] = field(default_factory=list)
 
     @classmethod
     def of(cls, inference: Inference) -> Conclusions:
@@ -49,6 +65,7 @@ class Conclusions:
             Limit: out.limits,
             Schedule: out.schedules,
             Advise: out.advice,
+            Derive: out.derives,
         }
         for rule_id, c in inference.conclusions():
             bucket = buckets.get(type(c))
@@ -81,9 +98,13 @@ class Context:
     excluded: dict[str, Excluded] = field(default_factory=dict)
 
     befores: list[tuple[frozenset[str], frozenset[str]]] = field(init=False)
+    # Per-client results computed once though several steps ask (selection.exclusions).
+    memo: dict[object, Any] = field(default_factory=dict, repr=False)
+    _rank: Callable[[str], int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.c = Conclusions.of(self.inference)
+        self._rank = _order_of(self.rulebook).__getitem__
         # Each before constraint as the exercise ids of its two sides, resolved once.
         self.befores = [
             (self.cat.selected_ids(b.first), self.cat.selected_ids(b.then))
@@ -95,11 +116,11 @@ class Context:
         return sorted((v for f, v in self.inference.derived if f == fact), key=repr)
 
     def order(self, rule_id: str) -> int:
-        return self.rulebook.index(rule_id)
+        return self._rank(rule_id)
 
     def sorted_rules(self, ids: Iterable[str]) -> list[str]:
         """Rule ids, each once, in rulebook order."""
-        return sorted(set(ids), key=self.rulebook.index)
+        return sorted(set(ids), key=self._rank)
 
     def fewest(self, field: str) -> tuple[int, str] | None:
         """The smallest value `schedule` conclusions give a field, and the first rule giving it."""
@@ -122,6 +143,12 @@ class Context:
         """Record why an exercise is not prescribed (`keep_first`: an earlier reason stands)."""
         if keep_first and e.id in self.excluded:
             return
-        self.excluded[e.id] = Excluded(
-            exercise=e.id, name=e.name, reason=reason, because=because, replaced_by=by
-        )
+        # The same reasons recur across clients and an entry is immutable: build each once.
+        key = (e.id, e.name, reason, tuple(because), by)
+        entry = _excluded.get(key)
+        if entry is None:
+            entry = Excluded(
+                exercise=e.id, name=e.name, reason=reason, because=because, replaced_by=by
+            )
+            remember(_excluded, key, entry, _EXCLUDED_MAX)
+        self.excluded[e.id] = entry

@@ -10,16 +10,13 @@ program-wide effort limit apply. Every change names the rule that made it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple
 
-from ..clinical.catalogue import rep_bounds
-from ..clinical.words import DayType, SessionKind, Side, Tag
+from ..clinical.catalogue import Exercise, rep_bounds
+from ..clinical.words import DayType, Phase, SessionKind, Side, Tag
 from . import timing
-from .actions import Cap, Dose
 from .context import Context, Planned
 from .prescription import Adjustment, Item
-
-_S = TypeVar("_S", Dose, Cap)
 
 
 def _lighter_first(reps: str) -> tuple[int, int]:
@@ -45,6 +42,17 @@ CONSERVATIVE: dict[str, Callable[[Any], Any]] = {
 }
 
 
+class _Cap(NamedTuple):
+    """A `cap` conclusion as dosing reads it: its rule and rank, limits, sessions and exercises."""
+
+    rule: str
+    rank: int
+    sets: int | None
+    effort: int | None
+    sessions: tuple[SessionKind, ...] | None
+    ids: frozenset[str]
+
+
 class Dosing:
     """Doses items from the catalogue defaults and the rules' dose, cap and limit conclusions."""
 
@@ -57,23 +65,28 @@ class Dosing:
             self._side = Side.right
         elif protected == {"right"}:
             self._side = Side.left
-        self._doses = self._by_exercise(ctx.c.doses)
-        self._caps = self._by_exercise(ctx.c.caps)
+        selected = ctx.cat.selected_ids
+        self._doses = [(r, x, selected(x)) for r, x in ctx.c.doses]
+        self._dosed = frozenset().union(*(ids for _, _, ids in self._doses))
+        # The exercises whose dose may differ by day type (a dose names day types).
+        self._by_day_type = frozenset().union(*(ids for _, x, ids in self._doses if x.day_types))
+        self._caps = [
+            _Cap(r, ctx.order(r), x.sets, x.effort, x.sessions, selected(x)) for r, x in ctx.c.caps
+        ]
+        self._capped = frozenset().union(*(c.ids for c in self._caps))
+        # Program-wide effort limits apply to every item, in rule order.
+        self._effort_limits = [(r, x.effort) for r, x in ctx.c.limits if x.effort is not None]
 
-    def _by_exercise(self, found: list[tuple[str, _S]]) -> dict[str, list[tuple[str, _S]]]:
-        """Conclusions indexed by the exercises their selectors pick."""
-        out: dict[str, list[tuple[str, _S]]] = {}
-        for rule_id, x in found:
-            for ex_id in self.ctx.cat.selected_ids(x):
-                out.setdefault(ex_id, []).append((rule_id, x))
-        return out
+    def by_day_type(self, ex_id: str) -> bool:
+        """Whether a dose of this exercise names day types (its dose may differ by day type)."""
+        return ex_id in self._by_day_type
 
     def item(self, p: Planned, session: SessionKind, day_type: DayType | None = None) -> Item:
         """The planned exercise as an item of one kind of session (and day type), dosed.
 
         A dose that names day types applies only on those days of undulating load.
         """
-        e, order = p.exercise, self.ctx.order
+        e = p.exercise
         d = e.dose
         values: dict[str, Any] = {
             "sets": d.sets,
@@ -84,44 +97,24 @@ class Dosing:
         adjustments: list[Adjustment] = []
 
         def change(name: str, value: Any, rule: str) -> None:
-            if value != values[name]:
-                adjustments.append(
-                    Adjustment(field=name, before=values[name], after=value, rule=rule)
-                )
-                values[name] = value
+            adjustments.append(Adjustment(field=name, before=values[name], after=value, rule=rule))
+            values[name] = value
 
-        # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
-        carried = timing.once_for_time(d.reps, d.hold_s, d.duration_min)
-        doses = [
-            (r, x)
-            for r, x in self._doses.get(e.id, [])
-            if x.day_types is None or day_type in x.day_types
-        ]
-        for name, conservative in CONSERVATIVE.items() if doses else ():
-            options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
-            if not options:
-                continue
-            rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
-            if name == "reps" and carried:
-                continue
+        # Most exercises have no dose or cap conclusion: those are known at a glance.
+        for name, value, rule in self._chosen(e, day_type) if e.id in self._dosed else ():
             # A rep range is a load prescription (8-12 RM): never heavier than the default.
-            if name != "reps" or conservative(value) < conservative(values["reps"]):
+            if value != values[name] and (
+                name != "reps" or _lighter_first(value) < _lighter_first(d.reps)
+            ):
                 change(name, value, rule)
-        caps = [
-            (r, x)
-            for r, x in self._caps.get(e.id, ())
-            if x.sessions is None or session in x.sessions
-        ]
-        for name in ("sets", "effort") if caps else ():
-            limits = [(getattr(x, name), order(r), r) for r, x in caps if getattr(x, name)]
-            if limits:
-                limit, _, rule = min(limits)
-                if values[name] > limit:
-                    change(name, limit, rule)
-        for rule_id, lim in self.ctx.c.limits:
-            if lim.effort is not None and values["effort"] > lim.effort:
-                change("effort", lim.effort, rule_id)
-        per_side = d.per_side and not (self._side and Tag.one_arm in e.tags)
+        for name, limit, rule in self._limits(e.id, session) if e.id in self._capped else ():
+            if values[name] > limit:
+                change(name, limit, rule)
+        for rule, effort in self._effort_limits:
+            if values["effort"] > effort:
+                change("effort", effort, rule)
+        one_arm = Tag.one_arm in e.tags
+        per_side = d.per_side and not (self._side and one_arm)
         seconds = timing.dose_seconds(
             values["sets"],
             values["reps"],
@@ -129,31 +122,108 @@ class Dosing:
             values["tempo"],
             d.rest_s,
             per_side,
-            duration_min=d.duration_min,
+            (),
+            d.duration_min,
         )
         # Built once with its minutes: an item is the composer's most frequent object.
-        return Item(
-            exercise=e.id,
-            name=e.name,
-            pattern=e.pattern,
-            loaded=e.loaded,
-            phase=p.phase,
-            sets=values["sets"],
-            reps=values["reps"],
-            hold_s=d.hold_s,
-            per_side=per_side,
-            tempo=values["tempo"],
-            effort=values["effort"],
-            rest_s=d.rest_s,
-            cues=list(e.cues),
-            because=p.because,
-            adjustments=adjustments,
-            substitutes_for=p.substitutes_for,
-            purpose=" ".join(e.purpose.split()),
-            side=self._side if Tag.one_arm in e.tags else None,
-            minutes=timing.minutes(seconds),
-            duration_min=d.duration_min,
+        return _template(e).model_copy(
+            update={
+                "phase": p.phase,
+                "sets": values["sets"],
+                "reps": values["reps"],
+                "per_side": per_side,
+                "tempo": values["tempo"],
+                "effort": values["effort"],
+                "cues": list(e.cues),
+                "because": list(p.because),
+                "adjustments": adjustments,
+                "substitutes_for": p.substitutes_for,
+                "side": self._side if one_arm else None,
+                "minutes": timing.minutes(seconds),
+                "warmup": [],
+            }
         )
+
+    def _chosen(self, e: Exercise, day_type: DayType | None) -> list[tuple[str, Any, str]]:
+        """The most conservative `dose` setting of each field for an exercise on a day type,
+        with its rule: the field, the value and the rule, in `CONSERVATIVE` order."""
+        doses = [
+            (r, x)
+            for r, x, ids in self._doses
+            if e.id in ids and (x.day_types is None or day_type in x.day_types)
+        ]
+        if not doses:
+            return []
+        order = self.ctx.order
+        d = e.dose
+        # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
+        carried = timing.once_for_time(d.reps, d.hold_s, d.duration_min)
+        out: list[tuple[str, Any, str]] = []
+        for name, conservative in CONSERVATIVE.items():
+            if name == "reps" and carried:
+                continue
+            options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
+            if options:
+                rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
+                out.append((name, value, rule))
+        return out
+
+    def _limits(self, ex_id: str, session: SessionKind) -> list[tuple[str, int, str]]:
+        """The most restrictive `cap` of sets, then of effort, for an exercise in one kind of
+        session, with its rule (the first in rule order among equals)."""
+        sets: tuple[int, int, str] | None = None
+        effort: tuple[int, int, str] | None = None
+        for c in self._caps:
+            if ex_id not in c.ids or (c.sessions is not None and session not in c.sessions):
+                continue
+            if c.sets and (sets is None or (c.sets, c.rank, c.rule) < sets):
+                sets = c.sets, c.rank, c.rule
+            if c.effort and (effort is None or (c.effort, c.rank, c.rule) < effort):
+                effort = c.effort, c.rank, c.rule
+        out = [] if sets is None else [("sets", sets[0], sets[2])]
+        return out if effort is None else [*out, ("effort", effort[0], effort[2])]
+
+
+# Each catalogue exercise's item at its default dose, which an item copies with its own dose
+# and its own lists (what the catalogue gives is the same for every client): a copy is cheaper
+# than validating twenty fields again. Keyed by identity, the exercise kept so that its id is
+# never reused.
+_TEMPLATES: dict[int, tuple[Exercise, Item]] = {}
+TEMPLATES_MAX = 1024  # a bound: a catalogue holds about a hundred exercises
+
+
+def _template(e: Exercise) -> Item:
+    """The exercise as an item at its catalogue dose (its phase and reasons still to be set)."""
+    found = _TEMPLATES.get(id(e))
+    if found is not None and found[0] is e:
+        return found[1]
+    if len(_TEMPLATES) >= TEMPLATES_MAX:
+        _TEMPLATES.clear()
+    d = e.dose
+    item = Item(
+        exercise=e.id,
+        name=e.name,
+        pattern=e.pattern,
+        loaded=e.loaded,
+        phase=Phase.main,
+        sets=d.sets,
+        reps=d.reps,
+        hold_s=d.hold_s,
+        per_side=d.per_side,
+        tempo=d.tempo,
+        effort=d.effort,
+        rest_s=d.rest_s,
+        cues=list(e.cues),
+        because=[],
+        adjustments=[],
+        substitutes_for=None,
+        purpose=" ".join(e.purpose.split()),
+        side=None,
+        minutes=None,
+        duration_min=d.duration_min,
+    )
+    _TEMPLATES[id(e)] = e, item
+    return item
 
 
 def timed(item: Item) -> Item:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from ..clinical.catalogue import Catalogue, Exercise, rep_bounds
 from ..clinical.intake import CurrentLoad
 from ..clinical.words import Equipment
-from .dose import timed
+from . import timing
 from .prescription import Item, WarmupSet
 
 # [choice] The smallest step of each kind of equipment, in kg (one dumbbell, one kettlebell).
@@ -159,7 +159,7 @@ def _loaded(item: Item, eq: Equipment, known: dict[str, Estimate], cat: Catalogu
     update: dict[str, object] = {}
     if est is None:
         update["load_note"] = how_to_find(item, rpe, top)
-        update["warmup"] = warmup(item, pct, None, None, step, bar)
+        ramp = warmup(item, pct, None, None, step, bar)
     else:
         kg = round_down(est.one_rm * pct / 100, step)
         if kg < max(step, bar):
@@ -168,15 +168,18 @@ def _loaded(item: Item, eq: Equipment, known: dict[str, Estimate], cat: Catalogu
                 f"than the {'empty bar' if bar else 'lightest weight'} ({max(step, bar):g} kg). "
                 + how_to_find(item, rpe, top)
             )
-            update["warmup"] = warmup(item, pct, None, None, step, bar)
+            ramp = warmup(item, pct, None, None, step, bar)
         else:
             update["load_kg"] = kg
             update["load_note"] = (
                 f"{est.describe(cat)} Week 1: {label}: {kg:g} kg{each} "
                 f"(rounded down to {step:g} kg steps)."
             )
-            update["warmup"] = warmup(item, pct, kg, est.one_rm, step, bar)
-    return timed(item.model_copy(update=update))
+            ramp = warmup(item, pct, kg, est.one_rm, step, bar)
+    update["warmup"] = ramp
+    # Timed with its warm-up sets in the same copy: warm-ups take time.
+    update["minutes"] = timing.minutes(timing.item_seconds(item, warmup=ramp))
+    return item.model_copy(update=update)
 
 
 def how_to_find(item: Item, rpe: int, top: int) -> str:

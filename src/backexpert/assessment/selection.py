@@ -10,30 +10,53 @@ other is prescribed.
 from __future__ import annotations
 
 from ..clinical.catalogue import Exercise, Selector
-from ..clinical.words import PHASE_ORDER, SessionKind
+from ..clinical.words import PHASE_ORDER, Equipment, SessionKind
 from .actions import Add
 from .context import Context, Planned
 from .prescription import Limitation, Substitution
 
 Exclusions = dict[str, list[str]]
+_EQUIPMENT = "equipment"  # the client's equipment, in `Context.memo`
 
 
 def exclusions(ctx: Context, limitations: list[Limitation]) -> Exclusions:
-    """Exercise id → the rules that exclude it (a limitation excludes all loaded work)."""
+    """Exercise id → the rules that exclude it (a limitation excludes all loaded work).
+
+    Computed once per client and limitations: selection and the sessions both ask.
+    """
+    key = ("exclusions", *(tuple(lim.because) for lim in limitations))
+    found: Exclusions | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _exclusions(ctx, limitations)
+    return found
+
+
+def _exclusions(ctx: Context, limitations: list[Limitation]) -> Exclusions:
     out: dict[str, list[str]] = {}
     for rule_id, ex in ctx.c.excludes:
-        for e in ctx.cat.select(ex):
+        for e in ctx.cat.selected(ex):
             out.setdefault(e.id, []).append(rule_id)
     for lim in limitations:
-        for e in ctx.cat:
-            if e.loaded:
-                out.setdefault(e.id, []).extend(lim.because)
-    return {k: ctx.sorted_rules(v) for k, v in out.items()}
+        for e in ctx.cat.loaded():
+            out.setdefault(e.id, []).extend(lim.because)
+    return {k: ctx.sorted_rules(v) if len(v) > 1 else v for k, v in out.items()}
 
 
 def available(ctx: Context, e: Exercise) -> bool:
     """Whether the client has every piece of equipment the exercise needs."""
-    return all(ctx.facts.get(f"equipment.{q.value}") is True for q in e.equipment)
+    if not e.equipment:
+        return True
+    have: frozenset[Equipment] | None = ctx.memo.get(_EQUIPMENT)
+    if have is None:
+        have = ctx.memo[_EQUIPMENT] = frozenset(
+            q for q in Equipment if ctx.facts.get(f"equipment.{q.value}") is True
+        )
+    return have.issuperset(e.equipment)
+
+
+def usable(ctx: Context, e: Exercise, excl: Exclusions) -> bool:
+    """Whether an exercise can be prescribed as itself (`why_not` says why not)."""
+    return e.id not in excl and available(ctx, e)
 
 
 def why_not(
@@ -61,7 +84,7 @@ def resolve(
     queue, seen = [e], {e.id}
     while queue:
         cur = queue.pop(0)
-        if why_not(ctx, cur, excl, limitations) is None:
+        if usable(ctx, cur, excl):
             return cur
         # An excluded exercise steps down to its regression first; one lacking equipment
         # tries the same movement with other equipment first. Either way both are tried,
@@ -86,15 +109,21 @@ def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
     by_exercise: dict[str, list[tuple[str, Add]]] = {}
     for rule_id, add in ctx.c.adds:
         by_exercise.setdefault(add.exercise, []).append((rule_id, add))
-    resolved = [
-        (ctx.cat[ex_id], resolve(ctx, ctx.cat[ex_id], excl, limitations), adds)
-        for ex_id, adds in sorted(by_exercise.items(), key=lambda kv: ctx.cat.rank(kv[0]))
-    ]
+    as_is: list[tuple[Exercise, Exercise | None, list[tuple[str, Add]]]] = []
+    replaced: list[tuple[Exercise, Exercise | None, list[tuple[str, Add]]]] = []
+    for ex_id in sorted(by_exercise, key=ctx.cat.rank):
+        e = ctx.cat[ex_id]
+        # Most exercises are prescribed as themselves: skip the search for a stand-in.
+        final = e if usable(ctx, e, excl) else resolve(ctx, e, excl, limitations)
+        (as_is if final is e else replaced).append((e, final, by_exercise[ex_id]))
     planned: dict[str, Planned] = {}
-    for original, final, adds in sorted(resolved, key=lambda t: t[1] is not t[0]):
-        because = ctx.sorted_rules(r for r, _ in adds)
-        phase = min((a.phase for _, a in adds), key=PHASE_ORDER.__getitem__)
-        sessions = {s for _, a in adds for s in a.sessions}
+    for original, final, adds in [*as_is, *replaced]:
+        if len(adds) == 1:
+            because, phase, sessions = [adds[0][0]], adds[0][1].phase, set(adds[0][1].sessions)
+        else:
+            because = ctx.sorted_rules(r for r, _ in adds)
+            phase = min((a.phase for _, a in adds), key=PHASE_ORDER.__getitem__)
+            sessions = {s for _, a in adds for s in a.sessions}
         sub: Substitution | None = None
         if final is not original:
             why = why_not(ctx, original, excl, limitations)

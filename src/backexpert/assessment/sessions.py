@@ -84,7 +84,8 @@ def sessions(
     out: list[Session] = []
     unloaded_program = not week.intense
     types, undulating = day_types(ctx, week)
-    excl = selection.exclusions(ctx, limits)
+    # Only a day type's variation needs the exclusions.
+    excl = selection.exclusions(ctx, limits) if types else {}
     fit_to = budget.Budget(
         minutes=training.minutes_per_session,
         daily_rules=frozenset(
@@ -94,18 +95,22 @@ def sessions(
         individual=frozenset(
             f.rule
             for f in ctx.inference.firings
-            if any(not name.startswith(TEMPLATE_FACTS) for name, _ in f.matched)
+            for name, _ in f.matched
+            if not name.startswith(TEMPLATE_FACTS)
         ),
         **_warm_up(ctx),
     )
-    # Days of the same kind and day type dose an exercise alike: dose it once.
+    # Days of the same kind dose an exercise alike, whatever their day type unless a dose
+    # names day types: dose it once.
     memo: dict[tuple[object, ...], Item] = {}
     for kind, days in ((SessionKind.intense, week.intense), (SessionKind.light, week.light)):
+        if not days:
+            continue
         # With no intense day (loading withheld), the light days carry all the unloaded work.
         wanted = {kind, SessionKind.intense} if unloaded_program else {kind}
         members = ordered(ctx, [p for p in planned.values() if p.sessions & wanted])
         # Days of one kind and day type hold the same session: fit it once.
-        fitted: dict[DayType | None, tuple[list[Item], list[LeftOut]]] = {}
+        fitted: dict[DayType | None, tuple[list[Item], list[LeftOut], int]] = {}
         for day in days:
             day_type = types.get(day) if kind is SessionKind.intense else None
             if day_type not in fitted:
@@ -113,22 +118,23 @@ def sessions(
                 todays = [_on(ctx, p, day_type, excl, limits, undulating) for p in members]
                 dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
                 dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
-                fitted[day_type] = budget.fit(
+                items, left = budget.fit(
                     ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
                 )
-            items, left = fitted[day_type]
+                fitted[day_type] = items, left, timing.session_minutes(items)
+            items, left, minutes = fitted[day_type]
             out.append(
                 Session(
                     day=day,
                     intensity=kind.value,
                     items=items,
-                    minutes=timing.session_minutes(items),
+                    minutes=minutes,
                     day_type=day_type,
                     left_out=left,
                 )
             )
     _record_left_out(ctx, out, planned)
-    return sorted(out, key=lambda s: list(Day).index(s.day))
+    return sorted(out, key=lambda s: WEEK.index(s.day))
 
 
 def _warm_up(ctx: Context) -> dict[str, Any]:
@@ -147,8 +153,11 @@ def _dosed(
     kind: SessionKind,
     day_type: DayType | None,
 ) -> Item:
+    if day_type is None:
+        return dosing.item(p, kind)  # the kind's one session: each exercise is dosed once
     sub = p.substitutes_for
-    key = (p.exercise.id, p.phase, tuple(p.because), sub and sub.exercise, kind, day_type)
+    dose_day = day_type if dosing.by_day_type(p.exercise.id) else None
+    key = (p.exercise.id, p.phase, tuple(p.because), sub and sub.exercise, kind, dose_day)
     if key not in memo:
         memo[key] = dosing.item(p, kind, day_type)
     return memo[key]

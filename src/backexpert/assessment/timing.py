@@ -9,9 +9,10 @@ planning figure for a session to fit the client's time, not a stopwatch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
-from .prescription import Item
+from .prescription import Item, WarmupSet
 
 CHANGEOVER_S = 30
 WARMUP_REST_S = 60
@@ -33,11 +34,21 @@ def once_for_time(reps: str, hold_s: int | None, duration_min: int | None) -> bo
     return duration_min is not None or (bool(hold_s) and reps_high(reps) == 1)
 
 
-def item_seconds(i: Item) -> int:
-    """Seconds an item takes, warm-up sets, rests, sides and the change to the next included."""
-    warmup = tuple([w.reps for w in i.warmup]) if i.warmup else ()
+def item_seconds(
+    i: Item, sets: int | None = None, warmup: Sequence[WarmupSet] | None = None
+) -> int:
+    """Seconds an item takes, warm-up sets, rests, sides and the change to the next included
+    (with `sets` working sets or `warmup` sets instead of its own, when given)."""
+    warmup = i.warmup if warmup is None else warmup
     return dose_seconds(
-        i.sets, i.reps, i.hold_s, i.tempo, i.rest_s, i.per_side, warmup, i.duration_min
+        i.sets if sets is None else sets,
+        i.reps,
+        i.hold_s,
+        i.tempo,
+        i.rest_s,
+        i.per_side,
+        tuple([w.reps for w in warmup]) if warmup else (),
+        i.duration_min,
     )
 
 
@@ -76,4 +87,4 @@ def minutes(seconds: int) -> float:
 
 def session_minutes(items: list[Item]) -> int:
     """A session's whole minutes, rounded up: a session never runs over the time it shows."""
-    return -(-sum(item_seconds(i) for i in items) // 60)
+    return -(-sum([item_seconds(i) for i in items]) // 60)

@@ -61,14 +61,16 @@ def _intense_days(n: int, days: Sequence[Day], recovery_hours: int) -> tuple[Day
     apart: the preferred layouts first, then the most evenly spread, then week order."""
     if n == 0:
         return ()
-    ok = [
-        c
-        for c in [*_INTENSE_PREFERENCE.get(n, ()), *itertools.combinations(days, n)]
-        if set(c) <= set(days) and min(gaps_hours(c)) >= recovery_hours
-    ]
-    preferred = [c for c in ok if c in _INTENSE_PREFERENCE.get(n, ())]
-    if preferred:
-        return preferred[0]
+    usable = set(days)
+
+    def far_enough(c: tuple[Day, ...]) -> bool:
+        return set(c) <= usable and min(gaps_hours(c)) >= recovery_hours
+
+    # The preferred layouts first: the other combinations only when none of them is possible.
+    preferred = next((c for c in _INTENSE_PREFERENCE.get(n, ()) if far_enough(c)), None)
+    if preferred is not None:
+        return preferred
+    ok = [c for c in itertools.combinations(days, n) if far_enough(c)]
     return max(ok, key=lambda c: min(gaps_hours(c)), default=None)
 
 
