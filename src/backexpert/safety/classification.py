@@ -164,7 +164,7 @@ OF_PATTERN: dict[Pattern, frozenset[str]] = {
 
 def with_any(index: dict[_K, frozenset[str]], keys: frozenset[_K]) -> frozenset[str]:
     """The exercises an index gives any of the keys."""
-    return frozenset().union(*(index[k] for k in keys))
+    return frozenset().union(*map(index.__getitem__, keys))
 
 
 def disagreements(catalogue: Catalogue) -> list[str]:

@@ -42,9 +42,15 @@ class Forbid:
 
     def ruled_out(self) -> frozenset[str]:
         """Every exercise of the classification this forbids (those `rules_out` is true of)."""
-        by_loads = with_any(WITH_LOAD, self.loads) - with_any(WITH_LOAD, self.unless)
-        by_pattern = LOADED & with_any(OF_PATTERN, self.patterns)
-        return (self.exercises & CLASSIFIED) | by_pattern | by_loads
+        # Most forbids name loads only: the other parts are looked up only when given.
+        out = with_any(WITH_LOAD, self.loads)
+        if self.unless:
+            out -= with_any(WITH_LOAD, self.unless)
+        if self.patterns:
+            out |= LOADED & with_any(OF_PATTERN, self.patterns)
+        if self.exercises:
+            out |= self.exercises & CLASSIFIED
+        return out
 
 
 @dataclass(frozen=True)
