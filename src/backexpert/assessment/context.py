@@ -13,26 +13,15 @@ from typing import Any
 
 from ..clinical.catalogue import Catalogue, Exercise
 from ..clinical.words import Phase, SessionKind
-from ..knowledge.explanation import Inference, remember
+from ..knowledge.explanation import Inference, positions, remember
 from ..knowledge.rules import Derive, Rulebook
 from ..knowledge.vocabulary import FactValue
 from .actions import Add, Advise, Before, Cap, Dose, Exclude, Flag, Limit, Refer, Schedule
 from .prescription import Excluded, Substitution
 
-# Each rulebook's rule positions as a plain dict (looked up many times a composition), keyed by
-# the rulebook object itself, kept alive by the memo so its identity is never reused.
-_ORDERS_MAX = 64
-_orders: dict[int, tuple[Rulebook, dict[str, int]]] = {}
+# Past this many distinct exclusion entries the memo starts again (it only saves time).
 _EXCLUDED_MAX = 5_000
 _excluded: dict[tuple[str, str, str, tuple[str, ...], str | None], Excluded] = {}
-
-
-def _order_of(rulebook: Rulebook) -> dict[str, int]:
-    hit = _orders.get(id(rulebook))
-    if hit is None or hit[0] is not rulebook:
-        hit = (rulebook, {r.id: i for i, r in enumerate(rulebook.rules)})
-        remember(_orders, id(rulebook), hit, _ORDERS_MAX)
-    return hit[1]
 
 
 @dataclass
@@ -104,7 +93,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self.c = Conclusions.of(self.inference)
-        self._rank = _order_of(self.rulebook).__getitem__
+        self._rank = positions(self.rulebook).__getitem__
         # Each before constraint as the exercise ids of its two sides, resolved once.
         self.befores = [
             (self.cat.selected_ids(b.first), self.cat.selected_ids(b.then))
