@@ -11,12 +11,17 @@ from __future__ import annotations
 
 from ..clinical.catalogue import Exercise, Selector
 from ..clinical.words import PHASE_ORDER, Equipment, SessionKind
+from ..knowledge.explanation import remember
 from .actions import Add
 from .context import Context, Planned
 from .prescription import Limitation, Substitution
 
 Exclusions = dict[str, list[str]]
 _EQUIPMENT = "equipment"  # the client's equipment, in `Context.memo`
+_EQUIPMENT_FACTS = tuple((q, f"equipment.{q.value}") for q in Equipment)
+# Past this many distinct substitutions the memo starts again (it only saves time).
+_SUBSTITUTIONS_MAX = 5_000
+_substitutions: dict[tuple[str, str, str, tuple[str, ...]], Substitution] = {}
 
 
 def exclusions(ctx: Context, limitations: list[Limitation]) -> Exclusions:
@@ -44,14 +49,17 @@ def _exclusions(ctx: Context, limitations: list[Limitation]) -> Exclusions:
 
 def available(ctx: Context, e: Exercise) -> bool:
     """Whether the client has every piece of equipment the exercise needs."""
-    if not e.equipment:
-        return True
+    return not e.equipment or _equipment(ctx).issuperset(e.equipment)
+
+
+def _equipment(ctx: Context) -> frozenset[Equipment]:
+    """The client's equipment (computed once per client)."""
     have: frozenset[Equipment] | None = ctx.memo.get(_EQUIPMENT)
     if have is None:
         have = ctx.memo[_EQUIPMENT] = frozenset(
-            q for q in Equipment if ctx.facts.get(f"equipment.{q.value}") is True
+            q for q, fact in _EQUIPMENT_FACTS if ctx.facts.get(fact) is True
         )
-    return have.issuperset(e.equipment)
+    return have
 
 
 def usable(ctx: Context, e: Exercise, excl: Exclusions) -> bool:
@@ -81,10 +89,10 @@ def resolve(
     ctx: Context, e: Exercise, excl: Exclusions, limitations: list[Limitation]
 ) -> Exercise | None:
     """The first usable exercise reachable by substitutes and regressions, breadth first."""
+    have = _equipment(ctx)
     queue, seen = [e], {e.id}
-    while queue:
-        cur = queue.pop(0)
-        if usable(ctx, cur, excl):
+    for cur in queue:  # the queue grows as it is read: breadth first
+        if cur.id not in excl and have.issuperset(cur.equipment):
             return cur
         # An excluded exercise steps down to its regression first; one lacking equipment
         # tries the same movement with other equipment first. Either way both are tried,
@@ -111,10 +119,12 @@ def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
         by_exercise.setdefault(add.exercise, []).append((rule_id, add))
     as_is: list[tuple[Exercise, Exercise | None, list[tuple[str, Add]]]] = []
     replaced: list[tuple[Exercise, Exercise | None, list[tuple[str, Add]]]] = []
+    have = _equipment(ctx)
     for ex_id in sorted(by_exercise, key=ctx.cat.rank):
         e = ctx.cat[ex_id]
-        # Most exercises are prescribed as themselves: skip the search for a stand-in.
-        final = e if usable(ctx, e, excl) else resolve(ctx, e, excl, limitations)
+        # Most exercises are prescribed as themselves (`usable`): skip the search for a stand-in.
+        as_itself = ex_id not in excl and have.issuperset(e.equipment)
+        final = e if as_itself else resolve(ctx, e, excl, limitations)
         (as_is if final is e else replaced).append((e, final, by_exercise[ex_id]))
     planned: dict[str, Planned] = {}
     for original, final, adds in [*as_is, *replaced]:
@@ -139,9 +149,7 @@ def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
                 ctx.exclude(original, full, rules)
                 continue
             ctx.exclude(original, f"{reason}; replaced by {final.name}", rules, by=final.id)
-            sub = Substitution(
-                exercise=original.id, name=original.name, reason=reason, because=rules
-            )
+            sub = _substitution(original, reason, rules)
         if final.id in planned:
             p = planned[final.id]
             p.phase = min(p.phase, phase, key=PHASE_ORDER.__getitem__)
@@ -151,6 +159,17 @@ def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
         else:
             planned[final.id] = Planned(final, phase, sessions, because, sub)
     return planned
+
+
+def _substitution(original: Exercise, reason: str, rules: list[str]) -> Substitution:
+    """What an item stands in for: the same substitutions recur across clients, and a built
+    one is immutable, so each distinct one is built once."""
+    key = (original.id, original.name, reason, tuple(rules))
+    found = _substitutions.get(key)
+    if found is None:
+        found = Substitution(exercise=original.id, name=original.name, reason=reason, because=rules)
+        remember(_substitutions, key, found, _SUBSTITUTIONS_MAX)
+    return found
 
 
 def _covering(
