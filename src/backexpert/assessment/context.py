@@ -56,10 +56,11 @@ class Conclusions:
             Advise: out.advice,
             Derive: out.derives,
         }
-        for rule_id, c in inference.conclusions():
-            bucket = buckets.get(type(c))
-            if bucket is not None:
-                bucket.append((rule_id, c))
+        for f in inference.firings:  # `Inference.conclusions`, without a generator's step each
+            for c in f.conclusions:
+                bucket = buckets.get(type(c))
+                if bucket is not None:
+                    bucket.append((f.rule, c))
         return out
 
 

@@ -53,6 +53,7 @@ MEMO_MAX = 5_000
 _FULL = LOAD_LEVEL_MEANING[LoadLevel.full]
 _M = TypeVar("_M", bound=BaseModel)
 _notices: dict[tuple[object, ...], BaseModel] = {}
+_flags: dict[tuple[int, tuple[str, ...]], tuple[Flag, FlagOut]] = {}
 
 
 def _one_line(text: str) -> str:
@@ -138,37 +139,46 @@ def flags(ctx: Context) -> list[FlagOut]:
     merged: dict[tuple[str, str], list[str]] = {}
     first: dict[tuple[str, str], Flag] = {}
     for rule_id, f in ctx.c.flags:
-        k = (f.code.value, f.message)
+        k = (f.code, f.message)  # a code is a StrEnum: the same key as its value
         if k in merged:
             merged[k].append(rule_id)
         else:
             merged[k] = [rule_id]
             first[k] = f
-    out = [
-        _made(
-            FlagOut,
-            code=f.code,
-            indicator=f.indicator,
-            message=_one_line(f.message),
-            because=tuple(ctx.sorted_rules(merged[k])),
-        )
-        for k, f in first.items()
-    ]
+    out = [_flag(f, tuple(ctx.sorted_rules(merged[k]))) for k, f in first.items()]
     return sorted(
         out, key=lambda f: (INDICATOR_RANK[f.indicator], ctx.order(f.because[0]), f.message)
     )
 
 
+def _flag(f: Flag, because: tuple[str, ...]) -> FlagOut:
+    """A flag as the document says it: keyed by the compiled flag object itself (kept alive by
+    the memo, so its identity is never reused) and the rules, so nothing is made twice."""
+    key = (id(f), because)
+    hit = _flags.get(key)
+    if hit is None or hit[0] is not f:
+        out = _made(
+            FlagOut,
+            code=f.code,
+            indicator=f.indicator,
+            message=_one_line(f.message),
+            because=because,
+        )
+        hit = (f, out)
+        remember(_flags, key, hit, MEMO_MAX)
+    return hit[1]
+
+
 def precautions(ctx: Context) -> list[Precaution]:
     """The client's precautions, each once (merging the rules that give it): urgent first."""
-    merged: dict[tuple[str, str, str, bool], list[str]] = {}
+    merged: dict[tuple[AdviceTopic, str, str, bool], list[str]] = {}
     for rule_id, a in ctx.c.advice:
-        key = (a.topic.value, a.do or "", a.dont or "", a.urgent)
+        key = (a.topic, a.do or "", a.dont or "", a.urgent)
         merged.setdefault(key, []).append(rule_id)
     out = [
         _made(
             Precaution,
-            topic=AdviceTopic(topic),
+            topic=topic,
             do=do or None,
             dont=dont or None,
             urgent=urgent,
