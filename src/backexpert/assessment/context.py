@@ -7,17 +7,21 @@ breaks ties by the rulebook's order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..clinical.catalogue import Catalogue, Exercise
 from ..clinical.words import Phase, SessionKind
-from ..knowledge.explanation import Inference
-from ..knowledge.rules import Rulebook
+from ..knowledge.explanation import Inference, positions, remember
+from ..knowledge.rules import Derive, Rulebook
 from ..knowledge.vocabulary import FactValue
 from .actions import Add, Advise, Before, Cap, Dose, Exclude, Flag, Limit, Refer, Schedule
 from .prescription import Excluded, Substitution
+
+# Past this many distinct exclusion entries the memo starts again (it only saves time).
+_EXCLUDED_MAX = 5_000
+_excluded: dict[tuple[str, str, str, tuple[str, ...], str | None], Excluded] = {}
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Conclusions:
     limits: list[tuple[str, Limit]] = field(default_factory=list)
     schedules: list[tuple[str, Schedule]] = field(default_factory=list)
     advice: list[tuple[str, Advise]] = field(default_factory=list)
+    derives: list[tuple[str, Derive]] = field(default_factory=list)
 
     @classmethod
     def of(cls, inference: Inference) -> Conclusions:
@@ -49,11 +54,13 @@ class Conclusions:
             Limit: out.limits,
             Schedule: out.schedules,
             Advise: out.advice,
+            Derive: out.derives,
         }
-        for rule_id, c in inference.conclusions():
-            bucket = buckets.get(type(c))
-            if bucket is not None:
-                bucket.append((rule_id, c))
+        for f in inference.firings:  # `Inference.conclusions`, without a generator's step each
+            for c in f.conclusions:
+                bucket = buckets.get(type(c))
+                if bucket is not None:
+                    bucket.append((f.rule, c))
         return out
 
 
@@ -81,9 +88,13 @@ class Context:
     excluded: dict[str, Excluded] = field(default_factory=dict)
 
     befores: list[tuple[frozenset[str], frozenset[str]]] = field(init=False)
+    # Per-client results computed once though several steps ask (selection.exclusions).
+    memo: dict[object, Any] = field(default_factory=dict, repr=False)
+    _rank: Callable[[str], int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.c = Conclusions.of(self.inference)
+        self._rank = positions(self.rulebook).__getitem__
         # Each before constraint as the exercise ids of its two sides, resolved once.
         self.befores = [
             (self.cat.selected_ids(b.first), self.cat.selected_ids(b.then))
@@ -95,11 +106,11 @@ class Context:
         return sorted((v for f, v in self.inference.derived if f == fact), key=repr)
 
     def order(self, rule_id: str) -> int:
-        return self.rulebook.index(rule_id)
+        return self._rank(rule_id)
 
     def sorted_rules(self, ids: Iterable[str]) -> list[str]:
         """Rule ids, each once, in rulebook order."""
-        return sorted(set(ids), key=self.rulebook.index)
+        return sorted(set(ids), key=self._rank)
 
     def fewest(self, field: str) -> tuple[int, str] | None:
         """The smallest value `schedule` conclusions give a field, and the first rule giving it."""
@@ -122,6 +133,12 @@ class Context:
         """Record why an exercise is not prescribed (`keep_first`: an earlier reason stands)."""
         if keep_first and e.id in self.excluded:
             return
-        self.excluded[e.id] = Excluded(
-            exercise=e.id, name=e.name, reason=reason, because=because, replaced_by=by
-        )
+        # The same reasons recur across clients and an entry is immutable: build each once.
+        key = (e.id, e.name, reason, tuple(because), by)
+        entry = _excluded.get(key)
+        if entry is None:
+            entry = Excluded(
+                exercise=e.id, name=e.name, reason=reason, because=because, replaced_by=by
+            )
+            remember(_excluded, key, entry, _EXCLUDED_MAX)
+        self.excluded[e.id] = entry

@@ -9,6 +9,11 @@ train, and why a plane is missing.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from typing import TypeVar
+
+from pydantic import BaseModel
+
 from ..clinical.words import (
     LOAD_LEVEL_MEANING,
     LOAD_LEVELS,
@@ -18,7 +23,8 @@ from ..clinical.words import (
     Pattern,
     Urgency,
 )
-from ..knowledge.rules import Derive
+from ..knowledge.explanation import remember
+from .actions import Flag
 from .context import Context
 from .prescription import (
     Coverage,
@@ -42,27 +48,43 @@ URGENCY_RANK = {Urgency.emergency: 0, Urgency.urgent: 1, Urgency.before_exercise
 INDICATOR_RANK = {Indicator.critical: 0, Indicator.warning: 1, Indicator.info: 2}
 
 
+# Past this many distinct notices the memo starts again (it only saves time).
+MEMO_MAX = 5_000
+_FULL = LOAD_LEVEL_MEANING[LoadLevel.full]
+_M = TypeVar("_M", bound=BaseModel)
+_notices: dict[tuple[object, ...], BaseModel] = {}
+_flags: dict[tuple[int, tuple[str, ...]], tuple[Flag, FlagOut]] = {}
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _made(model: type[_M], **fields: Hashable) -> _M:
+    """A notice built from plain values (lists given as tuples), each distinct one once."""
+    # The same notices recur across clients and a built document part is immutable.
+    key = (model, *fields.items())
+    found = _notices.get(key)
+    if found is None:
+        made: BaseModel = model(
+            **{k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}
+        )
+        remember(_notices, key, made, MEMO_MAX)
+        found = made
+    return found  # type: ignore[return-value]
+
+
 def load_level(ctx: Context) -> LoadLevelOut:
     """The most restrictive load level any rule derived (full when none did), and its rules."""
-    levels = [LoadLevel(str(v)) for v in ctx.derived("load.level")]
+    levels = [LoadLevel(str(v)) for f, v in ctx.inference.derived if f == "load.level"]
     if not levels:
-        return LoadLevelOut(
-            level=LoadLevel.full, because=[], meaning=LOAD_LEVEL_MEANING[LoadLevel.full]
-        )
+        return _made(LoadLevelOut, level=LoadLevel.full, because=(), meaning=_FULL)
     level = min(levels, key=LOAD_LEVELS.index)
     setters = [
-        f.rule
-        for f in ctx.inference.firings
-        for c in f.conclusions
-        if isinstance(c, Derive) and c.fact == "load.level" and c.value == level.value
+        rule_id for rule_id, d in ctx.c.derives if d.fact == "load.level" and d.value == level.value
     ]
-    return LoadLevelOut(
-        level=level, because=ctx.sorted_rules(setters), meaning=LOAD_LEVEL_MEANING[level]
-    )
+    because = tuple(ctx.sorted_rules(setters))
+    return _made(LoadLevelOut, level=level, because=because, meaning=LOAD_LEVEL_MEANING[level])
 
 
 def referral(ctx: Context) -> Referral | None:
@@ -115,33 +137,52 @@ def status(ctx: Context, found: Referral | None, limits: list[Limitation]) -> St
 def flags(ctx: Context) -> list[FlagOut]:
     """Every flag once per code and message, critical first, then by rule order."""
     merged: dict[tuple[str, str], list[str]] = {}
-    first: dict[tuple[str, str], FlagOut] = {}
+    first: dict[tuple[str, str], Flag] = {}
     for rule_id, f in ctx.c.flags:
-        k = (f.code.value, f.message)
-        merged.setdefault(k, []).append(rule_id)
-        first.setdefault(
-            k,
-            FlagOut(code=f.code, indicator=f.indicator, message=_one_line(f.message), because=[]),
-        )
-    out = [f.model_copy(update={"because": ctx.sorted_rules(merged[k])}) for k, f in first.items()]
+        k = (f.code, f.message)  # a code is a StrEnum: the same key as its value
+        if k in merged:
+            merged[k].append(rule_id)
+        else:
+            merged[k] = [rule_id]
+            first[k] = f
+    out = [_flag(f, tuple(ctx.sorted_rules(merged[k]))) for k, f in first.items()]
     return sorted(
         out, key=lambda f: (INDICATOR_RANK[f.indicator], ctx.order(f.because[0]), f.message)
     )
 
 
+def _flag(f: Flag, because: tuple[str, ...]) -> FlagOut:
+    """A flag as the document says it: keyed by the compiled flag object itself (kept alive by
+    the memo, so its identity is never reused) and the rules, so nothing is made twice."""
+    key = (id(f), because)
+    hit = _flags.get(key)
+    if hit is None or hit[0] is not f:
+        out = _made(
+            FlagOut,
+            code=f.code,
+            indicator=f.indicator,
+            message=_one_line(f.message),
+            because=because,
+        )
+        hit = (f, out)
+        remember(_flags, key, hit, MEMO_MAX)
+    return hit[1]
+
+
 def precautions(ctx: Context) -> list[Precaution]:
     """The client's precautions, each once (merging the rules that give it): urgent first."""
-    merged: dict[tuple[str, str, str, bool], list[str]] = {}
+    merged: dict[tuple[AdviceTopic, str, str, bool], list[str]] = {}
     for rule_id, a in ctx.c.advice:
-        key = (a.topic.value, a.do or "", a.dont or "", a.urgent)
+        key = (a.topic, a.do or "", a.dont or "", a.urgent)
         merged.setdefault(key, []).append(rule_id)
     out = [
-        Precaution(
-            topic=AdviceTopic(topic),
+        _made(
+            Precaution,
+            topic=topic,
             do=do or None,
             dont=dont or None,
             urgent=urgent,
-            because=ctx.sorted_rules(rules),
+            because=tuple(ctx.sorted_rules(rules)),
         )
         for (topic, do, dont, urgent), rules in merged.items()
     ]
@@ -162,5 +203,5 @@ def coverage(ctx: Context, week: list[Session]) -> list[Coverage]:
             note = "; ".join(f"{x.name}: {x.reason}" for x in gone) or (
                 "no intense session this week" if not intense_items else "no rule added one"
             )
-        out.append(Coverage(plane=plane, covered=bool(by), by=by, note=note))
+        out.append(_made(Coverage, plane=plane, covered=bool(by), by=tuple(by), note=note))
     return out

@@ -9,6 +9,7 @@ catalogue order.
 from __future__ import annotations
 
 import heapq
+import itertools
 
 from ..clinical.words import PHASE_ORDER
 from .context import Context, Planned
@@ -23,36 +24,46 @@ def _is_or_replaces(p: Planned, ids: frozenset[str]) -> bool:
 def ordered(ctx: Context, planned: list[Planned]) -> list[Planned]:
     """Topological order: phase first, then before/after constraints, then catalogue order."""
     ids = {p.exercise.id: p for p in planned}
-    edges: dict[str, set[str]] = {i: set() for i in ids}
+    keys = {i: (PHASE_ORDER[p.phase], ctx.cat.rank(i), i) for i, p in ids.items()}
+
+    def fallback() -> list[Planned]:
+        return sorted(planned, key=lambda p: keys[p.exercise.id])
+
+    edges: dict[str, set[str]] = {}
     for first_ids, then_ids in ctx.befores:
-        firsts = [i for i, p in ids.items() if _is_or_replaces(p, first_ids)]
         thens = [i for i in ids if i in then_ids]
-        for f in firsts:
+        if not thens:
+            continue
+        for f, p in ids.items():
+            if not _is_or_replaces(p, first_ids):
+                continue
             for t in thens:
-                if f != t and PHASE_ORDER[ids[f].phase] >= PHASE_ORDER[ids[t].phase]:
-                    edges[f].add(t)
-    for a in ids.values():
-        for b2 in ids.values():
-            if PHASE_ORDER[a.phase] < PHASE_ORDER[b2.phase]:
-                edges[a.exercise.id].add(b2.exercise.id)
+                if f == t or keys[f][0] < keys[t][0]:
+                    continue
+                if keys[f][0] > keys[t][0]:
+                    # A later phase before an earlier one is a cycle with the phase order.
+                    return fallback()
+                edges.setdefault(f, set()).add(t)
+    in_order = sorted(keys.values())
+    if not edges:
+        return [ids[i] for *_, i in in_order]
     indegree = dict.fromkeys(ids, 0)
     for ts in edges.values():
         for t in ts:
             indegree[t] += 1
-
-    def key(i: str) -> tuple[int, int, str]:
-        return PHASE_ORDER[ids[i].phase], ctx.cat.rank(i), i
-
-    heap = [key(i) for i, n in indegree.items() if n == 0]
-    heapq.heapify(heap)
+    # Every item of a phase follows every item of the phases before it, and the constraints
+    # left join items of one phase: Kahn's algorithm phase by phase.
     out: list[Planned] = []
-    while heap:
-        *_, i = heapq.heappop(heap)
-        out.append(ids[i])
-        for t in sorted(edges[i]):
-            indegree[t] -= 1
-            if indegree[t] == 0:
-                heapq.heappush(heap, key(t))
+    for _, group in itertools.groupby(in_order, key=lambda k: k[0]):
+        heap = [k for k in group if indegree[k[2]] == 0]
+        heapq.heapify(heap)
+        while heap:
+            *_, i = heapq.heappop(heap)
+            out.append(ids[i])
+            for t in edges.get(i, ()):
+                indegree[t] -= 1
+                if indegree[t] == 0:
+                    heapq.heappush(heap, keys[t])
     if len(out) != len(ids):
-        return sorted(planned, key=lambda p: key(p.exercise.id))
+        return fallback()
     return out

@@ -135,11 +135,13 @@ def unused_loads(result: Prescription, intake: Intake, cat: Catalogue) -> list[s
     if result.status != "program":
         return []  # no loaded work in kilograms: the status says why
     known = estimates(intake.training.current_loads, cat)
-    used = {
-        known[i.exercise].source.exercise
-        for _, i in result.items()
-        if i.exercise in known and kg_equipment(i, cat) is not None
-    }
+    used: set[str] = set()
+    if known:  # most clients give no usable current load: no item can take its load from one
+        used = {
+            known[i.exercise].source.exercise
+            for _, i in result.items()
+            if i.exercise in known and kg_equipment(i, cat) is not None
+        }
     return [
         f"Current load not used: {c.exercise} {c.load_kg:g} kg × {c.reps}: no exercise of this "
         "program takes its load from it"

@@ -15,9 +15,14 @@ from dataclasses import dataclass
 
 from ..clinical.plans import PlanBook, Sourced, Stage, Timeline
 from ..clinical.words import Experience, LoadLevel, SessionKind
+from ..knowledge.explanation import remember
 from ..knowledge.vocabulary import FactValue
 from .context import Context
 from .prescription import PlanEntry, PlanPhase, PlanReturn, ProgramPlan, Status
+
+# Past this many distinct plans the memo starts again (it only saves time).
+MEMO_MAX = 2_000
+_plans: dict[tuple[object, ...], tuple[PlanBook, ProgramPlan]] = {}
 
 
 @dataclass(frozen=True)
@@ -42,24 +47,60 @@ def program_plan(
     if status == "referral":
         return None
     exp = Experience(str(ctx.facts.get("training.experience", Experience.novice.value)))
-    basis: dict[str, FactValue] = {"training.experience": exp.value, "load.level": level.value}
     found = _timeline(ctx, plans)
+    plan_rules: list[str] = []
+    if found is not None:
+        weeks_fact = f"condition.{found[0].condition.value}.weeks_since"
+        plan_rules = [
+            f.rule
+            for f in ctx.inference.firings
+            if any(name == weeks_fact for name, _ in f.matched)
+        ]
+    cap = effort_cap(ctx)
+    # Everything the plan says follows from these values: plans recur across clients, so each
+    # distinct one is built once (keyed by the plan book itself, kept alive by the memo).
+    key = (
+        id(plans),
+        status,
+        exp,
+        level,
+        None if found is None else (id(found[0]), found[1]),
+        tuple(ctx.sorted_rules([*plan_rules, *level_rules])),
+        tuple(ctx.sorted_rules(rule_id for rule_id, _ in ctx.c.limits)),
+        cap[0],
+        tuple(cap[1]),
+    )
+    hit = _plans.get(key)
+    if hit is None or hit[0] is not plans:
+        built = _plan(plans, status, exp, level, found, list(key[5]), list(key[6]), cap)
+        hit = (plans, built)
+        remember(_plans, key, hit, MEMO_MAX)
+    return hit[1]
+
+
+def _plan(
+    plans: PlanBook,
+    status: Status,
+    exp: Experience,
+    level: LoadLevel,
+    found: tuple[Timeline, int] | None,
+    rules: list[str],
+    limit_rules: list[str],
+    cap: tuple[int, list[str]],
+) -> ProgramPlan:
+    basis: dict[str, FactValue] = {"training.experience": exp.value, "load.level": level.value}
     if found is not None:
         timeline, week = found
         steps = _timeline_steps(timeline, week, plans, exp)
         basis[f"condition.{timeline.condition.value}.weeks_since"] = week
         chosen: Sourced = timeline
-        weeks_fact = f"condition.{timeline.condition.value}.weeks_since"
-        plan_rules = [f.rule for f in ctx.inference.firings if weeks_fact in dict(f.matched)]
     else:
         steps = _default_steps(plans, exp, level, status == "program")
         chosen = plans.spec.default
-        plan_rules = []
     waiting = status in ("limited", "clearance_required")
-    limit_rules = [rule_id for rule_id, _ in ctx.c.limits]
     cited: dict[str, Sourced] = {chosen.id: chosen}
     phases = [
-        _phase(ctx, plans, s, exp, waiting and i == 0, waiting, limit_rules, cited)
+        _phase(plans, s, exp, waiting and i == 0, waiting, limit_rules, cap, cited)
         for i, s in enumerate(steps)
     ]
     returns: list[PlanReturn] = []
@@ -73,7 +114,7 @@ def program_plan(
     return ProgramPlan(
         weeks=sum(p.weeks for p in phases),
         phases=phases,
-        because=[chosen.id, *ctx.sorted_rules([*plan_rules, *level_rules])],
+        because=[chosen.id, *rules],
         returns=returns,
         basis=dict(sorted(basis.items())),
         entries=[
@@ -140,18 +181,18 @@ def _default_steps(
 
 
 def _phase(
-    ctx: Context,
     plans: PlanBook,
     s: _Step,
     exp: Experience,
     first_waiting: bool,
     waiting: bool,
     limit_rules: list[str],
+    effort: tuple[int, list[str]],
     cited: dict[str, Sourced],
 ) -> PlanPhase:
     stage = s.stage
     loaded = stage.loaded and not waiting
-    cap, cap_rules = effort_cap(ctx)
+    cap, cap_rules = effort
     high = min(stage.effort[1], cap)
     low = min(stage.effort[0], high)
     rpe = f"RPE {high}" if low == high else f"RPE {low}-{high}"
@@ -161,7 +202,7 @@ def _phase(
     milestones = list(s.milestones)
     if waiting:
         dose = f"{plans.spec.waiting.dose}, {rpe} at most, until the clearance or review"
-        because += [plans.spec.waiting.id, *ctx.sorted_rules(limit_rules)]
+        because += [plans.spec.waiting.id, *limit_rules]
         cited[plans.spec.waiting.id] = plans.spec.waiting
         if first_waiting:
             milestones.insert(0, plans.spec.waiting.milestone)

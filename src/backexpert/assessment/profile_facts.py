@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from ..clinical.words import Equipment, Experience, Finding, Goal, Occupation, Sex
 from ..knowledge.vocabulary import FactSpec, enum_fact
-from .subject import flags
+from .subject import Family, flags
+
+FLAGS: tuple[Family, ...] = (
+    flags("equipment", Equipment, "{} is available", lambda s: s.intake.training.equipment),
+    flags("goal", Goal, "the client's goals include {}", lambda s: s.intake.goals),
+    flags("finding", Finding, "examination found {}", lambda s: s.intake.findings),
+)
 
 
 def profile_facts() -> list[FactSpec]:
@@ -38,9 +44,5 @@ def profile_facts() -> list[FactSpec]:
             high=7,
             extract=lambda s: s.intake.training.sessions_per_week,
         ),
-        *flags(
-            "equipment", Equipment, "{} is available", lambda s, e: e in s.intake.training.equipment
-        ),
-        *flags("goal", Goal, "the client's goals include {}", lambda s, g: g in s.intake.goals),
-        *flags("finding", Finding, "examination found {}", lambda s, f: f in s.intake.findings),
+        *(spec for family in FLAGS for spec in family.specs),
     ]

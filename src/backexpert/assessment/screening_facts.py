@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..clinical.words import CORE_RED_FLAG_SCREEN, Answer, RedFlagQuestion
 from ..knowledge.vocabulary import FactSpec, enum_fact
-from .subject import Read, Subject
+from .subject import Family, Read, Subject
 
 
 def _bp_band(s: Subject) -> str:
@@ -51,13 +51,28 @@ def _pregnancy_screen(s: Subject) -> str:
     return "relative" if any(screen.relative) else "clear"
 
 
-def _answer(s: Subject, q: RedFlagQuestion) -> str:
-    answer = s.intake.red_flag_screen.get(q)
+def _answer(answer: bool | None) -> str:
     return (Answer.not_asked if answer is None else Answer.yes if answer else Answer.no).value
 
 
 def _question(q: RedFlagQuestion) -> Read:
-    return lambda s: _answer(s, q)
+    return lambda s: _answer(s.intake.red_flag_screen.get(q))
+
+
+def _red_flags() -> Family:
+    names = {q: f"red_flag.{q.value}" for q in RedFlagQuestion}
+    specs = tuple(
+        enum_fact(names[q], Answer, f"red-flag screen: {q.value}", extract=_question(q))
+        for q in RedFlagQuestion
+    )
+    return Family(
+        specs,
+        absent={name: _answer(None) for name in names.values()},
+        recorded=lambda s: [(names[q], _answer(a)) for q, a in s.intake.red_flag_screen.items()],
+    )
+
+
+RED_FLAGS = _red_flags()
 
 
 def _vigorous(s: Subject) -> str:
@@ -105,15 +120,7 @@ def screening_facts() -> list[FactSpec]:
             values=("not_given", "clear", "relative", "absolute"),
             extract=_pregnancy_screen,
         ),
-        *[
-            enum_fact(
-                f"red_flag.{q.value}",
-                Answer,
-                f"red-flag screen: {q.value}",
-                extract=_question(q),
-            )
-            for q in RedFlagQuestion
-        ],
+        *RED_FLAGS.specs,
         FactSpec(
             "screening.red_flags_complete",
             "bool",

@@ -10,30 +10,61 @@ other is prescribed.
 from __future__ import annotations
 
 from ..clinical.catalogue import Exercise, Selector
-from ..clinical.words import PHASE_ORDER, SessionKind
+from ..clinical.words import PHASE_ORDER, Equipment, SessionKind
+from ..knowledge.explanation import remember
 from .actions import Add
 from .context import Context, Planned
 from .prescription import Limitation, Substitution
 
 Exclusions = dict[str, list[str]]
+_EQUIPMENT = "equipment"  # the client's equipment, in `Context.memo`
+_EQUIPMENT_FACTS = tuple((q, f"equipment.{q.value}") for q in Equipment)
+# Past this many distinct substitutions the memo starts again (it only saves time).
+_SUBSTITUTIONS_MAX = 5_000
+_substitutions: dict[tuple[str, str, str, tuple[str, ...]], Substitution] = {}
 
 
 def exclusions(ctx: Context, limitations: list[Limitation]) -> Exclusions:
-    """Exercise id → the rules that exclude it (a limitation excludes all loaded work)."""
+    """Exercise id → the rules that exclude it (a limitation excludes all loaded work).
+
+    Computed once per client and limitations: selection and the sessions both ask.
+    """
+    key = ("exclusions", *(tuple(lim.because) for lim in limitations))
+    found: Exclusions | None = ctx.memo.get(key)
+    if found is None:
+        found = ctx.memo[key] = _exclusions(ctx, limitations)
+    return found
+
+
+def _exclusions(ctx: Context, limitations: list[Limitation]) -> Exclusions:
     out: dict[str, list[str]] = {}
     for rule_id, ex in ctx.c.excludes:
-        for e in ctx.cat.select(ex):
+        for e in ctx.cat.selected(ex):
             out.setdefault(e.id, []).append(rule_id)
     for lim in limitations:
-        for e in ctx.cat:
-            if e.loaded:
-                out.setdefault(e.id, []).extend(lim.because)
-    return {k: ctx.sorted_rules(v) for k, v in out.items()}
+        for e in ctx.cat.loaded():
+            out.setdefault(e.id, []).extend(lim.because)
+    return {k: ctx.sorted_rules(v) if len(v) > 1 else v for k, v in out.items()}
 
 
 def available(ctx: Context, e: Exercise) -> bool:
     """Whether the client has every piece of equipment the exercise needs."""
-    return all(ctx.facts.get(f"equipment.{q.value}") is True for q in e.equipment)
+    return not e.equipment or _equipment(ctx).issuperset(e.equipment)
+
+
+def _equipment(ctx: Context) -> frozenset[Equipment]:
+    """The client's equipment (computed once per client)."""
+    have: frozenset[Equipment] | None = ctx.memo.get(_EQUIPMENT)
+    if have is None:
+        have = ctx.memo[_EQUIPMENT] = frozenset(
+            q for q, fact in _EQUIPMENT_FACTS if ctx.facts.get(fact) is True
+        )
+    return have
+
+
+def usable(ctx: Context, e: Exercise, excl: Exclusions) -> bool:
+    """Whether an exercise can be prescribed as itself (`why_not` says why not)."""
+    return e.id not in excl and available(ctx, e)
 
 
 def why_not(
@@ -58,10 +89,10 @@ def resolve(
     ctx: Context, e: Exercise, excl: Exclusions, limitations: list[Limitation]
 ) -> Exercise | None:
     """The first usable exercise reachable by substitutes and regressions, breadth first."""
+    have = _equipment(ctx)
     queue, seen = [e], {e.id}
-    while queue:
-        cur = queue.pop(0)
-        if why_not(ctx, cur, excl, limitations) is None:
+    for cur in queue:  # the queue grows as it is read: breadth first
+        if cur.id not in excl and have.issuperset(cur.equipment):
             return cur
         # An excluded exercise steps down to its regression first; one lacking equipment
         # tries the same movement with other equipment first. Either way both are tried,
@@ -86,15 +117,23 @@ def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
     by_exercise: dict[str, list[tuple[str, Add]]] = {}
     for rule_id, add in ctx.c.adds:
         by_exercise.setdefault(add.exercise, []).append((rule_id, add))
-    resolved = [
-        (ctx.cat[ex_id], resolve(ctx, ctx.cat[ex_id], excl, limitations), adds)
-        for ex_id, adds in sorted(by_exercise.items(), key=lambda kv: ctx.cat.rank(kv[0]))
-    ]
+    as_is: list[tuple[Exercise, Exercise | None, list[tuple[str, Add]]]] = []
+    replaced: list[tuple[Exercise, Exercise | None, list[tuple[str, Add]]]] = []
+    have = _equipment(ctx)
+    for ex_id in sorted(by_exercise, key=ctx.cat.rank):
+        e = ctx.cat[ex_id]
+        # Most exercises are prescribed as themselves (`usable`): skip the search for a stand-in.
+        as_itself = ex_id not in excl and have.issuperset(e.equipment)
+        final = e if as_itself else resolve(ctx, e, excl, limitations)
+        (as_is if final is e else replaced).append((e, final, by_exercise[ex_id]))
     planned: dict[str, Planned] = {}
-    for original, final, adds in sorted(resolved, key=lambda t: t[1] is not t[0]):
-        because = ctx.sorted_rules(r for r, _ in adds)
-        phase = min((a.phase for _, a in adds), key=PHASE_ORDER.__getitem__)
-        sessions = {s for _, a in adds for s in a.sessions}
+    for original, final, adds in [*as_is, *replaced]:
+        if len(adds) == 1:
+            because, phase, sessions = [adds[0][0]], adds[0][1].phase, set(adds[0][1].sessions)
+        else:
+            because = ctx.sorted_rules(r for r, _ in adds)
+            phase = min((a.phase for _, a in adds), key=PHASE_ORDER.__getitem__)
+            sessions = {s for _, a in adds for s in a.sessions}
         sub: Substitution | None = None
         if final is not original:
             why = why_not(ctx, original, excl, limitations)
@@ -110,9 +149,7 @@ def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
                 ctx.exclude(original, full, rules)
                 continue
             ctx.exclude(original, f"{reason}; replaced by {final.name}", rules, by=final.id)
-            sub = Substitution(
-                exercise=original.id, name=original.name, reason=reason, because=rules
-            )
+            sub = _substitution(original, reason, rules)
         if final.id in planned:
             p = planned[final.id]
             p.phase = min(p.phase, phase, key=PHASE_ORDER.__getitem__)
@@ -122,6 +159,17 @@ def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
         else:
             planned[final.id] = Planned(final, phase, sessions, because, sub)
     return planned
+
+
+def _substitution(original: Exercise, reason: str, rules: list[str]) -> Substitution:
+    """What an item stands in for: the same substitutions recur across clients, and a built
+    one is immutable, so each distinct one is built once."""
+    key = (original.id, original.name, reason, tuple(rules))
+    found = _substitutions.get(key)
+    if found is None:
+        found = Substitution(exercise=original.id, name=original.name, reason=reason, because=rules)
+        remember(_substitutions, key, found, _SUBSTITUTIONS_MAX)
+    return found
 
 
 def _covering(

@@ -7,21 +7,22 @@ Derived facts are concluded by the rules themselves (finding â†’ derived risk â†
 
 Each family of facts lives in the module of its concept (`profile_facts`, `condition_facts`,
 `pain_facts`, `screening_facts`, `score_facts`, `derived_facts`), each fact with its extractor
-reading a `Subject` (`subject`); `FACTS` gathers them all.
+reading a `Subject` (`subject`); `FACTS` gathers them all. The facts read one set per code
+(findings, goals, equipment, conditions, red-flag answers) are also `FAMILIES`, read in bulk.
 """
 
 from __future__ import annotations
 
 from ..knowledge.vocabulary import FactSpec
-from .condition_facts import condition_facts, slip_grade_fact
+from .condition_facts import CONDITIONS, condition_facts, slip_grade_fact
 from .derived_facts import derived_facts
 from .pain_facts import pain_facts
-from .profile_facts import profile_facts
+from .profile_facts import FLAGS, profile_facts
 from .score_facts import score_facts
-from .screening_facts import blood_pressure_fact, screening_facts
-from .subject import Subject
+from .screening_facts import RED_FLAGS, blood_pressure_fact, screening_facts
+from .subject import Family, Subject
 
-__all__ = ["FACTS", "Subject"]
+__all__ = ["FACTS", "FAMILIES", "Family", "Subject"]
 
 
 def _intake_facts() -> list[FactSpec]:
@@ -38,3 +39,4 @@ def _intake_facts() -> list[FactSpec]:
 
 
 FACTS: tuple[FactSpec, ...] = (*_intake_facts(), *score_facts(), *derived_facts())
+FAMILIES: tuple[Family, ...] = (*FLAGS, CONDITIONS, RED_FLAGS)

@@ -25,6 +25,9 @@ from ..errors import InputError, RuleSetError
 from ..model import Model, Sparse
 from .words import DayType, Equipment, Pattern, Tag
 
+# Past this many selector objects the catalogue's memo of them starts again (it only saves time).
+_SELECTORS_MAX = 10_000
+
 _REPS = re.compile(r"^(\d+)(?:-(\d+))?$")
 _ID = r"^[a-z][a-z0-9_]*$"
 
@@ -154,6 +157,9 @@ class Selector(Sparse):
         return " ".join(parts) + ("" if self.exercise else " exercises")
 
 
+_Match = tuple[tuple[Exercise, ...], frozenset[str]]
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """The validated catalogue, in file order (the order is the stable tie-break for sorting)."""
@@ -164,6 +170,8 @@ class Catalogue:
         object.__setattr__(self, "_by_id", {e.id: e for e in self.exercises})
         object.__setattr__(self, "_rank", {e.id: i for i, e in enumerate(self.exercises)})
         object.__setattr__(self, "_selected", {})
+        object.__setattr__(self, "_by_object", {})
+        object.__setattr__(self, "_loaded", tuple(e for e in self.exercises if e.loaded))
         twins = {(e.id, v) for e in self.exercises for v in e.variants() if v in self}
         object.__setattr__(self, "_twins", frozenset(twins | {(b, a) for a, b in twins}))
 
@@ -190,15 +198,38 @@ class Catalogue:
 
     def select(self, selector: Selector) -> list[Exercise]:
         """The exercises a selector matches, in catalogue order."""
-        return sorted((self[i] for i in self.selected_ids(selector)), key=lambda e: self.rank(e.id))
+        return list(self.selected(selector))
+
+    def selected(self, selector: Selector) -> tuple[Exercise, ...]:
+        """The exercises a selector matches, in catalogue order."""
+        return self._match(selector)[0]
 
     def selected_ids(self, selector: Selector) -> frozenset[str]:
-        """The ids a selector matches (memoised on the selector's fields: they are few)."""
+        """The ids a selector matches."""
+        return self._match(selector)[1]
+
+    def _match(self, selector: Selector) -> tuple[tuple[Exercise, ...], frozenset[str]]:
+        # Selectors are compiled rule conclusions, asked about many times a composition: the
+        # answer is kept by the selector object (kept alive here, so its identity is never
+        # reused), and computed once per distinct set of fields (they are few).
+        by_object: dict[int, tuple[Selector, _Match]] = self._by_object  # type: ignore[attr-defined]
+        hit = by_object.get(id(selector))
+        if hit is not None and hit[0] is selector:
+            return hit[1]
         key = (selector.exercise, selector.pattern, selector.tag, selector.not_tag, selector.loaded)
-        cache: dict[object, frozenset[str]] = self._selected  # type: ignore[attr-defined]
-        if key not in cache:
-            cache[key] = frozenset(e.id for e in self.exercises if selector.matches(e))
-        return cache[key]
+        by_fields: dict[object, _Match] = self._selected  # type: ignore[attr-defined]
+        found = by_fields.get(key)
+        if found is None:
+            chosen = tuple(e for e in self.exercises if selector.matches(e))
+            found = by_fields[key] = (chosen, frozenset(e.id for e in chosen))
+        if len(by_object) >= _SELECTORS_MAX:
+            by_object.clear()
+        by_object[id(selector)] = (selector, found)
+        return found
+
+    def loaded(self) -> tuple[Exercise, ...]:
+        """The loaded exercises, in catalogue order."""
+        return self._loaded  # type: ignore[attr-defined,no-any-return]
 
 
 def load(path: Path) -> Catalogue:

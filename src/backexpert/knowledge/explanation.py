@@ -44,11 +44,18 @@ class Inference:
     def of(
         cls, rulebook: Rulebook, firings: list[Firing], derived: list[tuple[str, FactValue]]
     ) -> Inference:
-        def key(f: Firing) -> tuple[int, str]:
-            return rulebook.index(f.rule), repr(f.matched)
-
-        unique = {(f.rule, f.matched): f for f in firings}
-        return cls(tuple(sorted(unique.values(), key=key)), tuple(sorted(set(derived), key=repr)))
+        # In rulebook order, a rule's firings (each once) by the text of the facts they matched.
+        # Most rules fire once, so only a rule that fired more than once dedupes and sorts.
+        by_rule: dict[str, list[Firing]] = {}
+        for f in firings:
+            by_rule.setdefault(f.rule, []).append(f)
+        ordered: list[Firing] = []
+        for rule_id in sorted(by_rule, key=positions(rulebook).__getitem__):
+            same = by_rule[rule_id]
+            if len(same) > 1:
+                same = sorted({f.matched: f for f in same}.values(), key=_matched_text)
+            ordered.extend(same)
+        return cls(tuple(ordered), tuple(sorted(set(derived), key=repr)))
 
     def conclusions(self) -> Iterator[tuple[str, BaseModel]]:
         """Every conclusion with the id of the rule that drew it."""
@@ -95,6 +102,25 @@ class Derivation(Model):
     value: FactValue
     rule: str
     basis: dict[str, FactValue]
+
+
+def _matched_text(f: Firing) -> str:
+    return repr(f.matched)
+
+
+# Each rulebook's rule positions as a plain dict (looked up many times an assessment), keyed by
+# the rulebook object itself, kept alive by the memo so its identity is never reused.
+_POSITIONS_MAX = 64
+_positions: dict[int, tuple[Rulebook, dict[str, int]]] = {}
+
+
+def positions(rulebook: Rulebook) -> dict[str, int]:
+    """Rule id → its position in the rulebook (`Rulebook.index` as a dict)."""
+    hit = _positions.get(id(rulebook))
+    if hit is None or hit[0] is not rulebook:
+        hit = (rulebook, {r.id: rulebook.index(r.id) for r in rulebook.rules})
+        remember(_positions, id(rulebook), hit, _POSITIONS_MAX)
+    return hit[1]
 
 
 def remember(memo: dict[_K, _V], key: _K, value: _V, most: int) -> None:

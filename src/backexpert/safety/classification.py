@@ -11,12 +11,14 @@ it here too, deliberately, and a test pins this table's content hash.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ..clinical.catalogue import Catalogue
 from ..clinical.words import Pattern, Tag
 
 P = Pattern
 T = Tag
+_K = TypeVar("_K", Tag, Pattern)
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,22 @@ EXERCISES: dict[str, Profile] = {
         T.technical_lift,
     ),
 }
+
+
+# The classification indexed, so a forbid or a cap finds every exercise it reaches at once.
+CLASSIFIED: frozenset[str] = frozenset(EXERCISES)
+LOADED: frozenset[str] = frozenset(e for e, p in EXERCISES.items() if p.loaded)
+WITH_LOAD: dict[Tag, frozenset[str]] = {
+    t: frozenset(e for e, p in EXERCISES.items() if t in p.loads) for t in Tag
+}
+OF_PATTERN: dict[Pattern, frozenset[str]] = {
+    pattern: frozenset(e for e, p in EXERCISES.items() if p.pattern is pattern) for pattern in P
+}
+
+
+def with_any(index: dict[_K, frozenset[str]], keys: frozenset[_K]) -> frozenset[str]:
+    """The exercises an index gives any of the keys."""
+    return frozenset().union(*map(index.__getitem__, keys))
 
 
 def disagreements(catalogue: Catalogue) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..clinical.intake import Intake
 from ..clinical.words import LOAD_LEVELS, Experience, LoadLevel, Pattern, Side, Tag, Urgency
-from .classification import Profile
+from .classification import CLASSIFIED, LOADED, OF_PATTERN, WITH_LOAD, Profile, with_any
 
 URGENCY_ORDER = (Urgency.emergency, Urgency.urgent, Urgency.before_exercise)
 MAX_SETS = 4  # seed: deadlift 3-4 sets is the most any exercise gets
@@ -40,6 +40,18 @@ class Forbid:
             return True
         return bool(self.loads & p.loads) and not (self.unless & p.loads)
 
+    def ruled_out(self) -> frozenset[str]:
+        """Every exercise of the classification this forbids (those `rules_out` is true of)."""
+        # Most forbids name loads only: the other parts are looked up only when given.
+        out = with_any(WITH_LOAD, self.loads)
+        if self.unless:
+            out -= with_any(WITH_LOAD, self.unless)
+        if self.patterns:
+            out |= LOADED & with_any(OF_PATTERN, self.patterns)
+        if self.exercises:
+            out |= self.exercises & CLASSIFIED
+        return out
+
 
 @dataclass(frozen=True)
 class Cap:
@@ -61,6 +73,15 @@ class Cap:
         if self.patterns and p.pattern not in self.patterns:
             return False
         return not self.loads or bool(self.loads & p.loads)
+
+    def bounds(self) -> frozenset[str]:
+        """Every exercise of the classification this cap bounds (those it `applies` to)."""
+        out = LOADED if self.loaded_only else CLASSIFIED
+        if self.patterns:
+            out &= with_any(OF_PATTERN, self.patterns)
+        if self.loads:
+            out &= with_any(WITH_LOAD, self.loads)
+        return out
 
 
 @dataclass

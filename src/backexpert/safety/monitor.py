@@ -16,22 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..assessment.prescription import CLINICIAN, Item, Prescription
-from ..assessment.timing import item_seconds
+from ..assessment.timing import dose_seconds
 from ..assessment.week import gaps_hours
 from ..clinical.intake import Intake
 from ..clinical.words import LOAD_LEVELS, Pattern, Phase, Side, Tag, Urgency
 from ..errors import SafetyError
-from .classification import EXERCISES, Profile
+from .classification import EXERCISES, LOADED, Profile
 from .expectations import expectations
-from .limits import CLEARANCE_MAX_EFFORT, LIGHT_DAY_MAX_EFFORT, Expectations
+from .limits import CLEARANCE_MAX_EFFORT, LIGHT_DAY_MAX_EFFORT, Cap, Expectations, Forbid
 from .starting_loads import LOAD_ROUNDING_KG, epley_percent, heaviest_percent_1rm
 
 OTHER_ARM = {Side.left: Side.right, Side.right: Side.left}
 # Done once a set for a time (a carry for 30 s, a walk for 20 minutes), never for reps.
 TIMED = frozenset({Pattern.carry, Pattern.gait})
 Bad = Callable[[str, str], None]
+_NO_CAP = 1_000_000  # above any effort or sets: nothing to refuse
 
 
 @dataclass(frozen=True)
@@ -53,21 +55,9 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
     def bad(invariant: str, message: str) -> None:
         out.append(Violation(invariant, message))
 
-    items = p.items()
+    places = _places(p)
     _referral(p, want, bad)
-    profiles: dict[str, Profile] = {}
-    for where, i in items:
-        profile = EXERCISES.get(i.exercise)
-        if profile is None:
-            bad("catalogue.known", f"{where}: {i.exercise} is not an exercise the monitor knows")
-            continue
-        profiles[i.exercise] = profile
-        if i.loaded != profile.loaded:
-            bad(
-                "catalogue.loaded",
-                f"{where}: {i.exercise} is marked loaded={i.loaded}; it is loaded={profile.loaded}",
-            )
-    loaded = [(w, i) for w, i in items if i.exercise in profiles and profiles[i.exercise].loaded]
+    loaded = _known(places, bad)
     withheld = want.unloaded_only + want.clearance
     if withheld and loaded:
         names = ", ".join(f"{w}: {i.exercise}" for w, i in loaded)
@@ -82,48 +72,7 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
         bad("clearance.status", f"{'; '.join(want.clearance)}, yet status is {p.status}")
     if want.unloaded_only and p.status == "program":
         bad("limited.status", f"{'; '.join(want.unloaded_only)}, yet status is program")
-    level_reason = f"spinal load level {want.level.value}"
-    for where, i in items:
-        profile = profiles.get(i.exercise)
-        if profile is None:
-            continue
-        for f in want.forbids:
-            if f.rules_out(i.exercise, profile):
-                bad("contraindication", f"{where}: {i.exercise} is ruled out by {f.reason}")
-                if f.reason == level_reason and want.serious_flags:
-                    bad("red_flag.level", f"{where}: {i.exercise} is ruled out by {f.reason}")
-        for c in want.caps:
-            if not c.applies(profile):
-                continue
-            if c.effort is not None and i.effort > c.effort:
-                bad(
-                    "dose.effort",
-                    f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
-                )
-                if c.reason == level_reason and want.serious_flags:
-                    bad(
-                        "red_flag.level",
-                        f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
-                    )
-            if c.sets is not None and i.sets > c.sets:
-                bad("dose.sets", f"{where}: {i.exercise} has {i.sets} sets > {c.sets} ({c.reason})")
-            if c.percent_1rm is not None and profile.pattern is not Pattern.carry:
-                heaviest = heaviest_percent_1rm(i.reps, i.effort)
-                if heaviest > c.percent_1rm + 0.05:
-                    bad(
-                        "dose.intensity",
-                        f"{where}: {i.exercise} {i.reps} at RPE {i.effort} reaches about "
-                        f"{heaviest:.0f}% 1RM > {c.percent_1rm}% ({c.reason})",
-                    )
-        if profile.pattern in TIMED and i.reps.strip() != "1":
-            # A carry or a walk is dosed by its time: a rep range would repeat every walk.
-            bad("dose.timed", f"{where}: {i.exercise} done {i.reps} times a set, each one timed")
-        if want.clearance and i.effort > CLEARANCE_MAX_EFFORT:
-            bad(
-                "clearance.effort",
-                f"{where}: {i.exercise} at RPE {i.effort} while clearance is pending",
-            )
-        _side(where, i, profile, want, bad)
+    _doses(places, want, bad)
     # A program withheld for referral has no load to level.
     stopped = p.status == "referral" and not (p.sessions or p.daily)
     if not stopped and _looser(p, want):
@@ -134,10 +83,163 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
         )
     _sessions(p, want, bad)
     _time_and_days(p, intake, bad)
-    _loads(p, items, profiles, want, bad)
-    _explained(p, items, bad)
+    _loads(p, places, want, bad)
+    _explained(p, places, bad)
     _plan(p, want, bad)
     return out
+
+
+# Every item with where it is, in the order of `Prescription.items()`, grouped so that a
+# session's day word is read once (an enum's value costs more than most checks of an item).
+Places = list[tuple[str, list[Item]]]
+
+
+def _places(p: Prescription) -> Places:
+    """Each session's day word with its items, then the daily drills."""
+    return [*((s.day.value, s.items) for s in p.sessions), ("daily", p.daily)]
+
+
+def _known(places: Places, bad: Bad) -> list[tuple[str, Item]]:
+    """Refuse exercises the monitor does not know or whose load is misstated; the loaded items."""
+    loaded: list[tuple[str, Item]] = []
+    for where, items in places:
+        for i in items:
+            profile = EXERCISES.get(i.exercise)
+            if profile is None:
+                bad(
+                    "catalogue.known", f"{where}: {i.exercise} is not an exercise the monitor knows"
+                )
+                continue
+            if i.loaded != profile.loaded:
+                bad(
+                    "catalogue.loaded",
+                    f"{where}: {i.exercise} is marked loaded={i.loaded}; "
+                    f"it is loaded={profile.loaded}",
+                )
+            if profile.loaded:
+                loaded.append((where, i))
+    return loaded
+
+
+def _doses(places: Places, want: Expectations, bad: Bad) -> None:
+    """Each item against the forbids and caps, its timing, the clearance and the protected arm."""
+    level_reason = f"spinal load level {want.level.value}"
+    # Each exercise is judged against the forbids and caps once, however often it is prescribed.
+    forbids = [(f, f.ruled_out()) for f in want.forbids]
+    caps = [(c, c.bounds()) for c in want.caps]
+    judged: dict[str, _Judged] = {}
+    for where, items in places:
+        for i in items:
+            j = judged.get(i.exercise)
+            if j is None:
+                profile = EXERCISES.get(i.exercise)
+                if profile is None:
+                    continue
+                j = judged[i.exercise] = _judge(i.exercise, profile, forbids, caps, want)
+            if not j.quiet or i.effort > j.quiet_effort or i.sets > j.sets:
+                _dose(where, i, j, level_reason, want, bad)
+
+
+def _dose(where: str, i: Item, j: _Judged, level_reason: str, want: Expectations, bad: Bad) -> None:
+    for f in j.forbids:
+        bad("contraindication", f"{where}: {i.exercise} is ruled out by {f.reason}")
+        if f.reason == level_reason and want.serious_flags:
+            bad("red_flag.level", f"{where}: {i.exercise} is ruled out by {f.reason}")
+    if i.effort > j.effort or i.sets > j.sets or j.intensity:
+        _caps(where, i, j.profile, j.caps, level_reason, want, bad)
+    if j.timed and i.reps.strip() != "1":
+        # A carry or a walk is dosed by its time: a rep range would repeat every walk.
+        bad("dose.timed", f"{where}: {i.exercise} done {i.reps} times a set, each one timed")
+    if want.clearance and i.effort > CLEARANCE_MAX_EFFORT:
+        bad(
+            "clearance.effort",
+            f"{where}: {i.exercise} at RPE {i.effort} while clearance is pending",
+        )
+    if j.one_arm:
+        _side(where, i, j.profile, want, bad)
+
+
+class _Judged(NamedTuple):
+    """What the expectations say of one exercise, whatever its dose."""
+
+    profile: Profile
+    forbids: list[Forbid]  # those that rule it out
+    caps: list[Cap]  # those that bound it
+    effort: int  # the most effort and sets no cap refuses
+    sets: int
+    intensity: bool  # a %1RM cap bounds it: its rep range is judged
+    timed: bool
+    one_arm: bool  # a one-armed exercise while one arm is protected
+    # Nothing but its dose can break an invariant `_dose` checks (no forbid, %1RM, timing or
+    # protected arm), and up to this effort (the clearance's cap counted) and `sets` nothing does.
+    quiet: bool
+    quiet_effort: int
+
+
+def _judge(
+    exercise: str,
+    profile: Profile,
+    forbids: list[tuple[Forbid, frozenset[str]]],
+    caps: list[tuple[Cap, frozenset[str]]],
+    want: Expectations,
+) -> _Judged:
+    bounding = [c for c, reaches in caps if exercise in reaches]
+    effort = sets = _NO_CAP
+    intensity = False
+    for c in bounding:
+        if c.effort is not None and c.effort < effort:
+            effort = c.effort
+        if c.sets is not None and c.sets < sets:
+            sets = c.sets
+        intensity = intensity or c.percent_1rm is not None
+    ruled_out = [f for f, reaches in forbids if exercise in reaches]
+    intensity = intensity and profile.pattern is not Pattern.carry
+    timed = profile.pattern in TIMED
+    one_arm = want.protected_arm in OTHER_ARM and Tag.one_arm in profile.loads
+    return _Judged(
+        profile,
+        ruled_out,
+        bounding,
+        effort,
+        sets,
+        intensity,
+        timed,
+        one_arm,
+        quiet=not (ruled_out or intensity or timed or one_arm),
+        quiet_effort=min(effort, CLEARANCE_MAX_EFFORT) if want.clearance else effort,
+    )
+
+
+def _caps(
+    where: str,
+    i: Item,
+    profile: Profile,
+    caps: list[Cap],
+    level_reason: str,
+    want: Expectations,
+    bad: Bad,
+) -> None:
+    for c in caps:
+        if c.effort is not None and i.effort > c.effort:
+            bad(
+                "dose.effort",
+                f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
+            )
+            if c.reason == level_reason and want.serious_flags:
+                bad(
+                    "red_flag.level",
+                    f"{where}: {i.exercise} at RPE {i.effort} > {c.effort} ({c.reason})",
+                )
+        if c.sets is not None and i.sets > c.sets:
+            bad("dose.sets", f"{where}: {i.exercise} has {i.sets} sets > {c.sets} ({c.reason})")
+        if c.percent_1rm is not None and profile.pattern is not Pattern.carry:
+            heaviest = heaviest_percent_1rm(i.reps, i.effort)
+            if heaviest > c.percent_1rm + 0.05:
+                bad(
+                    "dose.intensity",
+                    f"{where}: {i.exercise} {i.reps} at RPE {i.effort} reaches about "
+                    f"{heaviest:.0f}% 1RM > {c.percent_1rm}% ({c.reason})",
+                )
 
 
 def _plan(p: Prescription, want: Expectations, bad: Bad) -> None:
@@ -182,50 +284,46 @@ def _reps_top(reps: str) -> int | None:
         return None
 
 
-def _loads(
-    p: Prescription,
-    items: list[tuple[str, Item]],
-    profiles: dict[str, Profile],
-    want: Expectations,
-    bad: Bad,
-) -> None:
+def _loads(p: Prescription, places: Places, want: Expectations, bad: Bad) -> None:
     """Kilograms only for a full program, only from the client's own loads, never above the cap.
 
     The load of a set of the item's top reps must leave at least 10 - cap reps in reserve, by
     Epley on the 1RM the intake's current loads imply (starting_loads.one_rep_maxes).
     """
     withheld = [*want.unloaded_only, *want.clearance]
-    for where, i in items:
-        kg = i.load_kg
-        warm = [w.load_kg for w in i.warmup if w.load_kg is not None]
-        if kg is None:
-            if warm:
-                bad("load.warmup", f"{where}: {i.exercise} has warm-up kg but no working load")
-            continue
-        if withheld or p.status != "program":
-            why = "; ".join(withheld) or f"status {p.status}"
-            bad("load.limited_kg", f"{where}: {i.exercise} at {kg:g} kg while {why}")
-        profile = profiles.get(i.exercise)
-        if kg <= 0 or profile is None or not profile.loaded:
-            bad("load.unloaded_kg", f"{where}: {i.exercise} has a load of {kg:g} kg")
-            continue
-        one_rm, top = want.one_rm.get(i.exercise), _reps_top(i.reps)
-        if one_rm is None or top is None:
-            bad(
-                "load.unknown_source",
-                f"{where}: {i.exercise} at {kg:g} kg, but the client gave no load for it or a "
-                "relative the monitor knows",
-            )
-            continue
-        limit = one_rm * epley_percent(top + 10 - i.effort) / 100
-        if kg > limit + LOAD_ROUNDING_KG:
-            bad(
-                "load.effort",
-                f"{where}: {i.exercise} at {kg:g} kg × {top} is above RPE {i.effort} "
-                f"(at most {limit:.1f} kg from an estimated 1RM of {one_rm:.1f} kg)",
-            )
-        if any(w >= kg for w in warm):
-            bad("load.warmup", f"{where}: {i.exercise} has a warm-up set as heavy as {kg:g} kg")
+    for where, items in places:
+        for i in items:
+            kg = i.load_kg
+            if kg is None:
+                # Most items carry no kilograms at all: no list built for them.
+                if i.warmup and any(w.load_kg is not None for w in i.warmup):
+                    bad("load.warmup", f"{where}: {i.exercise} has warm-up kg but no working load")
+                continue
+            warm = [w.load_kg for w in i.warmup if w.load_kg is not None]
+            if withheld or p.status != "program":
+                why = "; ".join(withheld) or f"status {p.status}"
+                bad("load.limited_kg", f"{where}: {i.exercise} at {kg:g} kg while {why}")
+            profile = EXERCISES.get(i.exercise)
+            if kg <= 0 or profile is None or not profile.loaded:
+                bad("load.unloaded_kg", f"{where}: {i.exercise} has a load of {kg:g} kg")
+                continue
+            one_rm, top = want.one_rm.get(i.exercise), _reps_top(i.reps)
+            if one_rm is None or top is None:
+                bad(
+                    "load.unknown_source",
+                    f"{where}: {i.exercise} at {kg:g} kg, but the client gave no load for it or a "
+                    "relative the monitor knows",
+                )
+                continue
+            limit = one_rm * epley_percent(top + 10 - i.effort) / 100
+            if kg > limit + LOAD_ROUNDING_KG:
+                bad(
+                    "load.effort",
+                    f"{where}: {i.exercise} at {kg:g} kg × {top} is above RPE {i.effort} "
+                    f"(at most {limit:.1f} kg from an estimated 1RM of {one_rm:.1f} kg)",
+                )
+            if any(w >= kg for w in warm):
+                bad("load.warmup", f"{where}: {i.exercise} has a warm-up set as heavy as {kg:g} kg")
 
 
 def _looser(p: Prescription, want: Expectations) -> bool:
@@ -263,18 +361,15 @@ def _side(where: str, i: Item, profile: Profile, want: Expectations, bad: Bad) -
 
 def _sessions(p: Prescription, want: Expectations, bad: Bad) -> None:
     for s in p.sessions:
+        light = s.intensity == "light"
         primed = False
         for i in s.items:
             primed = primed or i.phase is Phase.priming
-            profile = EXERCISES.get(i.exercise)
-            if profile is not None and profile.loaded and not primed:
+            if i.exercise not in LOADED:
+                continue
+            if not primed:
                 bad("priming.first", f"{s.day.value}: loaded {i.exercise} before any priming item")
-            if (
-                s.intensity == "light"
-                and profile is not None
-                and profile.loaded
-                and i.effort > LIGHT_DAY_MAX_EFFORT
-            ):
+            if light and i.effort > LIGHT_DAY_MAX_EFFORT:
                 bad(
                     "light_day.effort",
                     f"{s.day.value}: light-day {i.exercise} at RPE {i.effort} > "
@@ -294,23 +389,48 @@ def _time_and_days(p: Prescription, intake: Intake, bad: Bad) -> None:
     limit = intake.training.minutes_per_session
     days = intake.training.available_days
     for s in p.sessions:
-        secs = sum(item_seconds(i) for i in s.items)
+        # The dose's own fields, not the item's `minutes`: those are the composer's word.
+        secs = sum(
+            [
+                dose_seconds(
+                    i.sets,
+                    i.reps,
+                    i.hold_s,
+                    i.tempo,
+                    i.rest_s,
+                    i.per_side,
+                    tuple([w.reps for w in i.warmup]) if i.warmup else (),
+                    i.duration_min,
+                )
+                for i in s.items
+            ]
+        )
         if secs > limit * 60:
             bad("time.session_minutes", f"{s.day.value}: {secs / 60:.0f} min > {limit} min")
         if days and s.day not in days:
             bad("days.available", f"{s.day.value}: a session on a day the client cannot train")
 
 
-def _explained(p: Prescription, items: list[tuple[str, Item]], bad: Bad) -> None:
+def _explained(p: Prescription, places: Places, bad: Bad) -> None:
     cited = {r.id for r in p.rules}
     if p.adjustments is not None:
         cited.add(CLINICIAN)  # the edits are recorded: an item may cite the clinician
-    for where, i in items:
-        if not i.because:
-            bad("explained.because", f"{where}: {i.exercise} has no because")
-        for rule_id in [*i.because, *(a.rule for a in i.adjustments)]:
-            if rule_id not in cited:
-                bad("explained.known_rule", f"{where}: {i.exercise} names unknown rule {rule_id}")
+    for where, items in places:
+        for i in items:
+            if (
+                i.because
+                and cited.issuperset(i.because)
+                and (not i.adjustments or cited.issuperset([a.rule for a in i.adjustments]))
+            ):
+                continue  # the common case: explained, and only by rules the document records
+            if not i.because:
+                bad("explained.because", f"{where}: {i.exercise} has no because")
+            for rule_id in [*i.because, *(a.rule for a in i.adjustments)]:
+                if rule_id not in cited:
+                    bad(
+                        "explained.known_rule",
+                        f"{where}: {i.exercise} names unknown rule {rule_id}",
+                    )
 
 
 def check(p: Prescription, intake: Intake) -> None:

@@ -27,6 +27,8 @@ def answered_yes(intake: Intake, *questions: RedFlagQuestion) -> bool:
 
 def red_flags(i: Intake, out: Expectations) -> None:
     """Urgency from the red-flag answers (domain reference 1, section 2; part 2, section 2)."""
+    if True not in i.red_flag_screen.values():
+        return  # every urgency below needs a yes
     cancer = answered_yes(i, Q.history_of_cancer)
     neuro = answered_yes(
         i,
@@ -110,9 +112,9 @@ def screening(i: Intake, out: Expectations) -> None:
     if any(q not in i.red_flag_screen for q in CORE_RED_FLAG_SCREEN):
         out.unloaded_only.append("incomplete red-flag screen")
         out.at_most(LoadLevel.low, "incomplete red-flag screen")
-    date = instruments.assessed_on(i)
-    scores = instruments.score(i, date)
-    parq = scores.parq_plus
+    # Only the scores judged here: scoring every questionnaire would cost more than the rest.
+    q = i.questionnaires
+    parq = instruments.parq(q.parq_plus, instruments.assessed_on(i)) if q.parq_plus else None
     if parq is not None and parq.outcome in ("follow_up_needed", "clearance_required"):
         out.clearance.append(f"PAR-Q+ {parq.outcome.replace('_', ' ')}")
     if parq is not None and parq.outcome == "cleared_low_to_moderate":
@@ -120,13 +122,13 @@ def screening(i: Intake, out: Expectations) -> None:
     vigorous = i.training.accustomed_to_vigorous_effort
     if i.client.age > 45 and vigorous is False:
         out.caps.append(Cap("over 45, not used to vigorous effort", effort=7, loaded_only=True))
-    if scores.start_back is not None and scores.start_back.category == "high":
+    if q.start_back and instruments.start_back(q.start_back).category == "high":
         out.caps.append(Cap("STarT Back high", effort=6, loaded_only=True))
-    if scores.odi is not None and scores.odi.band in ("severe", "crippled", "bed_bound"):
+    if q.odi and instruments.odi(q.odi).band in ("severe", "crippled", "bed_bound"):
         out.forbids.append(
             Forbid(frozenset(), "Oswestry severe or worse: no loaded hinge", patterns=SPINE_LIFTS)
         )
-    qd = scores.quickdash
+    qd = instruments.quickdash(q.quickdash) if q.quickdash else None
     if qd is not None and qd.score is not None and qd.score >= 40:
         out.forbid("QuickDASH 40 or more", T.overhead)
         out.caps.append(
