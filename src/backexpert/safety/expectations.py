@@ -18,7 +18,7 @@ from __future__ import annotations
 from ..clinical.intake import Intake
 from ..clinical.words import LoadLevel, Tag
 from .conditions import age_and_balance, blood_pressure, bone, pregnancy, shoulder
-from .limits import Cap, Expectations, Forbid, dose
+from .limits import Cap, Expectations, Forbid, conditions, dose
 from .screening import red_flags, screening
 from .spine import LEVEL_EFFORT, LEVEL_FORBIDS, load_level, spine
 from .starting_loads import one_rep_maxes
@@ -29,15 +29,16 @@ T = Tag
 def expectations(intake: Intake) -> Expectations:
     """Everything a safe program for this intake must respect, decided from the intake alone."""
     out = Expectations()
-    red_flags(intake, out)
+    has = conditions(intake)
+    red_flags(intake, has, out)
     screening(intake, out)
-    load_level(intake, out)
-    spine(intake, out)
-    bone(intake, out)
-    pregnancy(intake, out)
+    load_level(intake, has, out)
+    spine(intake, has, out)
+    bone(intake, has, out)
+    pregnancy(intake, has, out)
     age_and_balance(intake, out)
-    blood_pressure(intake, out)
-    shoulder(intake, out)
+    blood_pressure(intake, has, out)
+    shoulder(intake, has, out)
     dose(intake, out)
     out.one_rm = one_rep_maxes(intake)
     level = out.level

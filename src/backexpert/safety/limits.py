@@ -7,13 +7,25 @@ load level, as the rest of `safety` decides them from the intake.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..clinical.intake import Intake
-from ..clinical.words import LOAD_LEVELS, Experience, LoadLevel, Pattern, Side, Tag, Urgency
+from ..clinical.intake import Condition, Intake
+from ..clinical.words import (
+    LOAD_LEVELS,
+    ConditionCode,
+    Experience,
+    LoadLevel,
+    Pattern,
+    Side,
+    Tag,
+    Urgency,
+)
 from .classification import CLASSIFIED, LOADED, OF_PATTERN, WITH_LOAD, Profile, with_any
 
 URGENCY_ORDER = (Urgency.emergency, Urgency.urgent, Urgency.before_exercise)
+# The intake's conditions by code: the rules of each part look up a dozen of them.
+Conditions = Mapping[ConditionCode, Condition]
 MAX_SETS = 4  # seed: deadlift 3-4 sets is the most any exercise gets
 MAX_EFFORT = 8  # RPE 8 (2 reps in reserve): no prescription goes nearer failure
 NOVICE_MAX_SETS = 3  # ACSM 2009 novice: 1-3 sets
@@ -134,6 +146,14 @@ class Expectations:
         if self.clearance:
             caps.append(CLEARANCE_MAX_EFFORT)
         return min(caps, default=MAX_EFFORT)
+
+
+def conditions(i: Intake) -> Conditions:
+    """Each recorded condition by its code, the first of a code as `Intake.condition` gives it."""
+    out: dict[ConditionCode, Condition] = {}
+    for c in i.conditions:
+        out.setdefault(c.code, c)
+    return out
 
 
 def dose(i: Intake, out: Expectations) -> None:
