@@ -24,7 +24,7 @@ from ..assessment.week import gaps_hours
 from ..clinical.intake import Intake
 from ..clinical.words import LOAD_LEVELS, Pattern, Phase, Side, Tag, Urgency
 from ..errors import SafetyError
-from .classification import EXERCISES, LOADED, Profile
+from .classification import EXERCISES, LOADED, OF_PATTERN, WITH_LOAD, Profile, with_any
 from .expectations import expectations
 from .limits import CLEARANCE_MAX_EFFORT, LIGHT_DAY_MAX_EFFORT, Cap, Expectations, Forbid
 from .starting_loads import LOAD_ROUNDING_KG, epley_percent, heaviest_percent_1rm
@@ -32,6 +32,9 @@ from .starting_loads import LOAD_ROUNDING_KG, epley_percent, heaviest_percent_1r
 OTHER_ARM = {Side.left: Side.right, Side.right: Side.left}
 # Done once a set for a time (a carry for 30 s, a walk for 20 minutes), never for reps.
 TIMED = frozenset({Pattern.carry, Pattern.gait})
+TIMED_EXERCISES = with_any(OF_PATTERN, TIMED)
+CARRIES = OF_PATTERN[Pattern.carry]
+ONE_ARMED = WITH_LOAD[Tag.one_arm]
 Bad = Callable[[str, str], None]
 _NO_CAP = 1_000_000  # above any effort or sets: nothing to refuse
 
@@ -123,21 +126,48 @@ def _known(places: Places, bad: Bad) -> list[tuple[str, Item]]:
 
 def _doses(places: Places, want: Expectations, bad: Bad) -> None:
     """Each item against the forbids and caps, its timing, the clearance and the protected arm."""
-    level_reason = f"spinal load level {want.level.value}"
-    # Each exercise is judged against the forbids and caps once, however often it is prescribed.
     forbids = [(f, f.ruled_out()) for f in want.forbids]
     caps = [(c, c.bounds()) for c in want.caps]
+    # An item within the lowest bounds, of an exercise nothing but its dose concerns, breaks
+    # nothing checked here: most items stop at these comparisons, unjudged.
+    watched = _watched(want, forbids, caps)
+    effort, sets = _lowest(want)
+    level_reason = f"spinal load level {want.level.value}"
+    # Each exercise is judged against the forbids and caps once, however often it is prescribed.
     judged: dict[str, _Judged] = {}
     for where, items in places:
         for i in items:
-            j = judged.get(i.exercise)
-            if j is None:
-                profile = EXERCISES.get(i.exercise)
-                if profile is None:
-                    continue
-                j = judged[i.exercise] = _judge(i.exercise, profile, forbids, caps, want)
-            if not j.quiet or i.effort > j.quiet_effort or i.sets > j.sets:
+            if i.effort > effort or i.sets > sets or i.exercise in watched:
+                j = judged.get(i.exercise)
+                if j is None:
+                    profile = EXERCISES.get(i.exercise)
+                    if profile is None:
+                        continue
+                    j = judged[i.exercise] = _judge(i.exercise, profile, forbids, caps, want)
                 _dose(where, i, j, level_reason, want, bad)
+
+
+def _watched(
+    want: Expectations,
+    forbids: list[tuple[Forbid, frozenset[str]]],
+    caps: list[tuple[Cap, frozenset[str]]],
+) -> frozenset[str]:
+    """Exercises refused whatever their effort and sets: ruled out, held to a %1RM (but a
+    carry), timed, or one-armed while an arm is protected."""
+    out = TIMED_EXERCISES.union(
+        *(reach for _, reach in forbids),
+        *(reach - CARRIES for c, reach in caps if c.percent_1rm is not None),
+    )
+    return out | ONE_ARMED if want.protected_arm in OTHER_ARM else out
+
+
+def _lowest(want: Expectations) -> tuple[int, int]:
+    """The effort and sets no cap (nor a pending clearance) refuses, whatever the exercise."""
+    efforts = [c.effort for c in want.caps if c.effort is not None]
+    if want.clearance:
+        efforts.append(CLEARANCE_MAX_EFFORT)
+    sets = [c.sets for c in want.caps if c.sets is not None]
+    return min(efforts, default=_NO_CAP), min(sets, default=_NO_CAP)
 
 
 def _dose(where: str, i: Item, j: _Judged, level_reason: str, want: Expectations, bad: Bad) -> None:
@@ -170,10 +200,6 @@ class _Judged(NamedTuple):
     intensity: bool  # a %1RM cap bounds it: its rep range is judged
     timed: bool
     one_arm: bool  # a one-armed exercise while one arm is protected
-    # Nothing but its dose can break an invariant `_dose` checks (no forbid, %1RM, timing or
-    # protected arm), and up to this effort (the clearance's cap counted) and `sets` nothing does.
-    quiet: bool
-    quiet_effort: int
 
 
 def _judge(
@@ -192,21 +218,15 @@ def _judge(
         if c.sets is not None and c.sets < sets:
             sets = c.sets
         intensity = intensity or c.percent_1rm is not None
-    ruled_out = [f for f, reaches in forbids if exercise in reaches]
-    intensity = intensity and profile.pattern is not Pattern.carry
-    timed = profile.pattern in TIMED
-    one_arm = want.protected_arm in OTHER_ARM and Tag.one_arm in profile.loads
     return _Judged(
-        profile,
-        ruled_out,
-        bounding,
-        effort,
-        sets,
-        intensity,
-        timed,
-        one_arm,
-        quiet=not (ruled_out or intensity or timed or one_arm),
-        quiet_effort=min(effort, CLEARANCE_MAX_EFFORT) if want.clearance else effort,
+        profile=profile,
+        forbids=[f for f, reaches in forbids if exercise in reaches],
+        caps=bounding,
+        effort=effort,
+        sets=sets,
+        intensity=intensity and profile.pattern is not Pattern.carry,
+        timed=profile.pattern in TIMED,
+        one_arm=want.protected_arm in OTHER_ARM and Tag.one_arm in profile.loads,
     )
 
 
@@ -388,27 +408,27 @@ def _time_and_days(p: Prescription, intake: Intake, bad: Bad) -> None:
     """Every session fits the client's minutes (recomputed from its doses) and days."""
     limit = intake.training.minutes_per_session
     days = intake.training.available_days
+    # Sessions of a kind share their item objects (immutable): each object is timed once.
+    timed: dict[int, int] = {}
     for s in p.sessions:
-        # The dose's own fields, not the item's `minutes`: those are the composer's word.
-        secs = sum(
-            [
-                dose_seconds(
-                    i.sets,
-                    i.reps,
-                    i.hold_s,
-                    i.tempo,
-                    i.rest_s,
-                    i.per_side,
-                    tuple([w.reps for w in i.warmup]) if i.warmup else (),
-                    i.duration_min,
-                )
-                for i in s.items
-            ]
-        )
+        secs = 0
+        for i in s.items:
+            t = timed.get(id(i))
+            if t is None:
+                t = timed[id(i)] = _seconds(i)
+            secs += t
         if secs > limit * 60:
             bad("time.session_minutes", f"{s.day.value}: {secs / 60:.0f} min > {limit} min")
         if days and s.day not in days:
             bad("days.available", f"{s.day.value}: a session on a day the client cannot train")
+
+
+def _seconds(i: Item) -> int:
+    """The item's seconds from its dose, not its `minutes`: those are the composer's word."""
+    warmup = tuple([w.reps for w in i.warmup]) if i.warmup else ()
+    return dose_seconds(
+        i.sets, i.reps, i.hold_s, i.tempo, i.rest_s, i.per_side, warmup, i.duration_min
+    )
 
 
 def _explained(p: Prescription, places: Places, bad: Bad) -> None:
