@@ -60,9 +60,12 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
 
     places = _places(p)
     _referral(p, want, bad)
-    loaded = _known(places, bad)
+    _known(places, bad)
     withheld = want.unloaded_only + want.clearance
-    if withheld and loaded:
+    loaded = (
+        [(w, i) for w, items in places for i in items if i.exercise in LOADED] if withheld else []
+    )
+    if loaded:
         names = ", ".join(f"{w}: {i.exercise}" for w, i in loaded)
         bad("load.withheld", f"loaded work despite {' and '.join(withheld)}: {names}")
         # The same breach named for what no override lifts (overrides.BINDING).
@@ -87,8 +90,9 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
     _sessions(p, want, bad)
     _time_and_days(p, intake, bad)
     _loads(p, places, want, bad)
-    _explained(p, places, bad)
-    _plan(p, want, bad)
+    recorded = {r.id for r in p.rules}
+    _explained(p, places, recorded, bad)
+    _plan(p, want, recorded, bad)
     return out
 
 
@@ -102,9 +106,8 @@ def _places(p: Prescription) -> Places:
     return [*((s.day.value, s.items) for s in p.sessions), ("daily", p.daily)]
 
 
-def _known(places: Places, bad: Bad) -> list[tuple[str, Item]]:
-    """Refuse exercises the monitor does not know or whose load is misstated; the loaded items."""
-    loaded: list[tuple[str, Item]] = []
+def _known(places: Places, bad: Bad) -> None:
+    """Refuse exercises the monitor does not know or whose load is misstated."""
     for where, items in places:
         for i in items:
             profile = EXERCISES.get(i.exercise)
@@ -112,16 +115,12 @@ def _known(places: Places, bad: Bad) -> list[tuple[str, Item]]:
                 bad(
                     "catalogue.known", f"{where}: {i.exercise} is not an exercise the monitor knows"
                 )
-                continue
-            if i.loaded != profile.loaded:
+            elif i.loaded != profile.loaded:
                 bad(
                     "catalogue.loaded",
                     f"{where}: {i.exercise} is marked loaded={i.loaded}; "
                     f"it is loaded={profile.loaded}",
                 )
-            if profile.loaded:
-                loaded.append((where, i))
-    return loaded
 
 
 def _doses(places: Places, want: Expectations, bad: Bad) -> None:
@@ -262,7 +261,7 @@ def _caps(
                 )
 
 
-def _plan(p: Prescription, want: Expectations, bad: Bad) -> None:
+def _plan(p: Prescription, want: Expectations, recorded: set[str], bad: Bad) -> None:
     """The plan over weeks: contiguous phases that never promise more than the intake allows.
 
     [choice] Judged against today's expectations: no phase (the first or a later one) may be
@@ -290,7 +289,7 @@ def _plan(p: Prescription, want: Expectations, bad: Bad) -> None:
             bad("plan.effort", f"phase {ph.name!r} at RPE {ph.effort} > {cap} the intake allows")
     if plan.weeks != week - 1 or not plan.phases:
         bad("plan.contiguous", f"phases cover {week - 1} weeks, the plan says {plan.weeks}")
-    known = {r.id for r in p.rules} | {e.id for e in plan.entries}
+    known = recorded | {e.id for e in plan.entries}
     for ph in plan.phases:
         for cited in [*ph.because, *plan.because]:
             if cited not in known:
@@ -431,10 +430,10 @@ def _seconds(i: Item) -> int:
     )
 
 
-def _explained(p: Prescription, places: Places, bad: Bad) -> None:
-    cited = {r.id for r in p.rules}
-    if p.adjustments is not None:
-        cited.add(CLINICIAN)  # the edits are recorded: an item may cite the clinician
+def _explained(p: Prescription, places: Places, recorded: set[str], bad: Bad) -> None:
+    """Every item explained, only by the rules the document records (`recorded`)."""
+    # The edits are recorded: an item may cite the clinician.
+    cited = recorded if p.adjustments is None else recorded | {CLINICIAN}
     for where, items in places:
         for i in items:
             if (
