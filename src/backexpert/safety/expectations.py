@@ -16,14 +16,12 @@ shoulder), `limits` (what the parts add up to, and the dose every program is hel
 from __future__ import annotations
 
 from ..clinical.intake import Intake
-from ..clinical.words import LoadLevel, Tag
+from ..clinical.words import LoadLevel
 from .conditions import age_and_balance, blood_pressure, bone, pregnancy, shoulder
-from .limits import Cap, Expectations, Forbid, conditions, dose
+from .limits import Expectations, conditions, dose
 from .screening import red_flags, screening
-from .spine import LEVEL_EFFORT, LEVEL_FORBIDS, load_level, spine
+from .spine import LEVEL_LIMITS, LIGHT_CHOPS, load_level, spine
 from .starting_loads import one_rep_maxes
-
-T = Tag
 
 
 def expectations(intake: Intake) -> Expectations:
@@ -44,14 +42,9 @@ def expectations(intake: Intake) -> Expectations:
     level = out.level
     if level is LoadLevel.none:
         out.unloaded_only.append("spinal load level none: body weight and walking")
-    out.forbids.append(Forbid(LEVEL_FORBIDS[level], f"spinal load level {level.value}"))
-    out.caps.append(Cap(f"spinal load level {level.value}", effort=LEVEL_EFFORT[level]))
+    forbid, cap = LEVEL_LIMITS[level]
+    out.forbids.append(forbid)
+    out.caps.append(cap)
     if level is LoadLevel.moderate:
-        out.caps.append(
-            Cap(
-                "load level moderate: light chops",
-                effort=6,
-                loads=frozenset({T.spinal_rotation_load}),
-            )
-        )
+        out.caps.append(LIGHT_CHOPS)
     return out

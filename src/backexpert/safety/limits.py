@@ -156,12 +156,19 @@ def conditions(i: Intake) -> Conditions:
     return out
 
 
+# The same for every intake they apply to (caps are immutable): made once.
+NOVICE_CAPS = (
+    Cap("novice", sets=NOVICE_MAX_SETS),
+    Cap("novice", effort=NOVICE_MAX_EFFORT, loaded_only=True),
+)
+EVERY_PROGRAM = Cap("every program", sets=MAX_SETS, effort=MAX_EFFORT)
+
+
 def dose(i: Intake, out: Expectations) -> None:
     """Recovery and volume by experience and age (seed; ACSM 2009 and 2011)."""
     novice = i.training.experience is Experience.novice
     if novice or i.client.age >= 65:
         out.recovery_hours = 72
     if novice:
-        out.caps.append(Cap("novice", sets=NOVICE_MAX_SETS))
-        out.caps.append(Cap("novice", effort=NOVICE_MAX_EFFORT, loaded_only=True))
-    out.caps.append(Cap("every program", sets=MAX_SETS, effort=MAX_EFFORT))
+        out.caps += NOVICE_CAPS
+    out.caps.append(EVERY_PROGRAM)

@@ -49,6 +49,17 @@ LEVEL_EFFORT: dict[LoadLevel, int] = {
     LoadLevel.moderate: 7,
     LoadLevel.full: 8,
 }
+# Each level's forbid and cap, the same for every intake at that level (they are immutable).
+LEVEL_LIMITS: dict[LoadLevel, tuple[Forbid, Cap]] = {
+    level: (
+        Forbid(LEVEL_FORBIDS[level], f"spinal load level {level.value}"),
+        Cap(f"spinal load level {level.value}", effort=LEVEL_EFFORT[level]),
+    )
+    for level in LoadLevel
+}
+LIGHT_CHOPS = Cap(
+    "load level moderate: light chops", effort=6, loads=frozenset({T.spinal_rotation_load})
+)
 # Loaded exercises of these patterns load the lumbar spine through a hinge or an extension.
 SPINE_LIFTS = frozenset({Pattern.hinge, Pattern.back_extension})
 
