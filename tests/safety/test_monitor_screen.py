@@ -20,13 +20,12 @@ from strategies import intakes
 def test_the_screen_lets_through_only_what_the_judgement_passes(x: Intake) -> None:
     want = expectations(x)
     forbids = [(f, f.ruled_out()) for f in want.forbids]
-    caps = [(c, c.bounds()) for c in want.caps]
-    watched = monitor._watched(want, forbids, caps)
+    watched = monitor._watched(want, forbids)
     effort, sets = monitor._lowest(want)
     if want.clearance:
         assert effort <= CLEARANCE_MAX_EFFORT
     for exercise, profile in EXERCISES.items():
-        j = monitor._judge(exercise, profile, forbids, caps, want)
+        j = monitor._judge(exercise, profile, forbids, want)
         assert effort <= j.effort and sets <= j.sets, exercise
         if exercise not in watched:
             assert not (j.forbids or j.intensity or j.timed or j.one_arm), exercise

@@ -126,10 +126,9 @@ def _known(places: Places, bad: Bad) -> None:
 def _doses(places: Places, want: Expectations, bad: Bad) -> None:
     """Each item against the forbids and caps, its timing, the clearance and the protected arm."""
     forbids = [(f, f.ruled_out()) for f in want.forbids]
-    caps = [(c, c.bounds()) for c in want.caps]
     # An item within the lowest bounds, of an exercise nothing but its dose concerns, breaks
     # nothing checked here: most items stop at these comparisons, unjudged.
-    watched = _watched(want, forbids, caps)
+    watched = _watched(want, forbids)
     effort, sets = _lowest(want)
     level_reason = f"spinal load level {want.level.value}"
     # Each exercise is judged against the forbids and caps once, however often it is prescribed.
@@ -142,20 +141,16 @@ def _doses(places: Places, want: Expectations, bad: Bad) -> None:
                     profile = EXERCISES.get(i.exercise)
                     if profile is None:
                         continue
-                    j = judged[i.exercise] = _judge(i.exercise, profile, forbids, caps, want)
+                    j = judged[i.exercise] = _judge(i.exercise, profile, forbids, want)
                 _dose(where, i, j, level_reason, want, bad)
 
 
-def _watched(
-    want: Expectations,
-    forbids: list[tuple[Forbid, frozenset[str]]],
-    caps: list[tuple[Cap, frozenset[str]]],
-) -> frozenset[str]:
+def _watched(want: Expectations, forbids: list[tuple[Forbid, frozenset[str]]]) -> frozenset[str]:
     """Exercises refused whatever their effort and sets: ruled out, held to a %1RM (but a
     carry), timed, or one-armed while an arm is protected."""
     out = TIMED_EXERCISES.union(
         *(reach for _, reach in forbids),
-        *(reach - CARRIES for c, reach in caps if c.percent_1rm is not None),
+        *(c.bounds() - CARRIES for c in want.caps if c.percent_1rm is not None),
     )
     return out | ONE_ARMED if want.protected_arm in OTHER_ARM else out
 
@@ -205,10 +200,10 @@ def _judge(
     exercise: str,
     profile: Profile,
     forbids: list[tuple[Forbid, frozenset[str]]],
-    caps: list[tuple[Cap, frozenset[str]]],
     want: Expectations,
 ) -> _Judged:
-    bounding = [c for c, reaches in caps if exercise in reaches]
+    # Few exercises get here: each cap is asked of this one, not indexed for every exercise.
+    bounding = [c for c in want.caps if c.applies(profile)]
     effort = sets = _NO_CAP
     intensity = False
     for c in bounding:
@@ -275,13 +270,13 @@ def _plan(p: Prescription, want: Expectations, recorded: set[str], bad: Bad) -> 
             bad("plan.present", f"status {p.status}, yet no plan over weeks")
         return
     week = 1
+    withheld = want.unloaded_only + want.clearance
     for ph in plan.phases:
         if ph.first_week != week or ph.weeks < 1:
             bad("plan.contiguous", f"phase {ph.name!r} starts at week {ph.first_week}, not {week}")
         if any(not ph.first_week <= w < ph.first_week + ph.weeks for w in ph.deload_weeks):
             bad("plan.contiguous", f"phase {ph.name!r} has deload weeks outside it")
         week = ph.first_week + max(ph.weeks, 1)
-        withheld = want.unloaded_only + want.clearance
         if ph.loaded and withheld:
             bad("plan.withheld", f"phase {ph.name!r} is loaded despite {' and '.join(withheld)}")
         cap = want.effort_cap(ph.loaded)
@@ -290,6 +285,8 @@ def _plan(p: Prescription, want: Expectations, recorded: set[str], bad: Bad) -> 
     if plan.weeks != week - 1 or not plan.phases:
         bad("plan.contiguous", f"phases cover {week - 1} weeks, the plan says {plan.weeks}")
     known = recorded | {e.id for e in plan.entries}
+    if known.issuperset(plan.because) and all(known.issuperset(ph.because) for ph in plan.phases):
+        return  # the common case: every phase cites only rules the document records
     for ph in plan.phases:
         for cited in [*ph.because, *plan.because]:
             if cited not in known:
