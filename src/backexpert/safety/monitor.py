@@ -32,6 +32,7 @@ from .starting_loads import LOAD_ROUNDING_KG, epley_percent, heaviest_percent_1r
 OTHER_ARM = {Side.left: Side.right, Side.right: Side.left}
 # Done once a set for a time (a carry for 30 s, a walk for 20 minutes), never for reps.
 TIMED = frozenset({Pattern.carry, Pattern.gait})
+# The same, and the carries and one-armed exercises, as the monitor's own classification says.
 TIMED_EXERCISES = with_any(OF_PATTERN, TIMED)
 CARRIES = OF_PATTERN[Pattern.carry]
 ONE_ARMED = WITH_LOAD[Tag.one_arm]
@@ -146,8 +147,8 @@ def _doses(places: Places, want: Expectations, bad: Bad) -> None:
 
 
 def _watched(want: Expectations, forbids: list[tuple[Forbid, frozenset[str]]]) -> frozenset[str]:
-    """Exercises refused whatever their effort and sets: ruled out, held to a %1RM (but a
-    carry), timed, or one-armed while an arm is protected."""
+    """Exercises their dose alone does not clear: ruled out, %1RM-capped, timed or one-armed."""
+    # One-armed matters only while an arm is protected; a carry is never judged by its %1RM.
     out = TIMED_EXERCISES.union(
         *(reach for _, reach in forbids),
         *(c.bounds() - CARRIES for c in want.caps if c.percent_1rm is not None),
@@ -165,6 +166,7 @@ def _lowest(want: Expectations) -> tuple[int, int]:
 
 
 def _dose(where: str, i: Item, j: _Judged, level_reason: str, want: Expectations, bad: Bad) -> None:
+    """One item against its exercise's judgement, the clearance's effort and the protected arm."""
     for f in j.forbids:
         bad("contraindication", f"{where}: {i.exercise} is ruled out by {f.reason}")
         if f.reason == level_reason and want.serious_flags:
