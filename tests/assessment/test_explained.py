@@ -73,3 +73,20 @@ def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(inference.firings) > 3
     assert len(explained._entries) <= 3
     assert [e.rule for e in entries] == [f.rule for f in inference.firings]
+
+
+def test_citations_are_kept_per_rulebook_object_and_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rulebook, inference = _inference()
+    monkeypatch.setattr(explained, "_infos", {})
+    monkeypatch.setattr(explained, "RULEBOOKS_MAX", 2)
+    cited = explained.rules_cited(rulebook, inference)
+    assert [i.id for i in cited] == inference.fired()
+    assert all(i.rationale == rulebook[i.id].rationale for i in cited)
+    unfired = [r.id for r in rulebook if r.id not in inference.fired()]
+    mutants = [rulebook.without(r) for r in unfired[:3]]  # each a distinct rulebook object
+    for mutant in mutants:
+        assert [i.id for i in explained.rules_cited(mutant, inference)] == inference.fired()
+    assert len(explained._infos) <= 2
+    assert explained.rules_cited(rulebook, inference) == cited

@@ -74,6 +74,11 @@ class Planned:
     because: list[str]
     substitutes_for: Substitution | None = None
 
+    def is_or_replaces(self, ids: frozenset[str]) -> bool:
+        """Whether this item is, or stands in for, one of these exercises."""
+        sub = self.substitutes_for
+        return self.exercise.id in ids or (sub is not None and sub.exercise in ids)
+
 
 @dataclass
 class Context:

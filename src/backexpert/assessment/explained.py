@@ -4,7 +4,7 @@ A firing recurs across clients (the same rule on the same facts), and what the d
 it cannot change, so each distinct firing's entry is built once: keyed by the compiled rule
 object itself (kept alive by the memo, so its identity is never reused) and the facts it
 matched, never by rule id or version text, so an edited rulebook is never served another's
-entry.
+entry. Likewise each rule's citation is built once per rulebook object.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from .prescription import TraceEntry
 MEMO_MAX = 5_000
 
 _entries: dict[tuple[int, Matched], tuple[Rule, TraceEntry]] = {}
-_infos: dict[int, tuple[Rule, RuleInfo]] = {}
+# Past this many rulebooks (older and mutated ones are composed too) their citations start again.
+RULEBOOKS_MAX = 64
+_infos: dict[int, tuple[Rulebook, dict[str, RuleInfo]]] = {}
 
 
 def trace(rulebook: Rulebook, inference: Inference) -> list[TraceEntry]:
@@ -27,15 +29,23 @@ def trace(rulebook: Rulebook, inference: Inference) -> list[TraceEntry]:
 
 def rules_cited(rulebook: Rulebook, inference: Inference) -> list[RuleInfo]:
     """Each rule that fired, once, as the document cites it."""
+    infos = _cited_of(rulebook)
     out = []
     for rule_id in inference.fired():
-        rule = rulebook[rule_id]
-        hit = _infos.get(id(rule))
-        if hit is None or hit[0] is not rule:
-            hit = (rule, RuleInfo.of(rule))
-            remember(_infos, id(rule), hit, MEMO_MAX)
-        out.append(hit[1])
+        info = infos.get(rule_id)
+        if info is None:
+            info = infos[rule_id] = RuleInfo.of(rulebook[rule_id])
+        out.append(info)
     return out
+
+
+def _cited_of(rulebook: Rulebook) -> dict[str, RuleInfo]:
+    """The rulebook's rules as cited so far, by id: kept by the rulebook object itself."""
+    hit = _infos.get(id(rulebook))
+    if hit is None or hit[0] is not rulebook:
+        hit = (rulebook, {})
+        remember(_infos, id(rulebook), hit, RULEBOOKS_MAX)
+    return hit[1]
 
 
 def _entry(rule: Rule, f: Firing) -> TraceEntry:

@@ -28,6 +28,7 @@ from .actions import Flag
 from .context import Context
 from .prescription import (
     Coverage,
+    Excluded,
     FlagOut,
     Limitation,
     LoadLevelOut,
@@ -195,11 +196,14 @@ def coverage(ctx: Context, week: list[Session]) -> list[Coverage]:
     """Which movement planes the intense sessions train; why a plane is missing."""
     out = []
     intense_items = [i for s in week if s.intensity == "intense" for i in s.items]
+    left_out: list[tuple[Pattern, Excluded]] | None = None  # each with its pattern, once
     for plane, patterns in COVERED_PLANES.items():
         by = sorted({i.exercise for i in intense_items if i.pattern in patterns})
         note = None
         if not by:
-            gone = [x for x in ctx.excluded.values() if ctx.cat[x.exercise].pattern in patterns]
+            if left_out is None:
+                left_out = [(ctx.cat[x.exercise].pattern, x) for x in ctx.excluded.values()]
+            gone = [x for pattern, x in left_out if pattern in patterns]
             note = "; ".join(f"{x.name}: {x.reason}" for x in gone) or (
                 "no intense session this week" if not intense_items else "no rule added one"
             )

@@ -15,12 +15,6 @@ from ..clinical.words import PHASE_ORDER
 from .context import Context, Planned
 
 
-def _is_or_replaces(p: Planned, ids: frozenset[str]) -> bool:
-    """Whether a planned item is, or stands in for, one of these exercises."""
-    sub = p.substitutes_for
-    return p.exercise.id in ids or (sub is not None and sub.exercise in ids)
-
-
 def ordered(ctx: Context, planned: list[Planned]) -> list[Planned]:
     """Topological order: phase first, then before/after constraints, then catalogue order."""
     ids = {p.exercise.id: p for p in planned}
@@ -35,7 +29,7 @@ def ordered(ctx: Context, planned: list[Planned]) -> list[Planned]:
         if not thens:
             continue
         for f, p in ids.items():
-            if not _is_or_replaces(p, first_ids):
+            if not p.is_or_replaces(first_ids):
                 continue
             for t in thens:
                 if f == t or keys[f][0] < keys[t][0]:

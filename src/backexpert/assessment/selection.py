@@ -187,20 +187,20 @@ def _covering(
 
 def stands_for(ctx: Context, p: Planned, sel: Selector) -> bool:
     """Whether a planned item is, or stands in for, an exercise the selector picks."""
-    ids = ctx.cat.selected_ids(sel)
-    sub = p.substitutes_for
-    return p.exercise.id in ids or (sub is not None and sub.exercise in ids)
+    return p.is_or_replaces(ctx.cat.selected_ids(sel))
 
 
 def drop_unmet_requirements(ctx: Context, planned: dict[str, Planned]) -> None:
     """`then` items need a `first` item in the program; drop them until that holds."""
+    # Each constraint with its two sides as exercise ids, resolved once (`Context.befores`).
+    constraints = list(zip(ctx.c.befores, ctx.befores, strict=True))
     changed = True
     while changed:
         changed = False
-        for rule_id, b in ctx.c.befores:
-            if any(stands_for(ctx, p, b.first) for p in planned.values()):
+        for (rule_id, b), (first_ids, then_ids) in constraints:
+            if any(p.is_or_replaces(first_ids) for p in planned.values()):
                 continue
-            for ex_id in [k for k in planned if k in ctx.cat.selected_ids(b.then)]:
+            for ex_id in [k for k in planned if k in then_ids]:
                 p = planned.pop(ex_id)
                 reason = f"requires {b.first.describe()} first, and none is prescribed"
                 ctx.exclude(p.exercise, reason, [rule_id])

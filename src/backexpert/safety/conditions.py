@@ -13,7 +13,7 @@ from ..clinical.words import (
     Tag,
     Urgency,
 )
-from .limits import Cap, Expectations, Forbid
+from .limits import Cap, Conditions, Expectations, Forbid
 from .screening import answered_yes
 
 Q = RedFlagQuestion
@@ -23,11 +23,11 @@ T = Tag
 BP_HIGH_MAX_PERCENT_1RM = 60
 
 
-def bone(i: Intake, out: Expectations) -> None:
+def bone(i: Intake, has: Conditions, out: Expectations) -> None:
     """Osteoporosis, steroids and vertebral fracture (reference 2, section 5)."""
-    fracture = i.condition(C.vertebral_fracture)
+    fracture = has.get(C.vertebral_fracture)
     fragile = (
-        i.condition(C.osteoporosis) is not None
+        has.get(C.osteoporosis) is not None
         or fracture is not None
         or answered_yes(i, Q.long_term_steroid_use)
     )
@@ -56,9 +56,9 @@ def bone(i: Intake, out: Expectations) -> None:
             out.at_most(LoadLevel.none, "vertebral fracture not cleared")
 
 
-def pregnancy(i: Intake, out: Expectations) -> None:
+def pregnancy(i: Intake, has: Conditions, out: Expectations) -> None:
     """Pregnancy and postpartum (reference 2, section 6)."""
-    pregnancy = i.condition(C.pregnancy)
+    pregnancy = has.get(C.pregnancy)
     screen = i.questionnaires.pregnancy
     if pregnancy is not None:
         if screen is not None and any(screen.absolute):
@@ -74,7 +74,7 @@ def pregnancy(i: Intake, out: Expectations) -> None:
                 out.forbid("pregnancy from 20 weeks", T.supine)
         if weeks >= 28:
             out.forbid("third trimester", T.balance_high)
-    postpartum = i.condition(C.postpartum)
+    postpartum = has.get(C.postpartum)
     if (
         postpartum is not None
         and postpartum.weeks_since is not None
@@ -113,13 +113,13 @@ def age_and_balance(i: Intake, out: Expectations) -> None:
         out.caps.append(Cap("under 18", sets=3, loaded_only=True))
 
 
-def blood_pressure(i: Intake, out: Expectations) -> None:
+def blood_pressure(i: Intake, has: Conditions, out: Expectations) -> None:
     """Hypertension and resting blood pressure (reference 2, section 9)."""
     v = i.vitals
     sys_, dia = v.resting_systolic or 0, v.resting_diastolic or 0
     if sys_ >= 180 or dia >= 110:
         out.refer(Urgency.urgent, "resting blood pressure 180/110 or more")
-    high = i.condition(C.hypertension) is not None or sys_ >= 160 or dia >= 100
+    high = has.get(C.hypertension) is not None or sys_ >= 160 or dia >= 100
     if high:
         out.forbid("high blood pressure", T.breath_hold)
         out.caps.append(Cap("high blood pressure", effort=6, loaded_only=True))
@@ -137,15 +137,15 @@ def blood_pressure(i: Intake, out: Expectations) -> None:
         parq is not None and parq.follow_up is not None and parq.follow_up.hypertension is not None
     )
     q1 = parq is not None and parq.general[0]
-    if i.condition(C.hypertension) is not None and not (q1 and answered):
+    if has.get(C.hypertension) is not None and not (q1 and answered):
         out.clearance.append("high blood pressure without a complete PAR-Q+")
     elif high and not answered:
         out.clearance.append("high blood pressure without the PAR-Q+ follow-up")
 
 
-def shoulder(i: Intake, out: Expectations) -> None:
+def shoulder(i: Intake, has: Conditions, out: Expectations) -> None:
     """Rotator-cuff repair by phase and side (reference 2, section 10)."""
-    cuff = i.condition(C.rotator_cuff_repair)
+    cuff = has.get(C.rotator_cuff_repair)
     if cuff is None or cuff.weeks_since is None:
         return
     w = cuff.weeks_since

@@ -16,41 +16,35 @@ shoulder), `limits` (what the parts add up to, and the dose every program is hel
 from __future__ import annotations
 
 from ..clinical.intake import Intake
-from ..clinical.words import LoadLevel, Tag
+from ..clinical.words import LoadLevel
 from .conditions import age_and_balance, blood_pressure, bone, pregnancy, shoulder
-from .limits import Cap, Expectations, Forbid, dose
+from .limits import Expectations, conditions, dose
 from .screening import red_flags, screening
-from .spine import LEVEL_EFFORT, LEVEL_FORBIDS, load_level, spine
+from .spine import LEVEL_LIMITS, LIGHT_CHOPS, load_level, spine
 from .starting_loads import one_rep_maxes
-
-T = Tag
 
 
 def expectations(intake: Intake) -> Expectations:
     """Everything a safe program for this intake must respect, decided from the intake alone."""
     out = Expectations()
-    red_flags(intake, out)
+    has = conditions(intake)
+    red_flags(intake, has, out)
     screening(intake, out)
-    load_level(intake, out)
-    spine(intake, out)
-    bone(intake, out)
-    pregnancy(intake, out)
+    load_level(intake, has, out)
+    spine(intake, has, out)
+    bone(intake, has, out)
+    pregnancy(intake, has, out)
     age_and_balance(intake, out)
-    blood_pressure(intake, out)
-    shoulder(intake, out)
+    blood_pressure(intake, has, out)
+    shoulder(intake, has, out)
     dose(intake, out)
     out.one_rm = one_rep_maxes(intake)
     level = out.level
     if level is LoadLevel.none:
         out.unloaded_only.append("spinal load level none: body weight and walking")
-    out.forbids.append(Forbid(LEVEL_FORBIDS[level], f"spinal load level {level.value}"))
-    out.caps.append(Cap(f"spinal load level {level.value}", effort=LEVEL_EFFORT[level]))
+    forbid, cap = LEVEL_LIMITS[level]
+    out.forbids.append(forbid)
+    out.caps.append(cap)
     if level is LoadLevel.moderate:
-        out.caps.append(
-            Cap(
-                "load level moderate: light chops",
-                effort=6,
-                loads=frozenset({T.spinal_rotation_load}),
-            )
-        )
+        out.caps.append(LIGHT_CHOPS)
     return out

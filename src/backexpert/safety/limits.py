@@ -7,13 +7,25 @@ load level, as the rest of `safety` decides them from the intake.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..clinical.intake import Intake
-from ..clinical.words import LOAD_LEVELS, Experience, LoadLevel, Pattern, Side, Tag, Urgency
+from ..clinical.intake import Condition, Intake
+from ..clinical.words import (
+    LOAD_LEVELS,
+    ConditionCode,
+    Experience,
+    LoadLevel,
+    Pattern,
+    Side,
+    Tag,
+    Urgency,
+)
 from .classification import CLASSIFIED, LOADED, OF_PATTERN, WITH_LOAD, Profile, with_any
 
 URGENCY_ORDER = (Urgency.emergency, Urgency.urgent, Urgency.before_exercise)
+# The intake's conditions by code: the rules of each part look up a dozen of them.
+Conditions = Mapping[ConditionCode, Condition]
 MAX_SETS = 4  # seed: deadlift 3-4 sets is the most any exercise gets
 MAX_EFFORT = 8  # RPE 8 (2 reps in reserve): no prescription goes nearer failure
 NOVICE_MAX_SETS = 3  # ACSM 2009 novice: 1-3 sets
@@ -136,12 +148,27 @@ class Expectations:
         return min(caps, default=MAX_EFFORT)
 
 
+def conditions(i: Intake) -> Conditions:
+    """Each recorded condition by its code, the first of a code as `Intake.condition` gives it."""
+    out: dict[ConditionCode, Condition] = {}
+    for c in i.conditions:
+        out.setdefault(c.code, c)
+    return out
+
+
+# The same for every intake they apply to (caps are immutable): made once.
+NOVICE_CAPS = (
+    Cap("novice", sets=NOVICE_MAX_SETS),
+    Cap("novice", effort=NOVICE_MAX_EFFORT, loaded_only=True),
+)
+EVERY_PROGRAM = Cap("every program", sets=MAX_SETS, effort=MAX_EFFORT)
+
+
 def dose(i: Intake, out: Expectations) -> None:
     """Recovery and volume by experience and age (seed; ACSM 2009 and 2011)."""
     novice = i.training.experience is Experience.novice
     if novice or i.client.age >= 65:
         out.recovery_hours = 72
     if novice:
-        out.caps.append(Cap("novice", sets=NOVICE_MAX_SETS))
-        out.caps.append(Cap("novice", effort=NOVICE_MAX_EFFORT, loaded_only=True))
-    out.caps.append(Cap("every program", sets=MAX_SETS, effort=MAX_EFFORT))
+        out.caps += NOVICE_CAPS
+    out.caps.append(EVERY_PROGRAM)

@@ -13,10 +13,11 @@ from ..clinical.words import (
     Tag,
     Urgency,
 )
-from .limits import Cap, Expectations, Forbid
+from .limits import Cap, Conditions, Expectations, Forbid
 from .spine import SPINE_LIFTS
 
 Q = RedFlagQuestion
+CORE_QUESTIONS = frozenset(CORE_RED_FLAG_SCREEN)
 C = ConditionCode
 T = Tag
 
@@ -25,7 +26,7 @@ def answered_yes(intake: Intake, *questions: RedFlagQuestion) -> bool:
     return any(intake.red_flag_screen.get(q) is True for q in questions)
 
 
-def red_flags(i: Intake, out: Expectations) -> None:
+def red_flags(i: Intake, has: Conditions, out: Expectations) -> None:
     """Urgency from the red-flag answers (domain reference 1, section 2; part 2, section 2)."""
     if True not in i.red_flag_screen.values():
         return  # every urgency below needs a yes
@@ -71,7 +72,7 @@ def red_flags(i: Intake, out: Expectations) -> None:
         answered_yes(i, Q.iv_drug_use_or_immunosuppression) and night
     ):
         out.refer(Urgency.urgent, "suspected infection")
-    osteoporosis = i.condition(C.osteoporosis) is not None
+    osteoporosis = has.get(C.osteoporosis) is not None
     minor = answered_yes(i, Q.recent_minor_trauma)
     if answered_yes(i, Q.significant_trauma_or_osteoporotic_fracture_risk) or (
         minor and (answered_yes(i, Q.long_term_steroid_use) or osteoporosis)
@@ -109,7 +110,7 @@ def red_flags(i: Intake, out: Expectations) -> None:
 
 
 def screening(i: Intake, out: Expectations) -> None:
-    if any(q not in i.red_flag_screen for q in CORE_RED_FLAG_SCREEN):
+    if not i.red_flag_screen.keys() >= CORE_QUESTIONS:
         out.unloaded_only.append("incomplete red-flag screen")
         out.at_most(LoadLevel.low, "incomplete red-flag screen")
     # Only the scores judged here: scoring every questionnaire would cost more than the rest.

@@ -12,7 +12,7 @@ from ..clinical.words import (
     Pattern,
     Tag,
 )
-from .limits import Cap, Expectations, Forbid
+from .limits import Cap, Conditions, Expectations, Forbid
 
 C = ConditionCode
 T = Tag
@@ -49,19 +49,30 @@ LEVEL_EFFORT: dict[LoadLevel, int] = {
     LoadLevel.moderate: 7,
     LoadLevel.full: 8,
 }
+# Each level's forbid and cap, the same for every intake at that level (they are immutable).
+LEVEL_LIMITS: dict[LoadLevel, tuple[Forbid, Cap]] = {
+    level: (
+        Forbid(LEVEL_FORBIDS[level], f"spinal load level {level.value}"),
+        Cap(f"spinal load level {level.value}", effort=LEVEL_EFFORT[level]),
+    )
+    for level in LoadLevel
+}
+LIGHT_CHOPS = Cap(
+    "load level moderate: light chops", effort=6, loads=frozenset({T.spinal_rotation_load})
+)
 # Loaded exercises of these patterns load the lumbar spine through a hinge or an extension.
 SPINE_LIFTS = frozenset({Pattern.hinge, Pattern.back_extension})
 
 
-def _symptom_weeks(i: Intake) -> int | None:
+def _symptom_weeks(i: Intake, has: Conditions) -> int | None:
     """How long the symptoms have lasted: the pain's duration, else a radiculopathy's weeks."""
     if i.pain.duration_weeks is not None:
         return i.pain.duration_weeks
-    radiculopathy = i.condition(C.radiculopathy)
+    radiculopathy = has.get(C.radiculopathy)
     return None if radiculopathy is None else radiculopathy.weeks_since
 
 
-def load_level(i: Intake, out: Expectations) -> None:
+def load_level(i: Intake, has: Conditions, out: Expectations) -> None:
     """The spinal load level from pain, irritability and duration (reference 2, section 1)."""
     p = i.pain
     if p.nprs_now >= 7 or p.worst >= 7:
@@ -71,7 +82,7 @@ def load_level(i: Intake, out: Expectations) -> None:
         out.caps.append(Cap("severe pain", effort=6, loaded_only=True))
     if p.region is PainRegion.shoulder:  # shoulder pain alone does not set the spinal level
         return
-    now, worst, irr, weeks = p.nprs_now, p.worst, p.irritability, _symptom_weeks(i)
+    now, worst, irr, weeks = p.nprs_now, p.worst, p.irritability, _symptom_weeks(i, has)
     course = (
         "unknown"
         if weeks is None
@@ -98,18 +109,18 @@ def load_level(i: Intake, out: Expectations) -> None:
         out.at_most(LoadLevel.moderate, "acute pain")
 
 
-def spine(i: Intake, out: Expectations) -> None:
+def spine(i: Intake, has: Conditions, out: Expectations) -> None:
     """Radicular pain, surgery, pars, instability, directional preference (section 2-4)."""
     f = set(i.findings)
     p = i.pain
-    weeks = _symptom_weeks(i)
+    weeks = _symptom_weeks(i, has)
     early = weeks is None or weeks <= 12
     radicular = (
-        i.condition(C.radiculopathy) is not None
+        has.get(C.radiculopathy) is not None
         or Finding.positive_straight_leg_raise in f
         or (
             p.region is PainRegion.low_back_and_leg
-            and i.condition(C.lumbar_disc_herniation) is not None
+            and has.get(C.lumbar_disc_herniation) is not None
         )
     )
     if radicular and early:
@@ -117,7 +128,7 @@ def spine(i: Intake, out: Expectations) -> None:
         out.forbid("early radicular pain", T.loaded_flexion, T.axial_heavy, exercises=("curl_up",))
     elif radicular:
         out.at_most(LoadLevel.moderate, "persistent radicular pain")
-    disc = i.condition(C.lumbar_discectomy)
+    disc = has.get(C.lumbar_discectomy)
     if disc is not None and disc.weeks_since is not None:
         w = disc.weeks_since
         if w < 2:
@@ -129,7 +140,7 @@ def spine(i: Intake, out: Expectations) -> None:
             out.forbid("discectomy 6-12 weeks", T.spinal_rotation_load)
         if disc.cleared is False:
             out.at_most(LoadLevel.low, "discectomy not cleared by the surgeon")
-    fusion = i.condition(C.lumbar_fusion)
+    fusion = has.get(C.lumbar_fusion)
     if fusion is not None and fusion.weeks_since is not None:
         w = fusion.weeks_since
         end_range = (T.end_range_flexion, T.end_range_rotation, T.end_range_extension)
@@ -146,8 +157,8 @@ def spine(i: Intake, out: Expectations) -> None:
     pars = (
         i.client.age < 25 and Finding.extension_sport in f and Finding.extension_provoked_pain in f
     )
-    lysis = i.condition(C.spondylolysis)
-    listhesis = i.condition(C.spondylolisthesis)
+    lysis = has.get(C.spondylolysis)
+    listhesis = has.get(C.spondylolisthesis)
     symptomatic_slip = listhesis is not None and p.worst >= 1
     lysis_unsettled = lysis is not None and (lysis.cleared is not True or p.worst >= 1)
     if pars or lysis_unsettled or symptomatic_slip:
@@ -179,7 +190,7 @@ def spine(i: Intake, out: Expectations) -> None:
                 out.clearance.append("high-grade spondylolisthesis")
         elif radicular and listhesis.cleared is not True:
             out.clearance.append("spondylolisthesis with nerve-root signs")
-    instability = i.condition(C.lumbar_instability)
+    instability = has.get(C.lumbar_instability)
     if instability is not None and (
         i.client.age >= 40 or instability.severity is None or instability.severity.value != "mild"
     ):
@@ -188,7 +199,7 @@ def spine(i: Intake, out: Expectations) -> None:
         )
     elevated = (
         instability is not None
-        or i.condition(C.lumbar_disc_herniation) is not None
+        or has.get(C.lumbar_disc_herniation) is not None
         or Finding.aberrant_movement in f
         or Finding.positive_prone_instability_test in f
     )
@@ -208,9 +219,9 @@ def spine(i: Intake, out: Expectations) -> None:
         out.forbid("extension preference", T.end_range_flexion)
     if Finding.directional_preference_flexion in f:
         out.forbid("flexion preference", T.end_range_extension, T.spinal_extension_load)
-    if i.condition(C.hyperkyphosis) is not None:
+    if has.get(C.hyperkyphosis) is not None:
         out.forbid("hyperkyphosis", T.end_range_flexion)
-    if i.condition(C.hypermobility) is not None:
+    if has.get(C.hypermobility) is not None:
         out.forbid(
             "hypermobility", T.end_range_flexion, T.end_range_rotation, T.end_range_extension
         )

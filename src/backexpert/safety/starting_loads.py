@@ -41,6 +41,8 @@ def one_rep_maxes(i: Intake) -> dict[str, float]:
         rir = 0 if c.rpe is None else 10 - c.rpe
         est = c.load_kg * 100 / epley_percent(c.reps + rir)
         own[c.exercise] = min(est, own.get(c.exercise, est))
+    if not own:
+        return own  # no load of its own, none of a relative's either
     out = dict(own)
     for exercise, relatives in LOAD_RELATIVES.items():
         found = [own[r] * ratio for r, ratio in relatives.items() if r in own]
