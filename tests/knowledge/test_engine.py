@@ -6,8 +6,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Mapping
-from typing import Any
 
 import pytest
 
@@ -22,7 +20,7 @@ from backexpert.knowledge.engine import (
     Evaluator,
     check_limits,
 )
-from backexpert.knowledge.explanation import Inference
+from backexpert.knowledge.explanation import Inference, Matched
 from backexpert.knowledge.rules import Condition, Rule, Rulebook
 from backexpert.knowledge.vocabulary import FactValue
 from factories import EXAMPLE, compile_rules, make_intake
@@ -165,7 +163,7 @@ class _Failing(DurableEngine):
 
     fail = True
 
-    def fire(self, rule: Rule, matched: Mapping[str, Mapping[str, Any]]) -> None:
+    def fire(self, rule: Rule, matched: Matched) -> None:
         if self.fail:
             raise RuntimeError(f"boom in {rule.id}")
         super().fire(rule, matched)

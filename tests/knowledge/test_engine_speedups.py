@@ -7,7 +7,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,7 +21,7 @@ from backexpert.errors import EngineError
 from backexpert.knowledge import engine as engine_mod
 from backexpert.knowledge.compiler import compile_documents
 from backexpert.knowledge.engine import DurableEngine
-from backexpert.knowledge.explanation import Inference
+from backexpert.knowledge.explanation import Inference, Matched
 from backexpert.knowledge.oracle import Oracle
 from backexpert.knowledge.rules import Clause, Rule, Rulebook
 from backexpert.knowledge.vocabulary import FactSpec, FactValue, Vocabulary, derived_fact
@@ -414,7 +413,7 @@ class _Failing(DurableEngine):
 
     fail_at: int | None = 3
 
-    def fire(self, rule: Rule, matched: Mapping[str, Mapping[str, Any]]) -> None:
+    def fire(self, rule: Rule, matched: Matched) -> None:
         if self.fail_at is not None and len(self._firings) >= self.fail_at:
             raise RuntimeError(f"boom in {rule.id}")
         super().fire(rule, matched)

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import EngineError, RuleSetError
-from .explanation import Firing, Inference
+from .explanation import Firing, Inference, Matched, remember
 from .rules import Clause, Condition, Rule, Rulebook
 from .vocabulary import FactValue
 
@@ -68,6 +68,7 @@ FINALIZE_JSON = '"fact":"' + FINALIZE + '","value":true}'
 SINK = "__sink__"
 # The filter's memo is bounded by the facts' finite domains; the cap only guards odd inputs.
 MAX_MEMO = 100_000
+MAX_MESSAGES = 10_000  # distinct action messages remembered (a full memo starts again)
 
 
 class Evaluator(Protocol):
@@ -183,6 +184,7 @@ class DurableEngine:
         # (name, value, type) -> the fact's JSON, or None when it is not asserted (change 1).
         # The type is in the key because True == 1 and both hash alike.
         self._memo: dict[tuple[str, FactValue, type], str | None] = {}
+        self._messages: dict[str, tuple[tuple[str, Matched], ...]] = {}
         # Unconditional clauses fire identically for everyone (change 3).
         self._always: list[Firing] = []
         self._always_derived: list[tuple[str, FactValue]] = []
@@ -231,10 +233,22 @@ class DurableEngine:
             self._memo[key] = out
         return out
 
-    def fire(self, rule: Rule, matched: Mapping[str, Mapping[str, Any]]) -> None:
+    def fire(self, rule: Rule, matched: Matched) -> None:
         """Record one firing (the action of every rule the engine fires)."""
-        facts = tuple(sorted((m["fact"], m["value"]) for m in matched.values()))
-        self._firings.append(Firing(rule.id, facts, rule.conclusions))
+        self._firings.append(Firing(rule.id, matched, rule.conclusions))
+
+    def _decode(self, message: str) -> tuple[tuple[str, Matched], ...]:
+        """An action message as (rule name, the facts it matched sorted), each distinct once."""
+        # One state serves every client, so the same firing sends the same text for everyone
+        # (545 distinct messages in 6,353 over 300 clients): it is a pure function of the text.
+        found = self._messages.get(message)
+        if found is None:
+            found = tuple(
+                (name, tuple(sorted((m["fact"], m["value"]) for m in matched.values())))
+                for name, matched in json.loads(message).items()
+            )
+            remember(self._messages, message, found, MAX_MESSAGES)
+        return found
 
     def evaluate(self, facts: Mapping[str, FactValue]) -> Inference:
         """Run the rulebook over one client's facts; the state is emptied afterwards."""
@@ -283,7 +297,7 @@ class DurableEngine:
             message: str | None = first[1]
             while message is not None:
                 # One action per message: {rule name: {pattern name: fact}}.
-                for name, matched in json.loads(message).items():
+                for name, matched in self._decode(message):
                     action = actions.get(name)
                     if action is not None:  # the finalize rule's action does nothing
                         self._act(action, matched, fire, head, derived, asserted)
@@ -304,7 +318,7 @@ class DurableEngine:
     def _act(
         self,
         action: tuple[Rule, tuple[tuple[str, FactValue, str | None], ...]],
-        matched: Mapping[str, Mapping[str, Any]],
+        matched: Matched,
         fire: Any,
         head: str,
         derived: list[tuple[str, FactValue]],
