@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from benchmarks.assess import make_intake
 
 from backexpert import assessment
 from backexpert.assessment import timing
+from backexpert.assessment.dose import Dosing
 from backexpert.assessment.prescription import Item, Prescription
 
 
@@ -46,3 +48,10 @@ def test_an_items_minutes_are_its_seconds() -> None:
             for i in s.items:
                 assert i.minutes == timing.minutes(timing.item_seconds(i))
             assert s.minutes == timing.session_minutes(s.items)
+
+
+def test_each_dosing_made_once_is_what_dosing_again_makes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The item a client's dosing keeps is the one dosing again would make (its key is whole)."""
+    kept = [p.model_dump_json() for p in _prescriptions(80)]
+    monkeypatch.setattr(Dosing, "item", Dosing._dose)
+    assert [p.model_dump_json() for p in _prescriptions(80)] == kept

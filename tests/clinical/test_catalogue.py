@@ -240,3 +240,11 @@ def test_a_timed_activity_is_one_rep_without_a_hold() -> None:
             Dose.model_validate(
                 {"sets": 1, "reps": "1", "effort": 4, "rest_s": 0, "duration_min": 20, **bad}
             )
+
+
+def test_twins_of_an_exercise_are_those_it_is_a_twin_of() -> None:
+    cat = shipped_catalogue()
+    ids = [e.id for e in cat]
+    assert any(cat.twins_of(a) for a in ids)
+    for a in [*ids, "not_an_exercise"]:
+        assert cat.twins_of(a) == frozenset(b for b in ids if cat.twins(a, b))

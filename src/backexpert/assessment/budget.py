@@ -140,15 +140,16 @@ def _refilled(
 def _without_twins(cat: Catalogue, items: list[Item], left: list[LeftOut]) -> list[Item]:
     """One variant of each exercise: a later variant of an item already held is left out."""
     kept: list[Item] = []
-    twins = cat.twins
+    held: set[str] = set()  # the exercises kept
     for i in items:
-        for twin in kept:
-            if twins(twin.exercise, i.exercise):
-                reason = f"a variant of {twin.name}, already in this session"
-                left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=[]))
-                break
-        else:
+        twins = cat.twins_of(i.exercise)
+        if twins.isdisjoint(held):
             kept.append(i)
+            held.add(i.exercise)
+            continue
+        twin = next(k for k in kept if k.exercise in twins)  # the first in order
+        reason = f"a variant of {twin.name}, already in this session"
+        left.append(LeftOut(exercise=i.exercise, name=i.name, reason=reason, because=[]))
     return kept
 
 

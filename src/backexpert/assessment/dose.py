@@ -16,7 +16,7 @@ from ..clinical.catalogue import Exercise, rep_bounds
 from ..clinical.words import DayType, Phase, SessionKind, Side, Tag
 from . import timing
 from .context import Context, Planned
-from .prescription import Adjustment, Item
+from .prescription import Adjustment, Item, Substitution
 
 
 def _lighter_first(reps: str) -> tuple[int, int]:
@@ -76,6 +76,10 @@ class Dosing:
         self._capped = frozenset().union(*(c.ids for c in self._caps))
         # Program-wide effort limits apply to every item, in rule order.
         self._effort_limits = [(r, x.effort) for r, x in ctx.c.limits if x.effort is not None]
+        # Each distinct dosing of this client's made once (`item`): by the exercise and the
+        # planned entry's phase, reasons and substitution, the kind of session only when a cap
+        # of the exercise may name it, the day type only when a dose of it names day types.
+        self._made: dict[tuple[object, ...], tuple[Exercise, Substitution | None, Item]] = {}
 
     def by_day_type(self, ex_id: str) -> bool:
         """Whether a dose of this exercise names day types (its dose may differ by day type)."""
@@ -84,8 +88,27 @@ class Dosing:
     def item(self, p: Planned, session: SessionKind, day_type: DayType | None = None) -> Item:
         """The planned exercise as an item of one kind of session (and day type), dosed.
 
-        A dose that names day types applies only on those days of undulating load.
+        A dose that names day types applies only on those days of undulating load. The same
+        dosing for this client is the same item (items are not changed in place: a change is
+        a copy), so the sessions and daily drills that hold it share it.
         """
+        e, sub = p.exercise, p.substitutes_for
+        key = (
+            id(e),
+            p.phase,
+            tuple(p.because),
+            id(sub),
+            session if e.id in self._capped else None,
+            day_type if e.id in self._by_day_type else None,
+        )
+        found = self._made.get(key)
+        if found is not None and found[0] is e and found[1] is sub:
+            return found[2]
+        made = self._dose(p, session, day_type)
+        self._made[key] = e, sub, made  # both kept: their ids are not reused while held
+        return made
+
+    def _dose(self, p: Planned, session: SessionKind, day_type: DayType | None = None) -> Item:
         e = p.exercise
         d = e.dose
         values: dict[str, Any] = {

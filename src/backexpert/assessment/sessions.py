@@ -100,9 +100,6 @@ def sessions(
         ),
         **_warm_up(ctx),
     )
-    # Days of the same kind dose an exercise alike, whatever their day type unless a dose
-    # names day types: dose it once.
-    memo: dict[tuple[object, ...], Item] = {}
     for kind, days in ((SessionKind.intense, week.intense), (SessionKind.light, week.light)):
         if not days:
             continue
@@ -116,7 +113,9 @@ def sessions(
             if day_type not in fitted:
                 # A day's variation takes the place of the exercise it varies.
                 todays = [_on(ctx, p, day_type, excl, limits, undulating) for p in members]
-                dosed = [_dosed(dosing, memo, p, kind, day_type) for p in todays]
+                # Dosing makes each distinct dosing once: days of the same kind dose an exercise
+                # alike, whatever their day type unless a dose names day types.
+                dosed = [dosing.item(p, kind, day_type) for p in todays]
                 dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
                 items, left = budget.fit(
                     ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
@@ -144,23 +143,6 @@ def _warm_up(ctx: Context) -> dict[str, Any]:
         return {}
     minutes, rule = found
     return {"warm_up_minutes": minutes, "warm_up_rule": rule}
-
-
-def _dosed(
-    dosing: Dosing,
-    memo: dict[tuple[object, ...], Item],
-    p: Planned,
-    kind: SessionKind,
-    day_type: DayType | None,
-) -> Item:
-    if day_type is None:
-        return dosing.item(p, kind)  # the kind's one session: each exercise is dosed once
-    sub = p.substitutes_for
-    dose_day = day_type if dosing.by_day_type(p.exercise.id) else None
-    key = (p.exercise.id, p.phase, tuple(p.because), sub and sub.exercise, kind, dose_day)
-    if key not in memo:
-        memo[key] = dosing.item(p, kind, day_type)
-    return memo[key]
 
 
 def _on(

@@ -158,6 +158,7 @@ class Selector(Sparse):
 
 
 _Match = tuple[tuple[Exercise, ...], frozenset[str]]
+_NO_TWINS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,10 @@ class Catalogue:
         object.__setattr__(self, "_loaded", tuple(e for e in self.exercises if e.loaded))
         twins = {(e.id, v) for e in self.exercises for v in e.variants() if v in self}
         object.__setattr__(self, "_twins", frozenset(twins | {(b, a) for a, b in twins}))
+        twins_of: dict[str, set[str]] = {}
+        for a, b in self._twins:  # type: ignore[attr-defined]
+            twins_of.setdefault(a, set()).add(b)
+        object.__setattr__(self, "_twins_of", {a: frozenset(bs) for a, bs in twins_of.items()})
 
     def __getitem__(self, exercise_id: str) -> Exercise:
         return self._by_id[exercise_id]  # type: ignore[attr-defined,no-any-return]
@@ -192,6 +197,10 @@ class Catalogue:
     def twins(self, a: str, b: str) -> bool:
         """Whether two exercises are one in another form (either is a variant of the other)."""
         return (a, b) in self._twins  # type: ignore[attr-defined]
+
+    def twins_of(self, exercise_id: str) -> frozenset[str]:
+        """The exercises that are this one in another form (`twins` of it), none if unknown."""
+        return self._twins_of.get(exercise_id, _NO_TWINS)  # type: ignore[attr-defined,no-any-return]
 
     def rank(self, exercise_id: str) -> int:
         return self._rank[exercise_id]  # type: ignore[attr-defined,no-any-return]
