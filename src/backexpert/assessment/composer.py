@@ -89,8 +89,13 @@ def compose(
         precautions=notices.precautions(ctx),
         coverage=[] if stops else notices.coverage(ctx, week),
         notes=list(notes or []),
-        facts=dict(sorted({**facts, **dict(inference.derived)}.items())),
+        facts=_sorted_facts({**facts, **dict(inference.derived)}),
         trace=explained.trace(rulebook, inference),
         rules=explained.rules_cited(rulebook, inference),
         derivations=derivations(inference),
     )
+
+
+def _sorted_facts(facts: dict[str, FactValue]) -> dict[str, FactValue]:
+    """The facts by name (the names sorted alone: each is distinct, so no value is compared)."""
+    return {name: facts[name] for name in sorted(facts)}

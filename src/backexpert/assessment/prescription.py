@@ -9,9 +9,9 @@ Field names and meanings are documented in docs/output.md; fields may be added, 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidatorFunctionWrapHandler, WrapValidator
 
 from ..clinical.instruments import Scores
 from ..clinical.words import (
@@ -320,6 +320,26 @@ class ClientOut(Model):
     age: int
 
 
+# A document's fact base: about 200 yes/no answers, numbers and words. A plain dict of exactly
+# those types (nothing to convert) is taken as validation takes it, as a copy, without judging each
+# value against the union; anything else is validated by the type as before. Same result, same
+# errors and the same JSON schema (a wrap validator leaves the type's schema as it is).
+_FACT_TYPES = frozenset({bool, int, str})
+
+
+def _facts(value: object, validate: ValidatorFunctionWrapHandler) -> object:
+    if (
+        type(value) is dict
+        and _FACT_TYPES.issuperset(map(type, value.values()))
+        and set(map(type, value)) == {str}
+    ):
+        return dict(value)
+    return validate(value)
+
+
+Facts = Annotated[dict[str, FactValue], WrapValidator(_facts)]
+
+
 class Prescription(Model):
     """The result of one assessment: the program, what was left out and why, and the trace."""
 
@@ -357,7 +377,7 @@ class Prescription(Model):
         "shown to the clinician, never interpreted; and each current load the program does not "
         "use (`Current load not used: ...`)",
     )
-    facts: dict[str, FactValue]
+    facts: Facts
     trace: list[TraceEntry]
     rules: list[RuleInfo]
     derivations: list[Derivation] = Field(

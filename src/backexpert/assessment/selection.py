@@ -10,7 +10,7 @@ other is prescribed.
 from __future__ import annotations
 
 from ..clinical.catalogue import Exercise, Selector
-from ..clinical.words import PHASE_ORDER, Equipment, SessionKind
+from ..clinical.words import PHASE_ORDER, Equipment, Phase, SessionKind
 from ..knowledge.explanation import remember
 from .actions import Add
 from .context import Context, Planned
@@ -117,39 +117,35 @@ def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
     by_exercise: dict[str, list[tuple[str, Add]]] = {}
     for rule_id, add in ctx.c.adds:
         by_exercise.setdefault(add.exercise, []).append((rule_id, add))
-    as_is: list[tuple[Exercise, Exercise | None, list[tuple[str, Add]]]] = []
+    planned: dict[str, Planned] = {}
     replaced: list[tuple[Exercise, Exercise | None, list[tuple[str, Add]]]] = []
     have = _equipment(ctx)
     for ex_id in sorted(by_exercise, key=ctx.cat.rank):
-        e = ctx.cat[ex_id]
+        e, adds = ctx.cat[ex_id], by_exercise[ex_id]
         # Most exercises are prescribed as themselves (`usable`): skip the search for a stand-in.
         as_itself = ex_id not in excl and have.issuperset(e.equipment)
         final = e if as_itself else resolve(ctx, e, excl, limitations)
-        (as_is if final is e else replaced).append((e, final, by_exercise[ex_id]))
-    planned: dict[str, Planned] = {}
-    for original, final, adds in [*as_is, *replaced]:
-        if len(adds) == 1:
-            because, phase, sessions = [adds[0][0]], adds[0][1].phase, set(adds[0][1].sessions)
+        if final is e:
+            # Planned first, in catalogue order; each is its own exercise, so none merge.
+            planned[ex_id] = Planned(e, *_merged(ctx, adds), None)
         else:
-            because = ctx.sorted_rules(r for r, _ in adds)
-            phase = min((a.phase for _, a in adds), key=PHASE_ORDER.__getitem__)
-            sessions = {s for _, a in adds for s in a.sessions}
-        sub: Substitution | None = None
-        if final is not original:
-            why = why_not(ctx, original, excl, limitations)
-            reason, rules = why if why is not None else ("not available", [])
-            covering = None if final is None else _covering(planned, final, sessions)
-            if final is None or covering is not None:
-                gone = (
-                    "no safe alternative is available"
-                    if covering is None
-                    else f"its movement is already covered by {covering.exercise.name}"
-                )
-                full = f"{reason}; {gone}" if final is not None else reason
-                ctx.exclude(original, full, rules)
-                continue
-            ctx.exclude(original, f"{reason}; replaced by {final.name}", rules, by=final.id)
-            sub = _substitution(original, reason, rules)
+            replaced.append((e, final, adds))
+    for original, final, adds in replaced:
+        phase, sessions, because = _merged(ctx, adds)
+        why = why_not(ctx, original, excl, limitations)
+        reason, rules = why if why is not None else ("not available", [])
+        covering = None if final is None else _covering(planned, final, sessions)
+        if final is None or covering is not None:
+            gone = (
+                "no safe alternative is available"
+                if covering is None
+                else f"its movement is already covered by {covering.exercise.name}"
+            )
+            full = f"{reason}; {gone}" if final is not None else reason
+            ctx.exclude(original, full, rules)
+            continue
+        ctx.exclude(original, f"{reason}; replaced by {final.name}", rules, by=final.id)
+        sub = _substitution(original, reason, rules)
         if final.id in planned:
             p = planned[final.id]
             p.phase = min(p.phase, phase, key=PHASE_ORDER.__getitem__)
@@ -159,6 +155,16 @@ def plan(ctx: Context, limitations: list[Limitation]) -> dict[str, Planned]:
         else:
             planned[final.id] = Planned(final, phase, sessions, because, sub)
     return planned
+
+
+def _merged(ctx: Context, adds: list[tuple[str, Add]]) -> tuple[Phase, set[SessionKind], list[str]]:
+    """The earliest phase, every kind of session and the rules (in rulebook order) of the adds
+    of one exercise."""
+    if len(adds) == 1:
+        rule_id, add = adds[0]
+        return add.phase, set(add.sessions), [rule_id]
+    phase = min([a.phase for _, a in adds], key=PHASE_ORDER.__getitem__)
+    return phase, {s for _, a in adds for s in a.sessions}, ctx.sorted_rules([r for r, _ in adds])
 
 
 def _substitution(original: Exercise, reason: str, rules: list[str]) -> Substitution:

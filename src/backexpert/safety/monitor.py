@@ -6,7 +6,7 @@ It trusts nothing it checks. What the client needs comes from the intake alone
 only to be compared. A violation means the rules, the catalogue or the composer produced an
 unsafe program: it is withheld (`SafetyError`, exit code 3) with every reason. Each invariant
 has a stable id (`referral.no_program`, `load.level`, `dose.max_sets`, ...). Each item's dose
-is judged in `doses`.
+is judged in `doses`, its kilograms in `kilograms`.
 
 A clinician's edits (`Prescription.adjustments`) are checked the same way; an item the
 clinician chose cites `clinician` instead of a rule, which is accepted only in a document that
@@ -26,8 +26,11 @@ from ..errors import SafetyError
 from .classification import EXERCISES, LOADED
 from .doses import Bad, Places, doses
 from .expectations import expectations
+from .kilograms import kilograms
 from .limits import LIGHT_DAY_MAX_EFFORT, Expectations
-from .starting_loads import LOAD_ROUNDING_KG, epley_percent
+
+# Each exercise the monitor knows, with whether its classification says it is loaded.
+_KNOWN_LOADED = frozenset((e, profile.loaded) for e, profile in EXERCISES.items())
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,11 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
         out.append(Violation(invariant, message))
 
     places = _places(p)
+    # Sessions of a kind share their item objects (immutable): the checks that judge an item
+    # alone first screen each object once, and name items by place only when one fails.
+    distinct = list({id(i): i for _, items in places for i in items}.values())
     _referral(p, want, bad)
-    _known(places, bad)
+    _known(places, distinct, bad)
     withheld = want.unloaded_only + want.clearance
     loaded = (
         [(w, i) for w, items in places for i in items if i.exercise in LOADED] if withheld else []
@@ -80,9 +86,9 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
         )
     _sessions(p, want, bad)
     _time_and_days(p, intake, bad)
-    _loads(p, places, want, bad)
+    kilograms(p, places, distinct, want, bad)
     recorded = {r.id for r in p.rules}
-    _explained(p, places, recorded, bad)
+    _explained(p, places, distinct, recorded, bad)
     _plan(p, want, recorded, bad)
     return out
 
@@ -92,8 +98,10 @@ def _places(p: Prescription) -> Places:
     return [*((s.day.value, s.items) for s in p.sessions), ("daily", p.daily)]
 
 
-def _known(places: Places, bad: Bad) -> None:
+def _known(places: Places, distinct: list[Item], bad: Bad) -> None:
     """Refuse exercises the monitor does not know or whose load is misstated."""
+    if all((i.exercise, i.loaded) in _KNOWN_LOADED for i in distinct):
+        return  # the common case: every exercise known, and its load stated as classified
     for where, items in places:
         for i in items:
             profile = EXERCISES.get(i.exercise)
@@ -144,55 +152,6 @@ def _plan(p: Prescription, want: Expectations, recorded: set[str], bad: Bad) -> 
         for cited in [*ph.because, *plan.because]:
             if cited not in known:
                 bad("explained.known_rule", f"plan phase {ph.name!r} names unknown {cited}")
-
-
-def _reps_top(reps: str) -> int | None:
-    try:
-        return int(reps.replace("–", "-").split("-")[-1])
-    except ValueError:
-        return None
-
-
-def _loads(p: Prescription, places: Places, want: Expectations, bad: Bad) -> None:
-    """Kilograms only for a full program, only from the client's own loads, never above the cap.
-
-    The load of a set of the item's top reps must leave at least 10 - cap reps in reserve, by
-    Epley on the 1RM the intake's current loads imply (starting_loads.one_rep_maxes).
-    """
-    withheld = [*want.unloaded_only, *want.clearance]
-    for where, items in places:
-        for i in items:
-            kg = i.load_kg
-            if kg is None:
-                # Most items carry no kilograms at all: no list built for them.
-                if i.warmup and any(w.load_kg is not None for w in i.warmup):
-                    bad("load.warmup", f"{where}: {i.exercise} has warm-up kg but no working load")
-                continue
-            warm = [w.load_kg for w in i.warmup if w.load_kg is not None]
-            if withheld or p.status != "program":
-                why = "; ".join(withheld) or f"status {p.status}"
-                bad("load.limited_kg", f"{where}: {i.exercise} at {kg:g} kg while {why}")
-            profile = EXERCISES.get(i.exercise)
-            if kg <= 0 or profile is None or not profile.loaded:
-                bad("load.unloaded_kg", f"{where}: {i.exercise} has a load of {kg:g} kg")
-                continue
-            one_rm, top = want.one_rm.get(i.exercise), _reps_top(i.reps)
-            if one_rm is None or top is None:
-                bad(
-                    "load.unknown_source",
-                    f"{where}: {i.exercise} at {kg:g} kg, but the client gave no load for it or a "
-                    "relative the monitor knows",
-                )
-                continue
-            limit = one_rm * epley_percent(top + 10 - i.effort) / 100
-            if kg > limit + LOAD_ROUNDING_KG:
-                bad(
-                    "load.effort",
-                    f"{where}: {i.exercise} at {kg:g} kg × {top} is above RPE {i.effort} "
-                    f"(at most {limit:.1f} kg from an estimated 1RM of {one_rm:.1f} kg)",
-                )
-            if any(w >= kg for w in warm):
-                bad("load.warmup", f"{where}: {i.exercise} has a warm-up set as heavy as {kg:g} kg")
 
 
 def _looser(p: Prescription, want: Expectations) -> bool:
@@ -270,18 +229,18 @@ def _seconds(i: Item) -> int:
     )
 
 
-def _explained(p: Prescription, places: Places, recorded: set[str], bad: Bad) -> None:
+def _explained(
+    p: Prescription, places: Places, distinct: list[Item], recorded: set[str], bad: Bad
+) -> None:
     """Every item explained, only by the rules the document records (`recorded`)."""
     # The edits are recorded: an item may cite the clinician.
     cited = recorded if p.adjustments is None else recorded | {CLINICIAN}
+    if all(_well_explained(i, cited) for i in distinct):
+        return  # the common case: every item explained, only by rules the document records
     for where, items in places:
         for i in items:
-            if (
-                i.because
-                and cited.issuperset(i.because)
-                and (not i.adjustments or cited.issuperset([a.rule for a in i.adjustments]))
-            ):
-                continue  # the common case: explained, and only by rules the document records
+            if _well_explained(i, cited):
+                continue
             if not i.because:
                 bad("explained.because", f"{where}: {i.exercise} has no because")
             for rule_id in [*i.because, *(a.rule for a in i.adjustments)]:
@@ -290,6 +249,15 @@ def _explained(p: Prescription, places: Places, recorded: set[str], bad: Bad) ->
                         "explained.known_rule",
                         f"{where}: {i.exercise} names unknown rule {rule_id}",
                     )
+
+
+def _well_explained(i: Item, cited: set[str]) -> bool:
+    """Whether an item cites rules, and only rules (its edits' too) the document records."""
+    return (
+        bool(i.because)
+        and cited.issuperset(i.because)
+        and (not i.adjustments or cited.issuperset([a.rule for a in i.adjustments]))
+    )
 
 
 def check(p: Prescription, intake: Intake) -> None:
