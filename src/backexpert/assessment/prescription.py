@@ -320,20 +320,15 @@ class ClientOut(Model):
     age: int
 
 
-# A document's fact base: about 200 yes/no answers, numbers and words. A plain dict of exactly
-# those types (nothing to convert) is taken as validation takes it, as a copy, without judging each
-# value against the union; anything else is validated by the type as before. Same result, same
-# errors and the same JSON schema (a wrap validator leaves the type's schema as it is).
+# A fact base (~200 answers, numbers, words) that is a plain dict of exactly those types is
+# taken as validation gives it, a copy, without judging each value against the union; anything
+# else is validated as before. Same result, errors and JSON schema (tests pin all three).
 _FACT_TYPES = frozenset({bool, int, str})
 
 
 def _facts(value: object, validate: ValidatorFunctionWrapHandler) -> object:
-    if (
-        type(value) is dict
-        and _FACT_TYPES.issuperset(map(type, value.values()))
-        and set(map(type, value)) == {str}
-    ):
-        return dict(value)
+    if type(value) is dict and _FACT_TYPES.issuperset(map(type, value.values())):
+        return dict(value) if set(map(type, value)) == {str} else validate(value)
     return validate(value)
 
 
