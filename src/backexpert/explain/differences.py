@@ -3,44 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, JsonValue
 
 from .models import Difference, DifferenceKind, PrescriptionDiff
 
-KIND_ORDER: dict[str, int] = {
-    k: i
-    for i, k in enumerate(
-        (
-            "withheld",
-            "status",
-            "referral",
-            "load_level",
-            "exercise_added",
-            "exercise_removed",
-            "dose",
-            "day",
-            "order",
-            "phase",
-            "substitution",
-            "schedule",
-            "limitation",
-            "flag",
-            "precaution",
-            "excluded",
-            "coverage",
-            "score",
-            "item_explanation",
-            "rule_fired",
-            "rule_unfired",
-            "rule_matched",
-            "rule_text",
-            "fact",
-            "other",
-        )
-    )
-}
+KIND_ORDER: dict[str, int] = {k: i for i, k in enumerate(get_args(DifferenceKind))}
 PROGRAM_KINDS = frozenset(
     {"status", "referral", "withheld", "load_level", "exercise_added", "exercise_removed"}
     | {"dose", "day", "order", "phase", "substitution", "schedule", "limitation"}

@@ -66,6 +66,7 @@ class Unsettable(Model):
 
 # --- comparing two prescriptions ------------------------------------------------------------
 
+# Most important first: a diff lists its differences in this order (`differences.KIND_ORDER`).
 DifferenceKind = Literal[
     "withheld",
     "status",
@@ -78,7 +79,6 @@ DifferenceKind = Literal[
     "order",
     "phase",
     "substitution",
-    "item_explanation",
     "schedule",
     "limitation",
     "flag",
@@ -86,6 +86,7 @@ DifferenceKind = Literal[
     "excluded",
     "coverage",
     "score",
+    "item_explanation",
     "rule_fired",
     "rule_unfired",
     "rule_matched",

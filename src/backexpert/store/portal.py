@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Select, select, update
 
 from ..progression.logbook import SessionLog
 from .records import SessionRecord, now
@@ -48,6 +48,13 @@ class ClientReport:
     created_at: dt.datetime
 
 
+def _links() -> Select[ClientLinkRow, int]:
+    """Client links with the clinic of their client."""
+    return select(ClientLinkRow, ClinicClientRow.clinic_id).join(
+        ClinicClientRow, ClinicClientRow.client_id == ClientLinkRow.client_id
+    )
+
+
 def _link(r: ClientLinkRow, clinic_id: int) -> ClientLink:
     return ClientLink(
         id=r.id,
@@ -81,31 +88,19 @@ class PortalStore(Store):
             return row.id
 
     def link_by_hash(self, token_hash: str) -> ClientLink | None:
-        with self._tx(read=True) as s:
-            found = s.execute(
-                select(ClientLinkRow, ClinicClientRow.clinic_id)
-                .join(ClinicClientRow, ClinicClientRow.client_id == ClientLinkRow.client_id)
-                .where(ClientLinkRow.token_hash == token_hash)
-            ).first()
-            return None if found is None else _link(found[0], found[1])
+        return self._one_link(ClientLinkRow.token_hash == token_hash)
 
     def links(self, client_id: int) -> list[ClientLink]:
         with self._tx(read=True) as s:
-            rows = s.execute(
-                select(ClientLinkRow, ClinicClientRow.clinic_id)
-                .join(ClinicClientRow, ClinicClientRow.client_id == ClientLinkRow.client_id)
-                .where(ClientLinkRow.client_id == client_id)
-                .order_by(ClientLinkRow.id)
-            ).all()
-            return [_link(r, c) for r, c in rows]
+            q = _links().where(ClientLinkRow.client_id == client_id).order_by(ClientLinkRow.id)
+            return [_link(r, c) for r, c in s.execute(q).all()]
 
     def link(self, link_id: int) -> ClientLink | None:
+        return self._one_link(ClientLinkRow.id == link_id)
+
+    def _one_link(self, where: ColumnElement[bool]) -> ClientLink | None:
         with self._tx(read=True) as s:
-            found = s.execute(
-                select(ClientLinkRow, ClinicClientRow.clinic_id)
-                .join(ClinicClientRow, ClinicClientRow.client_id == ClientLinkRow.client_id)
-                .where(ClientLinkRow.id == link_id)
-            ).first()
+            found = s.execute(_links().where(where)).first()
             return None if found is None else _link(found[0], found[1])
 
     def revoke_link(self, link_id: int) -> None:
