@@ -150,7 +150,7 @@ class Dosing:
             d.duration_min,
         )
         # Built once with its minutes: an item is the composer's most frequent object.
-        return _template(e).model_copy(
+        return catalogue_item(e).model_copy(
             update={
                 "phase": p.phase,
                 "sets": values["sets"],
@@ -217,8 +217,9 @@ _TEMPLATES: dict[int, tuple[Exercise, Item]] = {}
 TEMPLATES_MAX = 1024  # a bound: a catalogue holds about a hundred exercises
 
 
-def _template(e: Exercise) -> Item:
-    """The exercise as an item at its catalogue dose (its phase and reasons still to be set)."""
+def catalogue_item(e: Exercise) -> Item:
+    """The exercise as an item at its catalogue dose, to copy with its own dose, phase, reasons
+    and lists (the copy must give every list field a list of its own)."""
     found = _TEMPLATES.get(id(e))
     if found is not None and found[0] is e:
         return found[1]

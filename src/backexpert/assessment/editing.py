@@ -19,7 +19,7 @@ from ..clinical.intake import CurrentLoad
 from ..clinical.words import WEEK, Day, Equipment, Tag
 from ..errors import InputError, Problem
 from . import loads, timing
-from .dose import timed
+from .dose import catalogue_item, timed
 from .edits import ChangeDose, Move, Place, Remove, Swap
 from .notices import COVERED_PLANES
 from .prescription import (
@@ -150,39 +150,29 @@ def swap(
             effort = old.effort
         changes = [c.model_copy(update={"reason": kept}) for c in changes]
         side = old.side if Tag.one_arm in new.tags else None
-        item = Item(
-            exercise=new.id,
-            name=new.name,
-            pattern=new.pattern,
-            loaded=new.loaded,
-            phase=old.phase,
-            sets=sets,
-            reps=d.reps,
-            hold_s=d.hold_s,
-            per_side=d.per_side and side is None,
-            tempo=d.tempo,
-            effort=effort,
-            rest_s=d.rest_s,
-            cues=list(new.cues),
-            because=[CLINICIAN],
-            adjustments=changes,
-            substitutes_for=Substitution(
-                exercise=old.exercise,
-                name=old.name,
-                reason=f"swapped by the clinician: {edit.reason}",
-                because=[CLINICIAN],
-            ),
-            purpose=" ".join(new.purpose.split()),
-            side=side,
-            load_note=(
-                "chosen by the clinician: no load known yet; find it with a 10-repetition "
-                "test at RPE 6-7"
-                if new.loaded
-                else None
-            ),
-            chosen_by=CLINICIAN,
-            clinician_reason=edit.reason,
-            duration_min=d.duration_min,
+        note = "chosen by the clinician: no load known yet; "
+        note += "find it with a 10-repetition test at RPE 6-7"
+        item = catalogue_item(new).model_copy(
+            update={
+                "phase": old.phase,
+                "sets": sets,
+                "per_side": d.per_side and side is None,
+                "effort": effort,
+                "cues": list(new.cues),
+                "because": [CLINICIAN],
+                "adjustments": changes,
+                "substitutes_for": Substitution(
+                    exercise=old.exercise,
+                    name=old.name,
+                    reason=f"swapped by the clinician: {edit.reason}",
+                    because=[CLINICIAN],
+                ),
+                "side": side,
+                "load_note": note if new.loaded else None,
+                "warmup": [],
+                "chosen_by": CLINICIAN,
+                "clinician_reason": edit.reason,
+            }
         )
         if new.loaded and known:
             weighed = loads.apply([item], known, cat)[0]
