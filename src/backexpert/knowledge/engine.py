@@ -71,6 +71,9 @@ SINK = "__sink__"
 # The filter's memo is bounded by the facts' finite domains; the cap only guards odd inputs.
 MAX_MEMO = 100_000
 MAX_MESSAGES = 10_000  # distinct action messages remembered (a full memo starts again)
+# What a rule derives: each fact and value with its JSON, or None when no condition can match it.
+_Derives = tuple[tuple[str, FactValue, str | None], ...]
+_Action = tuple[Rule, Matched, _Derives]  # one firing that an action message starts
 
 
 class Evaluator(Protocol):
@@ -187,11 +190,11 @@ class DurableEngine:
         # (name, value, type) -> the fact's JSON, or None when it is not asserted (change 1).
         # The type is in the key because True == 1 and both hash alike.
         self._memo: dict[tuple[str, FactValue, type], str | None] = {}
-        self._messages: dict[str, tuple[tuple[str, Matched], ...]] = {}
+        self._messages: dict[str, tuple[_Action, ...]] = {}
         # Unconditional clauses fire identically for everyone (change 3).
         self._always: list[Firing] = []
         self._always_derived: list[tuple[str, FactValue]] = []
-        self._actions: dict[str, tuple[Rule, tuple[tuple[str, FactValue, str | None], ...]]] = {}
+        self._actions: dict[str, tuple[Rule, _Derives]] = {}
         ruleset: dict[str, Any] = {
             # Stores every fact, so none is dropped as "not handled" (point 4).
             SINK: {"all": [{"a": {"$ex": {"fact": 1}}}, {"b": {"fact": "__never__"}}]},
@@ -240,15 +243,22 @@ class DurableEngine:
         """Record one firing (the action of every rule the engine fires)."""
         self._firings.append(Firing(rule.id, matched, rule.conclusions))
 
-    def _decode(self, message: str) -> tuple[tuple[str, Matched], ...]:
-        """An action message as (rule name, the facts it matched sorted), each distinct once."""
+    def _decode(self, message: str) -> tuple[_Action, ...]:
+        """An action message as the firings it starts: each rule, the facts it matched sorted,
+        and what it derives; each distinct message decoded once."""
         # One state serves every client, so the same firing sends the same text for everyone
         # (545 distinct messages in 6,353 over 300 clients): it is a pure function of the text.
         found = self._messages.get(message)
         if found is None:
             found = tuple(
-                (name, tuple(sorted((m["fact"], m["value"]) for m in matched.values())))
+                (
+                    action[0],
+                    tuple(sorted((m["fact"], m["value"]) for m in matched.values())),
+                    action[1],
+                )
                 for name, matched in json.loads(message).items()
+                # The finalize rule's action does nothing.
+                if (action := self._actions.get(name)) is not None
             )
             remember(self._messages, message, found, MAX_MESSAGES)
         return found
@@ -258,13 +268,15 @@ class DurableEngine:
         if not facts.keys() >= self._closed:
             missing = [n for n in self.rulebook.closed if n not in facts]
             raise EngineError(f"closed-world fact base lacks {', '.join(sorted(missing))}")
-        memo, encode = self._memo, self._encode
+        memo, encode, tested = self._memo, self._encode, self._tests
         with self._lock:
             head = self._head
             self._firings = list(self._always)
             derived = list(self._always_derived)
             parts = [head + j for j in self._always_json]
             for name, value in facts.items():
+                if name not in tested:
+                    continue  # no condition tests it: never asserted (change 1)
                 key = (name, value, type(value))
                 j = memo[key] if key in memo else encode(name, value)
                 if j is not None:
@@ -280,7 +292,7 @@ class DurableEngine:
         self, head: str, asserted: dict[str, None], derived: list[tuple[str, FactValue]]
     ) -> None:
         """Assert the batch, then run every pending action until none is left (change 2)."""
-        h, actions, fire = self._handle, self._actions, self.fire
+        h, fire = self._handle, self.fire
         started = ok = broken = False
         state = -1
         try:
@@ -300,10 +312,15 @@ class DurableEngine:
             message: str | None = first[1]
             while message is not None:
                 # One action per message: {rule name: {pattern name: fact}}.
-                for name, matched in self._decode(message):
-                    action = actions.get(name)
-                    if action is not None:  # the finalize rule's action does nothing
-                        self._act(action, matched, fire, head, derived, asserted)
+                for rule, matched, derives in self._decode(message):
+                    try:
+                        fire(rule, matched)
+                        if derives:
+                            self._derive(derives, head, derived, asserted)
+                    except EngineError:
+                        raise
+                    except Exception as exc:
+                        raise _ActionError(f"{rule.id}: {exc!r}") from exc
                 message = _c.complete_and_start_action(h, state)
             ok = True
         except EngineError:
@@ -318,33 +335,25 @@ class DurableEngine:
             else:
                 self._cleanup(head, state, started, ok, asserted)
 
-    def _act(
+    def _derive(
         self,
-        action: tuple[Rule, tuple[tuple[str, FactValue, str | None], ...]],
-        matched: Matched,
-        fire: Any,
+        derives: _Derives,
         head: str,
         derived: list[tuple[str, FactValue]],
         asserted: dict[str, None],
     ) -> None:
-        rule, derives = action
-        try:
-            fire(rule, matched)
-            for fact, value, j in derives:
-                derived.append((fact, value))
-                if j is None:
-                    continue  # no condition can match it: recorded, not asserted (change 1)
-                message = head + j
-                if message in asserted:
-                    continue  # the identical fact is already there (point 5)
-                asserted[message] = None
-                code, _ = _c.assert_fact(self._handle, message)
-                if code == NOT_HANDLED:
-                    raise EngineError(f"durable-rules dropped {fact}={value!r}")
-        except EngineError:
-            raise
-        except Exception as exc:
-            raise _ActionError(f"{rule.id}: {exc!r}") from exc
+        """Record what a firing derives, and assert each fact some condition can match."""
+        for fact, value, j in derives:
+            derived.append((fact, value))
+            if j is None:
+                continue  # no condition can match it: recorded, not asserted (change 1)
+            message = head + j
+            if message in asserted:
+                continue  # the identical fact is already there (point 5)
+            asserted[message] = None
+            code, _ = _c.assert_fact(self._handle, message)
+            if code == NOT_HANDLED:
+                raise EngineError(f"durable-rules dropped {fact}={value!r}")
 
     def _cleanup(
         self, head: str, state: int, started: bool, ok: bool, asserted: dict[str, None]
