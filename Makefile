@@ -91,7 +91,7 @@ fuzz: $(STAMP) system-deps ## fuzz the command line for a long time: fails on a 
 # (script=arguments; impact at 2,000 clients, shorter soaks); `make bench BENCH_FULL=1` runs each
 # at its own full size (impact: 100,000 clients, about 35 minutes). See benchmarks/README.md.
 BENCH_QUICK := impact.py=--clients=2000 assess.py=--soak=5000 engine.py=--reps=6,--soak=5000 \
-	report.py=--html-runs=10,--pdf-runs=3
+	report.py=--html-runs=10,--pdf-runs=3 instructions.py=--intakes=100
 
 bench: $(STAMP) system-deps front-end ## performance numbers in a few minutes (BENCH_FULL=1: full sizes, ~40 min)
 	@failed=""; for f in $(wildcard benchmarks/*.py); do \
