@@ -42,22 +42,43 @@ CONSERVATIVE: dict[str, Callable[[Any], Any]] = {
 }
 
 
-class _Cap(NamedTuple):
-    """A `cap` conclusion as dosing reads it: its rule and rank, limits, sessions and exercises."""
+class DoseRule(NamedTuple):
+    """A `dose` conclusion as dosing reads it: its rule and rank, and the fields it sets."""
+
+    rule: str
+    rank: int
+    sets: int | None
+    reps: str | None
+    tempo: str | None
+    effort: int | None
+
+
+class CapRule(NamedTuple):
+    """A `cap` conclusion as dosing reads it: its rule and rank, and its limits."""
 
     rule: str
     rank: int
     sets: int | None
     effort: int | None
-    sessions: tuple[SessionKind, ...] | None
-    ids: frozenset[str]
+
+
+class Dosed(NamedTuple):
+    """An exercise's dose under the conclusions that apply to it, and what changed it."""
+
+    sets: int
+    reps: str
+    tempo: str | None
+    effort: int
+    per_side: bool
+    side: Side | None
+    minutes: float
+    adjustments: tuple[Adjustment, ...]  # frozen: an item copies them into a list of its own
 
 
 class Dosing:
     """Doses items from the catalogue defaults and the rules' dose, cap and limit conclusions."""
 
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
         protected = {str(v) for v in ctx.derived("arm.protected")}
         # One-armed work goes to the other arm while one arm is protected (after a cuff repair).
         self._side: Side | None = None
@@ -65,17 +86,21 @@ class Dosing:
             self._side = Side.right
         elif protected == {"right"}:
             self._side = Side.left
-        selected = ctx.cat.selected_ids
-        self._doses = [(r, x, selected(x)) for r, x in ctx.c.doses]
+        selected, order = ctx.cat.selected_ids, ctx.order
+        # Each conclusion with the day types or sessions it names and the exercises it selects.
+        self._doses = [
+            (DoseRule(r, order(r), x.sets, x.reps, x.tempo, x.effort), x.day_types, selected(x))
+            for r, x in ctx.c.doses
+        ]
         self._dosed = frozenset().union(*(ids for _, _, ids in self._doses))
         # The exercises whose dose may differ by day type (a dose names day types).
-        self._by_day_type = frozenset().union(*(ids for _, x, ids in self._doses if x.day_types))
+        self._by_day_type = frozenset().union(*(ids for _, days, ids in self._doses if days))
         self._caps = [
-            _Cap(r, ctx.order(r), x.sets, x.effort, x.sessions, selected(x)) for r, x in ctx.c.caps
+            (CapRule(r, order(r), x.sets, x.effort), x.sessions, selected(x)) for r, x in ctx.c.caps
         ]
-        self._capped = frozenset().union(*(c.ids for c in self._caps))
+        self._capped = frozenset().union(*(ids for _, _, ids in self._caps))
         # Program-wide effort limits apply to every item, in rule order.
-        self._effort_limits = [(r, x.effort) for r, x in ctx.c.limits if x.effort is not None]
+        self._effort_limits = tuple((r, x.effort) for r, x in ctx.c.limits if x.effort is not None)
         # Each distinct dosing of this client's made once (`item`): by the exercise and the
         # planned entry's phase, reasons and substitution, the kind of session only when a cap
         # of the exercise may name it, the day type only when a dose of it names day types.
@@ -110,103 +135,161 @@ class Dosing:
 
     def _dose(self, p: Planned, session: SessionKind, day_type: DayType | None = None) -> Item:
         e = p.exercise
-        d = e.dose
-        values: dict[str, Any] = {
-            "sets": d.sets,
-            "reps": d.reps,
-            "tempo": d.tempo,
-            "effort": d.effort,
-        }
-        adjustments: list[Adjustment] = []
-
-        def change(name: str, value: Any, rule: str) -> None:
-            if value != values[name]:
-                adjustments.append(
-                    Adjustment(field=name, before=values[name], after=value, rule=rule)
-                )
-                values[name] = value
-
-        # Most exercises have no dose or cap conclusion: those are known at a glance.
-        for name, value, rule in self._chosen(e, day_type) if e.id in self._dosed else ():
-            # A rep range is a load prescription (8-12 RM): never heavier than the default.
-            if name != "reps" or _lighter_first(value) < _lighter_first(values["reps"]):
-                change(name, value, rule)
-        for name, limit, rule in self._limits(e.id, session) if e.id in self._capped else ():
-            if values[name] > limit:
-                change(name, limit, rule)
-        for rule, effort in self._effort_limits:
-            if values["effort"] > effort:
-                change("effort", effort, rule)
-        one_arm = Tag.one_arm in e.tags
-        per_side = d.per_side and not (self._side and one_arm)
-        seconds = timing.dose_seconds(
-            values["sets"],
-            values["reps"],
-            d.hold_s,
-            values["tempo"],
-            d.rest_s,
-            per_side,
-            (),
-            d.duration_min,
+        # The conclusions that apply to this exercise here (most exercises have no dose or cap
+        # conclusion: those are known at a glance).
+        doses = (
+            tuple(
+                d
+                for d, days, ids in self._doses
+                if e.id in ids and (days is None or day_type in days)
+            )
+            if e.id in self._dosed
+            else ()
         )
+        caps = (
+            tuple(
+                c
+                for c, sessions, ids in self._caps
+                if e.id in ids and (sessions is None or session in sessions)
+            )
+            if e.id in self._capped
+            else ()
+        )
+        side = self._side if Tag.one_arm in e.tags else None
+        d = dosed(e, side, doses, caps, self._effort_limits)
         # Built once with its minutes: an item is the composer's most frequent object.
         return catalogue_item(e).model_copy(
             update={
                 "phase": p.phase,
-                "sets": values["sets"],
-                "reps": values["reps"],
-                "per_side": per_side,
-                "tempo": values["tempo"],
-                "effort": values["effort"],
+                "sets": d.sets,
+                "reps": d.reps,
+                "per_side": d.per_side,
+                "tempo": d.tempo,
+                "effort": d.effort,
                 "cues": list(e.cues),
                 "because": list(p.because),
-                "adjustments": adjustments,
+                "adjustments": list(d.adjustments),
                 "substitutes_for": p.substitutes_for,
-                "side": self._side if one_arm else None,
-                "minutes": timing.minutes(seconds),
+                "side": d.side,
+                "minutes": d.minutes,
                 "warmup": [],
             }
         )
 
-    def _chosen(self, e: Exercise, day_type: DayType | None) -> list[tuple[str, Any, str]]:
-        """The most conservative `dose` setting of each field for an exercise on a day type,
-        with its rule: the field, the value and the rule, in `CONSERVATIVE` order."""
-        doses = [
-            (r, x)
-            for r, x, ids in self._doses
-            if e.id in ids and (x.day_types is None or day_type in x.day_types)
-        ]
-        if not doses:
-            return []
-        order = self.ctx.order
-        d = e.dose
-        # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
-        carried = timing.once_for_time(d.reps, d.hold_s, d.duration_min)
-        out: list[tuple[str, Any, str]] = []
-        for name, conservative in CONSERVATIVE.items():
-            options = [(r, getattr(x, name)) for r, x in doses if getattr(x, name) is not None]
-            if not options:
-                continue
-            rule, value = min(options, key=lambda t: (conservative(t[1]), order(t[0])))
-            if name == "reps" and carried:
-                continue
-            out.append((name, value, rule))
-        return out
 
-    def _limits(self, ex_id: str, session: SessionKind) -> list[tuple[str, int, str]]:
-        """The most restrictive `cap` of sets, then of effort, for an exercise in one kind of
-        session, with its rule (the first in rule order among equals)."""
-        sets: tuple[int, int, str] | None = None
-        effort: tuple[int, int, str] | None = None
-        for c in self._caps:
-            if ex_id not in c.ids or (c.sessions is not None and session not in c.sessions):
-                continue
-            if c.sets and (sets is None or (c.sets, c.rank, c.rule) < sets):
-                sets = c.sets, c.rank, c.rule
-            if c.effort and (effort is None or (c.effort, c.rank, c.rule) < effort):
-                effort = c.effort, c.rank, c.rule
-        out = [] if sets is None else [("sets", sets[0], sets[2])]
-        return out if effort is None else [*out, ("effort", effort[0], effort[2])]
+# The dose depends only on the exercise and the conclusions that apply to it, which many clients
+# share: each is worked out once. Keyed by their content and the exercise's identity, the
+# exercise kept so that its id is never reused; full, the memo starts again.
+_DOSED: dict[tuple[object, ...], tuple[Exercise, Dosed]] = {}
+DOSED_MAX = 4096
+
+
+def dosed(
+    e: Exercise,
+    side: Side | None,
+    doses: tuple[DoseRule, ...],
+    caps: tuple[CapRule, ...],
+    effort_limits: tuple[tuple[str, int], ...],
+) -> Dosed:
+    """The exercise's dose under these conclusions (`work_out`, remembered)."""
+    key = (id(e), side, doses, caps, effort_limits)
+    found = _DOSED.get(key)
+    if found is not None and found[0] is e:
+        return found[1]
+    if len(_DOSED) >= DOSED_MAX:
+        _DOSED.clear()
+    made = work_out(e, side, doses, caps, effort_limits)
+    _DOSED[key] = e, made
+    return made
+
+
+def work_out(
+    e: Exercise,
+    side: Side | None,
+    doses: tuple[DoseRule, ...],
+    caps: tuple[CapRule, ...],
+    effort_limits: tuple[tuple[str, int], ...],
+) -> Dosed:
+    """The exercise's dose: the catalogue's, changed by the doses, caps and effort limits that
+    apply to it (each change naming its rule), one-armed work on the given side."""
+    d = e.dose
+    values: dict[str, Any] = {
+        "sets": d.sets,
+        "reps": d.reps,
+        "tempo": d.tempo,
+        "effort": d.effort,
+    }
+    adjustments: list[Adjustment] = []
+
+    def change(name: str, value: Any, rule: str) -> None:
+        if value != values[name]:
+            adjustments.append(Adjustment(field=name, before=values[name], after=value, rule=rule))
+            values[name] = value
+
+    for name, value, rule in _chosen(e, doses):
+        # A rep range is a load prescription (8-12 RM): never heavier than the default.
+        if name != "reps" or _lighter_first(value) < _lighter_first(values["reps"]):
+            change(name, value, rule)
+    for name, limit, rule in _limits(caps):
+        if values[name] > limit:
+            change(name, limit, rule)
+    for rule, effort in effort_limits:
+        if values["effort"] > effort:
+            change("effort", effort, rule)
+    per_side = d.per_side and side is None
+    seconds = timing.dose_seconds(
+        values["sets"],
+        values["reps"],
+        d.hold_s,
+        values["tempo"],
+        d.rest_s,
+        per_side,
+        (),
+        d.duration_min,
+    )
+    return Dosed(
+        values["sets"],
+        values["reps"],
+        values["tempo"],
+        values["effort"],
+        per_side,
+        side,
+        timing.minutes(seconds),
+        tuple(adjustments),
+    )
+
+
+def _chosen(e: Exercise, doses: tuple[DoseRule, ...]) -> list[tuple[str, Any, str]]:
+    """The most conservative setting of each field among the doses of an exercise, with its
+    rule (the first in rule order among equals): the field, the value and the rule, in
+    `CONSERVATIVE` order."""
+    if not doses:
+        return []
+    d = e.dose
+    # One timed effort a set (a carry: 1 × 30 s) is dosed by its time, not by a rep range.
+    carried = timing.once_for_time(d.reps, d.hold_s, d.duration_min)
+    out: list[tuple[str, Any, str]] = []
+    for name, conservative in CONSERVATIVE.items():
+        options = [(x.rule, x.rank, v) for x in doses if (v := getattr(x, name)) is not None]
+        if not options or (name == "reps" and carried):
+            continue
+        rule, _, value = min(options, key=lambda t: (conservative(t[2]), t[1]))
+        out.append((name, value, rule))
+    return out
+
+
+def _limits(caps: tuple[CapRule, ...]) -> list[tuple[str, int, str]]:
+    """The most restrictive cap of sets, then of effort, with its rule (the first in rule order
+    among equals)."""
+    sets: tuple[int, int, str] | None = None
+    effort: tuple[int, int, str] | None = None
+    for c in caps:
+        if c.sets and (sets is None or (c.sets, c.rank, c.rule) < sets):
+            sets = c.sets, c.rank, c.rule
+        if c.effort and (effort is None or (c.effort, c.rank, c.rule) < effort):
+            effort = c.effort, c.rank, c.rule
+    out = [] if sets is None else [("sets", sets[0], sets[2])]
+    return out if effort is None else [*out, ("effort", effort[0], effort[2])]
 
 
 # Each catalogue exercise's item at its default dose, which an item copies with its own dose
