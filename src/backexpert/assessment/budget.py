@@ -174,15 +174,11 @@ def _primed_within(
     """Priming trimmed to its share of the session: one set of each drill first, then the
     drills that later items need before them, then those that serve the most other reasons."""
     cap = min((budget.warm_up_minutes or 0) * 60, round(budget.minutes * 60 * PRIMING_MAX_SHARE))
-
-    def priming_s(xs: list[Item]) -> int:
-        return sum([secs[id(i)] for i in xs if i.phase is Phase.priming])
-
-    # The drills stay as they are while the warm-up is trimmed: only those kept are copied.
-    single = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap, secs)
-    if priming_s(items) <= cap:
-        return _as_one_set(items, single, budget.warm_up_rule, secs)
     drills = [i for i in items if i.phase is Phase.priming]
+    # The drills stay as they are while the warm-up is trimmed: only those kept are copied.
+    single = _drills_in_one_set(drills, budget, lambda xs: secs.total(xs) <= cap, secs)
+    if secs.total(drills) <= cap:
+        return _as_one_set(items, single, budget.warm_up_rule, secs)
     thens = _thens(items, budget)
     reasons = {id(i): _reasons(i, budget, thens) for i in drills}
     taken: set[int] = set()
@@ -241,18 +237,23 @@ def _drills_in_one_set(
     client's own; none when the items already fit. Their seconds become one set's in `secs`;
     `_as_one_set` makes the change."""
     single: set[int] = set()
-    for own in (False, True):
-        if fits(items):
-            break
-        for i in items:
-            if i.phase is Phase.priming and budget.own(i) is own and i.sets > 1:
+    if fits(items):
+        return single
+    drills = [i for i in items if i.phase is Phase.priming and i.sets > 1]
+    for own in (False, True):  # the template's drills, then the client's own if still needed
+        for i in drills:
+            if budget.own(i) is own:
                 single.add(id(i))
                 secs[id(i)] = item_seconds(i, sets=1)
+        if fits(items):
+            break
     return single
 
 
 def _as_one_set(items: list[Item], single: set[int], rule: str, secs: _Seconds) -> list[Item]:
     """The items with each drill chosen for a single warm-up set as one, the change recorded."""
+    if not single:
+        return items
     out = []
     changes: dict[int, Adjustment] = {}  # one record of each change: it is immutable
     for i in items:
