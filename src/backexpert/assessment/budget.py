@@ -62,8 +62,9 @@ def _is(i: Item, ids: frozenset[str]) -> bool:
 
 def fit(
     cat: Catalogue, items: list[Item], budget: Budget, intense: bool
-) -> tuple[list[Item], list[LeftOut]]:
-    """The items that fit one session, in their order, and the ones left out with why.
+) -> tuple[list[Item], list[LeftOut], int]:
+    """The items that fit one session, in their order, the ones left out with why, and the
+    session's whole minutes (`timing.session_minutes` of the items, from the seconds fitted).
 
     The warm-up share applies before intense work; a light day's drills are its content.
     """
@@ -93,7 +94,8 @@ def fit(
         at = len(left)
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
         dropped.append((victim, left[at]))
-    return _refilled(kept, dropped, before, budget, left, limit, secs), left
+    kept = _refilled(kept, dropped, before, budget, left, limit, secs)
+    return kept, left, -(-secs.total(kept) // 60)  # rounded up: never over the time it shows
 
 
 class _Seconds(dict[int, int]):
