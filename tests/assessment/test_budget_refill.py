@@ -35,7 +35,7 @@ def test_a_short_item_left_out_before_a_long_one_comes_back_when_it_fits() -> No
     long_ = _item("dumbbell_deadlift", Phase.main, Pattern.hinge, 4, 150)
     assert [item_seconds(i) for i in (drill, short, long_)] == [70, 170, 640]
     plan = budget.Budget(minutes=10, daily_rules=frozenset(), befores=[])
-    kept, left = budget.fit(rule_base().catalogue, [drill, short, long_], plan, intense=True)
+    kept, left, _ = budget.fit(rule_base().catalogue, [drill, short, long_], plan, intense=True)
     # The sit-to-stand went first (it is not the session's only hinge), then the deadlift,
     # which alone did not fit; the sit-to-stand then fits again.
     assert [i.exercise for i in kept] == ["scapular_push_up", "sit_to_stand"]
@@ -48,6 +48,6 @@ def test_nothing_comes_back_that_does_not_fit() -> None:
     short = _item("sit_to_stand", Phase.accessory, Pattern.squat, 2, 60)
     long_ = _item("dumbbell_deadlift", Phase.main, Pattern.hinge, 4, 150)
     plan = budget.Budget(minutes=3, daily_rules=frozenset(), befores=[])
-    kept, left = budget.fit(rule_base().catalogue, [drill, short, long_], plan, intense=True)
+    kept, left, _ = budget.fit(rule_base().catalogue, [drill, short, long_], plan, intense=True)
     assert [i.exercise for i in kept] == ["scapular_push_up"]
     assert sorted(x.exercise for x in left) == ["dumbbell_deadlift", "sit_to_stand"]

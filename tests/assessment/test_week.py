@@ -5,8 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backexpert import assessment, safety
+from backexpert.assessment import week as layout
 from backexpert.assessment.week import Week, gaps_hours, max_intense, plan
 from backexpert.clinical.words import WEEK, Day
 from factories import make_intake
@@ -147,3 +150,18 @@ def test_more_sessions_than_days_given_are_cut_to_the_days() -> None:
     week = plan(2, 2, 48, available=[mon, thu])
     assert week.intense == (mon, thu) and week.light == ()
     assert "only 2 days given" in week.notes[0]
+
+
+@pytest.mark.property
+@given(
+    st.integers(0, 4),
+    st.integers(0, 7),
+    st.sampled_from([24, 48, 72, 96, 120]),
+    st.none() | st.lists(st.sampled_from(WEEK), unique=True),
+)
+def test_a_remembered_week_is_the_week_laid_out_afresh(
+    intense: int, light: int, recovery: int, days: list[Day] | None
+) -> None:
+    fresh = layout._laid_out.__wrapped__(intense, light, recovery, tuple(days) if days else WEEK)
+    assert plan(intense, light, recovery, days) == fresh
+    assert plan(intense, light, recovery, days) == fresh  # the second time from the memo

@@ -62,8 +62,9 @@ def _is(i: Item, ids: frozenset[str]) -> bool:
 
 def fit(
     cat: Catalogue, items: list[Item], budget: Budget, intense: bool
-) -> tuple[list[Item], list[LeftOut]]:
-    """The items that fit one session, in their order, and the ones left out with why.
+) -> tuple[list[Item], list[LeftOut], int]:
+    """The items that fit one session, in their order, the ones left out with why, and the
+    session's whole minutes (`timing.session_minutes` of the items, from the seconds fitted).
 
     The warm-up share applies before intense work; a light day's drills are its content.
     """
@@ -93,7 +94,8 @@ def fit(
         at = len(left)
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
         dropped.append((victim, left[at]))
-    return _refilled(kept, dropped, before, budget, left, limit, secs), left
+    kept = _refilled(kept, dropped, before, budget, left, limit, secs)
+    return kept, left, -(-secs.total(kept) // 60)  # rounded up: never over the time it shows
 
 
 class _Seconds(dict[int, int]):
@@ -174,15 +176,11 @@ def _primed_within(
     """Priming trimmed to its share of the session: one set of each drill first, then the
     drills that later items need before them, then those that serve the most other reasons."""
     cap = min((budget.warm_up_minutes or 0) * 60, round(budget.minutes * 60 * PRIMING_MAX_SHARE))
-
-    def priming_s(xs: list[Item]) -> int:
-        return sum([secs[id(i)] for i in xs if i.phase is Phase.priming])
-
-    # The drills stay as they are while the warm-up is trimmed: only those kept are copied.
-    single = _drills_in_one_set(items, budget, lambda xs: priming_s(xs) <= cap, secs)
-    if priming_s(items) <= cap:
-        return _as_one_set(items, single, budget.warm_up_rule, secs)
     drills = [i for i in items if i.phase is Phase.priming]
+    # The drills stay as they are while the warm-up is trimmed: only those kept are copied.
+    single = _drills_in_one_set(drills, budget, lambda xs: secs.total(xs) <= cap, secs)
+    if secs.total(drills) <= cap:
+        return _as_one_set(items, single, budget.warm_up_rule, secs)
     thens = _thens(items, budget)
     reasons = {id(i): _reasons(i, budget, thens) for i in drills}
     taken: set[int] = set()
@@ -241,18 +239,23 @@ def _drills_in_one_set(
     client's own; none when the items already fit. Their seconds become one set's in `secs`;
     `_as_one_set` makes the change."""
     single: set[int] = set()
-    for own in (False, True):
-        if fits(items):
-            break
-        for i in items:
-            if i.phase is Phase.priming and budget.own(i) is own and i.sets > 1:
+    if fits(items):
+        return single
+    drills = [i for i in items if i.phase is Phase.priming and i.sets > 1]
+    for own in (False, True):  # the template's drills, then the client's own if still needed
+        for i in drills:
+            if budget.own(i) is own:
                 single.add(id(i))
                 secs[id(i)] = item_seconds(i, sets=1)
+        if fits(items):
+            break
     return single
 
 
 def _as_one_set(items: list[Item], single: set[int], rule: str, secs: _Seconds) -> list[Item]:
     """The items with each drill chosen for a single warm-up set as one, the change recorded."""
+    if not single:
+        return items
     out = []
     changes: dict[int, Adjustment] = {}  # one record of each change: it is immutable
     for i in items:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..clinical.intake import Training
 from ..clinical.words import WEEK, Day, DayType, Phase, SessionKind
-from . import budget, loads, selection, timing
+from . import budget, loads, selection
 from . import week as layout
 from .context import Context, Planned
 from .dose import Dosing
@@ -117,10 +117,9 @@ def sessions(
                 # alike, whatever their day type unless a dose names day types.
                 dosed = [dosing.item(p, kind, day_type) for p in todays]
                 dosed = loads.apply_known(dosed, known_loads or {}, ctx.cat)
-                items, left = budget.fit(
+                fitted[day_type] = budget.fit(
                     ctx.cat, primed(ctx, dosed), fit_to, kind is SessionKind.intense
                 )
-                fitted[day_type] = items, left, timing.session_minutes(items)
             items, left, minutes = fitted[day_type]
             out.append(
                 Session(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..clinical.words import WEEK, Day
 
@@ -82,7 +83,12 @@ def plan(
 ) -> Week:
     """Lay out a week: `intense` sessions at least `recovery_hours` apart, then light days,
     on the available days only (every day when none are given)."""
-    days = tuple(available) if available else WEEK
+    return _laid_out(intense, light, recovery_hours, tuple(available) if available else WEEK)
+
+
+# Clients share a few shapes of week: each is laid out once (a Week is immutable, so shared).
+@lru_cache(maxsize=1024)
+def _laid_out(intense: int, light: int, recovery_hours: int, days: tuple[Day, ...]) -> Week:
     notes: list[str] = []
     wanted = intense + light
     if wanted > len(days):
