@@ -1,4 +1,4 @@
-"""The minutes `budget.fit` gives a session are the plain sum of its items' times, rounded up."""
+"""The budget's shortcuts agree with the plain computations they stand for."""
 
 from __future__ import annotations
 
@@ -11,12 +11,20 @@ from hypothesis import given, settings
 import casebook
 from backexpert import assessment
 from backexpert.assessment import budget, timing
+from backexpert.assessment.notices import COVERED_PLANES
 from backexpert.assessment.prescription import Item, LeftOut
 from backexpert.clinical import intake
 from backexpert.clinical.intake import Intake
+from backexpert.clinical.words import Pattern
 from strategies import intake_data as intakes
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
+
+
+def test_each_pattern_has_the_first_plane_that_covers_it() -> None:
+    for pattern in Pattern:
+        searched = next((k for k, pats in COVERED_PLANES.items() if pattern in pats), None)
+        assert budget._PLANE_OF.get(pattern) == searched
 
 
 def _fitted_minutes_are_plain(client: Intake, monkeypatch: pytest.MonkeyPatch) -> int:

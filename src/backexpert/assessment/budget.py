@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from ..clinical.catalogue import Catalogue
-from ..clinical.words import Phase
+from ..clinical.words import Pattern, Phase
 from .notices import COVERED_PLANES
 from .prescription import Adjustment, Item, LeftOut
 from .timing import item_seconds, minutes
@@ -291,7 +291,14 @@ def _next_to_go(items: list[Item], budget: Budget) -> Item:
 
 
 def _plane(i: Item) -> str | None:
-    return next((k for k, pats in COVERED_PLANES.items() if i.pattern in pats), None)
+    return _PLANE_OF.get(i.pattern)
+
+
+# Each pattern's plane, looked up rather than searched for item by item; built in reverse so
+# that a pattern two planes covered would keep the first, as the search did.
+_PLANE_OF: dict[Pattern, str] = {
+    p: plane for plane, patterns in reversed(COVERED_PLANES.items()) for p in patterns
+}
 
 
 def _drop(
