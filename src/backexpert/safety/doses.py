@@ -31,19 +31,27 @@ Places = list[tuple[str, list[Item]]]
 _NO_CAP = 1_000_000  # above any effort or sets: nothing to refuse
 
 
-def doses(places: Places, want: Expectations, bad: Bad) -> None:
+def doses(places: Places, distinct: list[Item], want: Expectations, bad: Bad) -> None:
     """Each item against the forbids and caps, its timing, the clearance and the protected arm."""
     forbids = [(f, f.ruled_out()) for f in want.forbids]
     # An item within the lowest bounds, of an exercise nothing but its dose concerns, breaks
-    # nothing checked here: most items stop at these comparisons, unjudged.
+    # nothing checked here: most items stop at these comparisons, unjudged. Sessions of a kind
+    # share their item objects (immutable): each object is screened once.
     watched = _watched(want, forbids)
     effort, sets = _lowest(want)
+    unscreened = {
+        id(i) for i in distinct if i.effort > effort or i.sets > sets or i.exercise in watched
+    }
+    if not unscreened:
+        return
     level_reason = f"spinal load level {want.level.value}"
     # Each exercise is judged against the forbids and caps once, however often it is prescribed.
     judged: dict[str, _Judged] = {}
     for where, items in places:
+        if unscreened.isdisjoint(map(id, items)):
+            continue  # the screen cleared every item here
         for i in items:
-            if i.effort > effort or i.sets > sets or i.exercise in watched:
+            if id(i) in unscreened:
                 j = judged.get(i.exercise)
                 if j is None:
                     profile = EXERCISES.get(i.exercise)

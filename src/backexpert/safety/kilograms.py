@@ -5,11 +5,18 @@ lighter than the working sets.
 
 from __future__ import annotations
 
+from itertools import chain
+from operator import attrgetter
+
 from ..assessment.prescription import Item, Prescription
 from .classification import EXERCISES
 from .doses import Bad, Places
 from .limits import Expectations
 from .starting_loads import LOAD_ROUNDING_KG, epley_percent
+
+# Read of every item and warm-up set at once, for the common case of no kilograms anywhere.
+_LOAD_KG = attrgetter("load_kg")
+_WARMUP = attrgetter("warmup")
 
 
 def reps_top(reps: str) -> int | None:
@@ -28,7 +35,7 @@ def kilograms(
     The load of a set of the item's top reps must leave at least 10 - cap reps in reserve, by
     Epley on the 1RM the intake's current loads imply (starting_loads.one_rep_maxes).
     """
-    if all(i.load_kg is None and not _warmup_kg(i) for i in distinct):
+    if _no_kilograms(distinct):
         return  # the common case: no kilograms anywhere
     withheld = [*want.unloaded_only, *want.clearance]
     for where, items in places:
@@ -64,6 +71,12 @@ def kilograms(
                 )
             if any(w >= kg for w in warm):
                 bad("load.warmup", f"{where}: {i.exercise} has a warm-up set as heavy as {kg:g} kg")
+
+
+def _no_kilograms(distinct: list[Item]) -> bool:
+    """Whether no item, nor any of its warm-up sets, has kilograms (each field read once)."""
+    warmups = chain.from_iterable(map(_WARMUP, distinct))
+    return {*map(_LOAD_KG, distinct), *map(_LOAD_KG, warmups)} <= {None}
 
 
 def _warmup_kg(i: Item) -> bool:

@@ -16,6 +16,8 @@ records the edits. Which invariants an override may lift: `overrides.BINDING`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
+from operator import attrgetter
 
 from ..assessment.prescription import CLINICIAN, Item, Prescription
 from ..assessment.timing import dose_seconds
@@ -31,6 +33,12 @@ from .limits import LIGHT_DAY_MAX_EFFORT, Expectations
 
 # Each exercise the monitor knows, with whether its classification says it is loaded.
 _KNOWN_LOADED = frozenset((e, profile.loaded) for e, profile in EXERCISES.items())
+# The fields the common-case screens read of every item, each in one pass over all items.
+_EXERCISE_LOADED = attrgetter("exercise", "loaded")
+_BECAUSE = attrgetter("because")
+_ADJUSTMENTS = attrgetter("adjustments")
+_RULE = attrgetter("rule")
+_ID = attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,7 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
         bad("clearance.status", f"{'; '.join(want.clearance)}, yet status is {p.status}")
     if want.unloaded_only and p.status == "program":
         bad("limited.status", f"{'; '.join(want.unloaded_only)}, yet status is program")
-    doses(places, want, bad)
+    doses(places, distinct, want, bad)
     # A program withheld for referral has no load to level.
     stopped = p.status == "referral" and not (p.sessions or p.daily)
     if not stopped and _looser(p, want):
@@ -87,7 +95,7 @@ def violations(p: Prescription, intake: Intake) -> list[Violation]:
     _sessions(p, want, bad)
     _time_and_days(p, intake, bad)
     kilograms(p, places, distinct, want, bad)
-    recorded = {r.id for r in p.rules}
+    recorded = set(map(_ID, p.rules))
     _explained(p, places, distinct, recorded, bad)
     _plan(p, want, recorded, bad)
     return out
@@ -100,7 +108,7 @@ def _places(p: Prescription) -> Places:
 
 def _known(places: Places, distinct: list[Item], bad: Bad) -> None:
     """Refuse exercises the monitor does not know or whose load is misstated."""
-    if all((i.exercise, i.loaded) in _KNOWN_LOADED for i in distinct):
+    if _all_known(distinct):
         return  # the common case: every exercise known, and its load stated as classified
     for where, items in places:
         for i in items:
@@ -115,6 +123,11 @@ def _known(places: Places, distinct: list[Item], bad: Bad) -> None:
                     f"{where}: {i.exercise} is marked loaded={i.loaded}; "
                     f"it is loaded={profile.loaded}",
                 )
+
+
+def _all_known(distinct: list[Item]) -> bool:
+    """Whether every item's exercise is classified, its load stated as the monitor's."""
+    return _KNOWN_LOADED.issuperset(map(_EXERCISE_LOADED, distinct))
 
 
 def _plan(p: Prescription, want: Expectations, recorded: set[str], bad: Bad) -> None:
@@ -183,6 +196,8 @@ def _sessions(p: Prescription, want: Expectations, bad: Bad) -> None:
         primed = False
         for i in s.items:
             primed = primed or i.phase is Phase.priming
+            if primed and not light:
+                break  # past the priming, only a light day's effort is judged
             if i.exercise not in LOADED:
                 continue
             if not primed:
@@ -235,7 +250,7 @@ def _explained(
     """Every item explained, only by the rules the document records (`recorded`)."""
     # The edits are recorded: an item may cite the clinician.
     cited = recorded if p.adjustments is None else recorded | {CLINICIAN}
-    if all(_well_explained(i, cited) for i in distinct):
+    if _all_explained(distinct, cited):
         return  # the common case: every item explained, only by rules the document records
     for where, items in places:
         for i in items:
@@ -249,6 +264,13 @@ def _explained(
                         "explained.known_rule",
                         f"{where}: {i.exercise} names unknown rule {rule_id}",
                     )
+
+
+def _all_explained(distinct: list[Item], cited: set[str]) -> bool:
+    """`_well_explained` of every item, judged of all items at once (each field read once)."""
+    becauses = list(map(_BECAUSE, distinct))
+    adjusted = chain.from_iterable(map(_ADJUSTMENTS, distinct))
+    return all(becauses) and cited.issuperset(chain(*becauses, map(_RULE, adjusted)))
 
 
 def _well_explained(i: Item, cited: set[str]) -> bool:
