@@ -70,19 +70,6 @@ _DoseReading = tuple[DoseRule, tuple[DayType, ...] | None, frozenset[str]]
 _CapReading = tuple[CapRule, tuple[SessionKind, ...] | None, frozenset[str]]
 
 
-class Dosed(NamedTuple):
-    """An exercise's dose under the conclusions that apply to it, and what changed it."""
-
-    sets: int
-    reps: str
-    tempo: str | None
-    effort: int
-    per_side: bool
-    side: Side | None
-    minutes: float
-    adjustments: tuple[Adjustment, ...]  # frozen: an item copies them into a list of its own
-
-
 class Dosing:
     """Doses items from the catalogue defaults and the rules' dose, cap and limit conclusions."""
 
@@ -160,22 +147,15 @@ class Dosing:
             else ()
         )
         side = self._side if Tag.one_arm in e.tags else None
-        d = dosed(e, side, doses, caps, self._effort_limits)
-        # Built once with its minutes: an item is the composer's most frequent object.
-        return catalogue_item(e).model_copy(
+        at = dosed(e, side, doses, caps, self._effort_limits)
+        # The client's copy of the dosed item, with lists of its own: none is shared.
+        return at.model_copy(
             update={
                 "phase": p.phase,
-                "sets": d.sets,
-                "reps": d.reps,
-                "per_side": d.per_side,
-                "tempo": d.tempo,
-                "effort": d.effort,
                 "cues": list(e.cues),
                 "because": list(p.because),
-                "adjustments": list(d.adjustments),
+                "adjustments": list(at.adjustments),
                 "substitutes_for": p.substitutes_for,
-                "side": d.side,
-                "minutes": d.minutes,
                 "warmup": [],
             }
         )
@@ -212,9 +192,10 @@ def _cap_rule(r: str, x: Cap, cat: Catalogue, ranks: Ranks) -> _CapReading:
 
 
 # The dose depends only on the exercise and the conclusions that apply to it, which many clients
-# share: each is worked out once. Keyed by their content and the exercise's identity, the
-# exercise kept so that its id is never reused; full, the memo starts again.
-_DOSED: dict[tuple[object, ...], tuple[Exercise, Dosed]] = {}
+# share: each dosed item is made once, and each client copies it with lists of its own (the
+# memo's item is never handed out). Keyed by the conclusions' content and the exercise's
+# identity, the exercise kept so that its id is never reused; full, the memo starts again.
+_DOSED: dict[tuple[object, ...], tuple[Exercise, Item]] = {}
 DOSED_MAX = 4096
 
 
@@ -224,8 +205,8 @@ def dosed(
     doses: tuple[DoseRule, ...],
     caps: tuple[CapRule, ...],
     effort_limits: tuple[tuple[str, int], ...],
-) -> Dosed:
-    """The exercise's dose under these conclusions (`work_out`, remembered)."""
+) -> Item:
+    """The exercise's item dosed under these conclusions (`work_out`, remembered)."""
     key = (id(e), side, doses, caps, effort_limits)
     found = _DOSED.get(key)
     if found is not None and found[0] is e:
@@ -241,9 +222,10 @@ def work_out(
     doses: tuple[DoseRule, ...],
     caps: tuple[CapRule, ...],
     effort_limits: tuple[tuple[str, int], ...],
-) -> Dosed:
-    """The exercise's dose: the catalogue's, changed by the doses, caps and effort limits that
-    apply to it (each change naming its rule), one-armed work on the given side."""
+) -> Item:
+    """The exercise's catalogue item with its dose: the catalogue's, changed by the doses, caps
+    and effort limits that apply to it (each change naming its rule), one-armed work on the
+    given side, and its minutes."""
     d = e.dose
     values: dict[str, Any] = {
         "sets": d.sets,
@@ -279,15 +261,17 @@ def work_out(
         (),
         d.duration_min,
     )
-    return Dosed(
-        values["sets"],
-        values["reps"],
-        values["tempo"],
-        values["effort"],
-        per_side,
-        side,
-        timing.minutes(seconds),
-        tuple(adjustments),
+    return catalogue_item(e).model_copy(
+        update={
+            "sets": values["sets"],
+            "reps": values["reps"],
+            "per_side": per_side,
+            "tempo": values["tempo"],
+            "effort": values["effort"],
+            "adjustments": adjustments,
+            "side": side,
+            "minutes": timing.minutes(seconds),
+        }
     )
 
 
