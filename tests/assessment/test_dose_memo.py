@@ -1,4 +1,5 @@
-"""A dose remembered across clients (`dose.dosed`) is the dose worked out again (`work_out`)."""
+"""What dosing remembers across clients (each conclusion as it reads it, each dose under the
+conclusions that apply) is what it works out again without remembering anything."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from hypothesis import given
 
 import casebook
 from backexpert import assessment
-from backexpert.assessment import dose
+from backexpert.assessment import RuleBase, dose
+from backexpert.assessment.actions import Dose
 from backexpert.clinical import intake
 from backexpert.clinical.intake import Intake
 from backexpert.clinical.words import Side
+from backexpert.knowledge.explanation import positions
 from strategies import intake_data
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.yaml"))
@@ -22,9 +25,11 @@ CAT = assessment.rule_base().catalogue
 
 
 def _plain(x: Intake) -> str:
-    """The document with every dose worked out afresh."""
+    """The document with every conclusion read and every dose worked out afresh."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(dose, "dosed", dose.work_out)
+        for memo in ("_DOSE_RULES", "_CAP_RULES", "_DOSED"):
+            mp.setattr(dose, memo, {})
+        mp.setattr(dose, "remember", lambda *_: None)
         return assessment.to_json(assessment.assess(x))
 
 
@@ -61,7 +66,26 @@ def test_another_exercise_is_never_answered_from_the_memo() -> None:
     assert dose.dosed(e, None, (), (), ()) == dose.work_out(e, None, (), (), ())
 
 
-def test_the_memo_is_bounded() -> None:
+def test_a_conclusion_is_read_again_for_another_ranking() -> None:
+    rules = assessment.rule_base()
+    r, x = next(_dose_conclusions(rules))
+    ranks = positions(rules.rulebook)
+    assert dose._dose_rule(r, x, CAT, ranks)[0].rank == ranks[r]
+    assert dose._dose_rule(r, x, CAT, {r: 999})[0].rank == 999
+
+
+def _dose_conclusions(rules: RuleBase) -> Iterator[tuple[str, Dose]]:
+    for rule in rules.rulebook.rules:
+        for c in rule.conclusions:
+            if isinstance(c, Dose):
+                yield rule.id, c
+
+
+def test_the_memos_are_bounded() -> None:
     for _ in range(dose.DOSED_MAX + 1):
         dose.dosed(CAT["goblet_squat"].model_copy(), Side.left, (), (), ())
     assert len(dose._DOSED) <= dose.DOSED_MAX
+    r, x = next(_dose_conclusions(assessment.rule_base()))
+    for n in range(dose.RULES_MAX + 1):
+        dose._dose_rule(r, x, CAT, {r: n})
+    assert len(dose._DOSE_RULES) <= dose.RULES_MAX

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from ..clinical.catalogue import Exercise, rep_bounds
+from ..clinical.catalogue import Catalogue, Exercise, rep_bounds
 from ..clinical.words import DayType, Phase, SessionKind, Side, Tag
+from ..knowledge.explanation import positions, remember
 from . import timing
+from .actions import Cap, Dose
 from .context import Context, Planned
 from .prescription import Adjustment, Item, Substitution
 
@@ -62,17 +64,10 @@ class CapRule(NamedTuple):
     effort: int | None
 
 
-class Dosed(NamedTuple):
-    """An exercise's dose under the conclusions that apply to it, and what changed it."""
-
-    sets: int
-    reps: str
-    tempo: str | None
-    effort: int
-    per_side: bool
-    side: Side | None
-    minutes: float
-    adjustments: tuple[Adjustment, ...]  # frozen: an item copies them into a list of its own
+Ranks = dict[str, int]  # a rulebook's rule positions
+# A conclusion as dosing reads it, the day types or sessions it names, the exercises it selects.
+_DoseReading = tuple[DoseRule, tuple[DayType, ...] | None, frozenset[str]]
+_CapReading = tuple[CapRule, tuple[SessionKind, ...] | None, frozenset[str]]
 
 
 class Dosing:
@@ -86,19 +81,15 @@ class Dosing:
             self._side = Side.right
         elif protected == {"right"}:
             self._side = Side.left
-        selected, order = ctx.cat.selected_ids, ctx.order
+        cat, ranks = ctx.cat, positions(ctx.rulebook)
         # Each conclusion with the day types or sessions it names and the exercises it selects.
-        self._doses = [
-            (DoseRule(r, order(r), x.sets, x.reps, x.tempo, x.effort), x.day_types, selected(x))
-            for r, x in ctx.c.doses
-        ]
-        self._dosed = frozenset().union(*(ids for _, _, ids in self._doses))
+        self._doses = [_dose_rule(r, x, cat, ranks) for r, x in ctx.c.doses]
+        self._caps = [_cap_rule(r, x, cat, ranks) for r, x in ctx.c.caps]
+        # Unions of the distinct selections (conclusions often select the same exercises).
+        self._dosed = frozenset().union(*{ids for _, _, ids in self._doses})
         # The exercises whose dose may differ by day type (a dose names day types).
-        self._by_day_type = frozenset().union(*(ids for _, days, ids in self._doses if days))
-        self._caps = [
-            (CapRule(r, order(r), x.sets, x.effort), x.sessions, selected(x)) for r, x in ctx.c.caps
-        ]
-        self._capped = frozenset().union(*(ids for _, _, ids in self._caps))
+        self._by_day_type = frozenset().union(*{ids for _, days, ids in self._doses if days})
+        self._capped = frozenset().union(*{ids for _, _, ids in self._caps})
         # Program-wide effort limits apply to every item, in rule order.
         self._effort_limits = tuple((r, x.effort) for r, x in ctx.c.limits if x.effort is not None)
         # Each distinct dosing of this client's made once (`item`): by the exercise and the
@@ -156,31 +147,55 @@ class Dosing:
             else ()
         )
         side = self._side if Tag.one_arm in e.tags else None
-        d = dosed(e, side, doses, caps, self._effort_limits)
-        # Built once with its minutes: an item is the composer's most frequent object.
-        return catalogue_item(e).model_copy(
+        at = dosed(e, side, doses, caps, self._effort_limits)
+        # The client's copy of the dosed item, with lists of its own: none is shared.
+        return at.model_copy(
             update={
                 "phase": p.phase,
-                "sets": d.sets,
-                "reps": d.reps,
-                "per_side": d.per_side,
-                "tempo": d.tempo,
-                "effort": d.effort,
                 "cues": list(e.cues),
                 "because": list(p.because),
-                "adjustments": list(d.adjustments),
+                "adjustments": list(at.adjustments),
                 "substitutes_for": p.substitutes_for,
-                "side": d.side,
-                "minutes": d.minutes,
                 "warmup": [],
             }
         )
 
 
+# Each `dose` and `cap` conclusion as dosing reads it: conclusions are the rulebook's objects, the
+# same for every client they apply to, so each is read once per catalogue (the exercises it
+# selects) and rule ranking. Keyed by the rule and the identities of the three, all kept alive.
+_DOSE_RULES: dict[tuple[str, int, int, int], tuple[Dose, Catalogue, Ranks, _DoseReading]] = {}
+_CAP_RULES: dict[tuple[str, int, int, int], tuple[Cap, Catalogue, Ranks, _CapReading]] = {}
+RULES_MAX = 4096
+
+
+def _dose_rule(r: str, x: Dose, cat: Catalogue, ranks: Ranks) -> _DoseReading:
+    """A `dose` conclusion as dosing reads it (remembered)."""
+    key = (r, id(x), id(cat), id(ranks))
+    found = _DOSE_RULES.get(key)
+    if found is None or found[0] is not x or found[1] is not cat or found[2] is not ranks:
+        rule = DoseRule(r, ranks[r], x.sets, x.reps, x.tempo, x.effort)
+        found = x, cat, ranks, (rule, x.day_types, cat.selected_ids(x))
+        remember(_DOSE_RULES, key, found, RULES_MAX)
+    return found[3]
+
+
+def _cap_rule(r: str, x: Cap, cat: Catalogue, ranks: Ranks) -> _CapReading:
+    """A `cap` conclusion as dosing reads it (remembered)."""
+    key = (r, id(x), id(cat), id(ranks))
+    found = _CAP_RULES.get(key)
+    if found is None or found[0] is not x or found[1] is not cat or found[2] is not ranks:
+        rule = CapRule(r, ranks[r], x.sets, x.effort)
+        found = x, cat, ranks, (rule, x.sessions, cat.selected_ids(x))
+        remember(_CAP_RULES, key, found, RULES_MAX)
+    return found[3]
+
+
 # The dose depends only on the exercise and the conclusions that apply to it, which many clients
-# share: each is worked out once. Keyed by their content and the exercise's identity, the
-# exercise kept so that its id is never reused; full, the memo starts again.
-_DOSED: dict[tuple[object, ...], tuple[Exercise, Dosed]] = {}
+# share: each dosed item is made once, and each client copies it with lists of its own (the
+# memo's item is never handed out). Keyed by the conclusions' content and the exercise's
+# identity, the exercise kept so that its id is never reused; full, the memo starts again.
+_DOSED: dict[tuple[object, ...], tuple[Exercise, Item]] = {}
 DOSED_MAX = 4096
 
 
@@ -190,16 +205,14 @@ def dosed(
     doses: tuple[DoseRule, ...],
     caps: tuple[CapRule, ...],
     effort_limits: tuple[tuple[str, int], ...],
-) -> Dosed:
-    """The exercise's dose under these conclusions (`work_out`, remembered)."""
+) -> Item:
+    """The exercise's item dosed under these conclusions (`work_out`, remembered)."""
     key = (id(e), side, doses, caps, effort_limits)
     found = _DOSED.get(key)
     if found is not None and found[0] is e:
         return found[1]
-    if len(_DOSED) >= DOSED_MAX:
-        _DOSED.clear()
     made = work_out(e, side, doses, caps, effort_limits)
-    _DOSED[key] = e, made
+    remember(_DOSED, key, (e, made), DOSED_MAX)
     return made
 
 
@@ -209,9 +222,10 @@ def work_out(
     doses: tuple[DoseRule, ...],
     caps: tuple[CapRule, ...],
     effort_limits: tuple[tuple[str, int], ...],
-) -> Dosed:
-    """The exercise's dose: the catalogue's, changed by the doses, caps and effort limits that
-    apply to it (each change naming its rule), one-armed work on the given side."""
+) -> Item:
+    """The exercise's catalogue item with its dose: the catalogue's, changed by the doses, caps
+    and effort limits that apply to it (each change naming its rule), one-armed work on the
+    given side, and its minutes."""
     d = e.dose
     values: dict[str, Any] = {
         "sets": d.sets,
@@ -247,15 +261,17 @@ def work_out(
         (),
         d.duration_min,
     )
-    return Dosed(
-        values["sets"],
-        values["reps"],
-        values["tempo"],
-        values["effort"],
-        per_side,
-        side,
-        timing.minutes(seconds),
-        tuple(adjustments),
+    return catalogue_item(e).model_copy(
+        update={
+            "sets": values["sets"],
+            "reps": values["reps"],
+            "per_side": per_side,
+            "tempo": values["tempo"],
+            "effort": values["effort"],
+            "adjustments": adjustments,
+            "side": side,
+            "minutes": timing.minutes(seconds),
+        }
     )
 
 
