@@ -10,7 +10,7 @@ program-wide effort limit apply. Every change names the rule that made it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..clinical.catalogue import Catalogue, Exercise, rep_bounds
 from ..clinical.words import DayType, Phase, SessionKind, Side, Tag
@@ -65,6 +65,8 @@ class CapRule(NamedTuple):
 
 
 Ranks = dict[str, int]  # a rulebook's rule positions
+_R = TypeVar("_R", DoseRule, CapRule)
+_S = TypeVar("_S", DayType, SessionKind)
 # A conclusion as dosing reads it, the day types or sessions it names, the exercises it selects.
 _DoseReading = tuple[DoseRule, tuple[DayType, ...] | None, frozenset[str]]
 _CapReading = tuple[CapRule, tuple[SessionKind, ...] | None, frozenset[str]]
@@ -128,24 +130,8 @@ class Dosing:
         e = p.exercise
         # The conclusions that apply to this exercise here (most exercises have no dose or cap
         # conclusion: those are known at a glance).
-        doses = (
-            tuple(
-                d
-                for d, days, ids in self._doses
-                if e.id in ids and (days is None or day_type in days)
-            )
-            if e.id in self._dosed
-            else ()
-        )
-        caps = (
-            tuple(
-                c
-                for c, sessions, ids in self._caps
-                if e.id in ids and (sessions is None or session in sessions)
-            )
-            if e.id in self._capped
-            else ()
-        )
+        doses = _applying(self._doses, e.id, day_type) if e.id in self._dosed else ()
+        caps = _applying(self._caps, e.id, session) if e.id in self._capped else ()
         side = self._side if Tag.one_arm in e.tags else None
         at = dosed(e, side, doses, caps, self._effort_limits)
         # The client's copy of the dosed item, with lists of its own: none is shared.
@@ -159,6 +145,16 @@ class Dosing:
                 "warmup": [],
             }
         )
+
+
+def _applying(
+    readings: list[tuple[_R, tuple[_S, ...] | None, frozenset[str]]], ex_id: str, scope: _S | None
+) -> tuple[_R, ...]:
+    """The conclusions that select an exercise and name this day type or kind of session, or
+    none."""
+    return tuple(
+        x for x, named, ids in readings if ex_id in ids and (named is None or scope in named)
+    )
 
 
 # Each `dose` and `cap` conclusion as dosing reads it: conclusions are the rulebook's objects, the
