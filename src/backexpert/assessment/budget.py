@@ -32,7 +32,7 @@ from ..clinical.catalogue import Catalogue
 from ..clinical.words import Pattern, Phase
 from .notices import COVERED_PLANES
 from .prescription import Adjustment, Item, LeftOut
-from .timing import item_seconds, minutes
+from .timing import item_seconds, minutes, whole_minutes
 
 PRIMING_MAX_SHARE = 0.4
 
@@ -95,7 +95,7 @@ def fit(
         kept = _drop(kept, victim, budget, left, f"left out for time ({budget.minutes} min)")
         dropped.append((victim, left[at]))
     kept = _refilled(kept, dropped, before, budget, left, limit, secs)
-    return kept, left, -(-secs.total(kept) // 60)  # rounded up: never over the time it shows
+    return kept, left, whole_minutes(secs.total(kept))
 
 
 class _Seconds(dict[int, int]):

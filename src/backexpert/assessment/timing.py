@@ -87,4 +87,9 @@ def minutes(seconds: int) -> float:
 
 def session_minutes(items: list[Item]) -> int:
     """A session's whole minutes, rounded up: a session never runs over the time it shows."""
-    return -(-sum([item_seconds(i) for i in items]) // 60)
+    return whole_minutes(sum([item_seconds(i) for i in items]))
+
+
+def whole_minutes(seconds: int) -> int:
+    """Seconds as whole minutes, rounded up (a session's minutes, `session_minutes`)."""
+    return -(-seconds // 60)
