@@ -10,11 +10,13 @@ reported rather than ignored (4); identical conclusions tolerated (5); action er
 as `EngineError` (6); facts asserted only from validated, typed values (7); size limits refused
 at compile time (8); a fresh ruleset per engine with a hash-derived name (9); monotonic rules
 with no negation (10); order taken from data, never from firing order (11); a lock around the
-engine (12); and the `utcfromtimestamp` warning filtered on import (13).
+engine (12); the `utcfromtimestamp` warning filtered on import (13); and property names
+whose hashes differ from each other and from durable's own names (14: durable tells properties
+apart by a 32-bit hash of the name alone).
 
-Four changes keep the same conclusions and make it fast: the first three are measured in
+Five changes keep the same conclusions and make it fast: the first three are measured in
 shared/docs/engine-speed.md (about 3.5x), the fourth halves what they left (0.80 to 0.42 ms
-at p50 on the 179-rule book, benchmarks/engine.py):
+at p50 on the 179-rule book, benchmarks/engine.py), the fifth takes 0.26 to 0.16 ms:
 1. only facts some condition can match are asserted (a value no condition on its fact accepts
    cannot change any match; values of an unexpected type are always sent);
 2. the C entry points are driven in one loop (assert the batch, then start and complete each
@@ -27,7 +29,12 @@ at p50 on the 179-rule book, benchmarks/engine.py):
 4. one state serves every client: creating one allocates and clears the memory of every join
    in the ruleset (about 0.25 ms for this rulebook, more than the inference itself), so after a
    clean client its facts are retracted and the state is kept only if `get_facts` finds it
-   empty (0.03 ms); otherwise it is deleted and the next client gets a new one.
+   empty (0.03 ms); otherwise it is deleted and the next client gets a new one;
+5. each fact is a property of its own (`{"sid": "0", "f12": 3}`, not `{"fact": "pain.nprs_now",
+   "value": 3}`): durable files the conditions under a node by the property they test, so with
+   every fact under one `fact` property each asserted fact was compared with every fact name
+   the rules test (121 string comparisons in the shipped rulebook); now it reaches its own
+   conditions by the property's hash (`$ex`, then the conditions on its value).
 These lean on durable-rules' internal C API (`create_ruleset`, `assert_facts`, `assert_fact`,
 `retract_facts`, `get_facts`, `start_action_for_state`, `complete_and_start_action`,
 `abandon_action`, `delete_state`), so the version is checked and the engine-versus-oracle
@@ -66,8 +73,18 @@ OBSERVED = 2  # ERR_EVENT_OBSERVED: an identical fact already exists (point 5)
 MAX_TESTS_PER_FACT = 60  # a fact feeding more than 64 sibling conditions fails with error 303
 MAX_FACT_NAMES = 500  # 512 conditions under one parent hang the process
 FINALIZE = "__finalize__"
-FINALIZE_JSON = '"fact":"' + FINALIZE + '","value":true}'
+FINALIZE_JSON = '"' + FINALIZE + '":true}'
 SINK = "__sink__"
+NEVER = "__never__"  # a property no fact has
+# Property names durable gives a meaning to (its operators, settings and ids), and the adapter's
+# own: durable tells properties apart by a 32-bit FNV-1a hash of the name alone (point 14).
+RESERVED = (
+    FINALIZE,
+    NEVER,
+    "sid", "id", "$s", "$i", "$m", "$l", "$r", "$forward", "all", "any", "pri", "count", "cap",
+    "dist", "name", "$lt", "$lte", "$gt", "$gte", "$eq", "$neq", "$mt", "$imt", "$iall", "$iany",
+    "$ex", "$nex", "$or", "$and", "$add", "$sub", "$mul", "$div",
+)  # fmt: skip
 # The filter's memo is bounded by the facts' finite domains; the cap only guards odd inputs.
 MAX_MEMO = 100_000
 MAX_MESSAGES = 10_000  # distinct action messages remembered (a full memo starts again)
@@ -84,17 +101,17 @@ class Evaluator(Protocol):
     def evaluate(self, facts: Mapping[str, FactValue]) -> Inference: ...
 
 
-def _test(c: Condition) -> dict[str, Any]:
+def _test(prop: str, c: Condition) -> dict[str, Any]:
     v = c.value
     if c.op == "is":
-        return {"value": v}
+        return {prop: v}
     if c.op == "is_not":
-        return {"$neq": {"value": v}}
+        return {"$neq": {prop: v}}
     if c.op == "in" and isinstance(v, tuple):
-        return {"$or": [{"value": x} for x in v]}
+        return {"$or": [{prop: x} for x in v]}
     if c.op == "not_in" and isinstance(v, tuple):
-        return {"$and": [{"$neq": {"value": x}} for x in v]}
-    return {f"${c.op}": {"value": v}}
+        return {"$and": [{"$neq": {prop: x}} for x in v]}
+    return {f"${c.op}": {prop: v}}
 
 
 def _by_fact(clause: Clause) -> dict[str, list[Condition]]:
@@ -104,17 +121,32 @@ def _by_fact(clause: Clause) -> dict[str, list[Condition]]:
     return by_fact
 
 
-def _patterns(clause: Clause) -> list[dict[str, Any]]:
-    """One pattern per fact: every condition on a fact tests the same fact."""
+def _patterns(clause: Clause, props: Mapping[str, str]) -> list[dict[str, Any]]:
+    """One pattern per fact: the fact's property is there, and every condition on it holds."""
     return [
-        {f"c{i}": {"$and": [{"fact": fact}, *(_test(c) for c in conds)]}}
+        {f"c{i}": {"$and": [{"$ex": {props[fact]: 1}}, *(_test(props[fact], c) for c in conds)]}}
         for i, (fact, conds) in enumerate(sorted(_by_fact(clause).items()))
     ]
 
 
-def _fact_json(fact: str, value: FactValue) -> str:
-    """A fact as durable reads it, minus the opening `{"sid": ...,` each client puts first."""
-    return json.dumps({"fact": fact, "value": value}, ensure_ascii=False)[1:]
+def fnv1a_32(name: str) -> int:
+    """The hash durable-rules tells property names apart by (its `fnv1Hash32`)."""
+    h = 0x811C9DC5
+    for byte in name.encode():
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def properties(facts: list[str], reserved: tuple[str, ...] = RESERVED) -> dict[str, str]:
+    """A short property name for each fact (`f0`, `f1`, ...) whose hash no other name has."""
+    taken = {fnv1a_32(n) for n in reserved}
+    out: dict[str, str] = {}
+    candidates = (f"f{i}" for i in itertools.count())
+    for fact in facts:
+        prop = next(c for c in candidates if fnv1a_32(c) not in taken)
+        taken.add(fnv1a_32(prop))
+        out[fact] = prop
+    return out
 
 
 def check_limits(rulebook: Rulebook) -> None:
@@ -187,6 +219,9 @@ class DurableEngine:
                     tests.setdefault(c.fact, []).append(c)
         self._tests = {fact: tuple(cs) for fact, cs in tests.items()}
         self._kinds = {fact: _kind(cs) for fact, cs in tests.items()}
+        # Each tested fact is a property of its own (change 5), and back.
+        self._props = properties(sorted(tests))
+        self._fact_of = {prop: fact for fact, prop in self._props.items()}
         # (name, value, type) -> the fact's JSON, or None when it is not asserted (change 1).
         # The type is in the key because True == 1 and both hash alike.
         self._memo: dict[tuple[str, FactValue, type], str | None] = {}
@@ -196,10 +231,16 @@ class DurableEngine:
         self._always_derived: list[tuple[str, FactValue]] = []
         self._actions: dict[str, tuple[Rule, _Derives]] = {}
         ruleset: dict[str, Any] = {
-            # Stores every fact, so none is dropped as "not handled" (point 4).
-            SINK: {"all": [{"a": {"$ex": {"fact": 1}}}, {"b": {"fact": "__never__"}}]},
+            # Stores every fact, so none is dropped as "not handled" (point 4); the state's own
+            # record has none of these properties, so it is not stored as a fact.
+            SINK: {
+                "all": [
+                    {"a": {"$or": [{"$ex": {p: 1}} for p in self._props.values()]}},
+                    {"b": {"$ex": {NEVER: 1}}},
+                ]
+            },
             # Guarantees an action ran on every sid, so delete_state is safe (point 2).
-            FINALIZE: {"all": [{"a": {"fact": FINALIZE}}]},
+            FINALIZE: {"all": [{"a": {"$ex": {FINALIZE: 1}}}]},
         }
         for r in rulebook:
             derives = tuple((d.fact, d.value) for d in r.derives())
@@ -210,7 +251,7 @@ class DurableEngine:
                     continue
                 name = f"{r.id}#{k}"
                 self._actions[name] = (r, tuple((f, v, self._encode(f, v)) for f, v in derives))
-                ruleset[name] = {"all": _patterns(clause)}
+                ruleset[name] = {"all": _patterns(clause, self._props)}
         self._always_json = [j for f, v in self._always_derived if (j := self._encode(f, v))]
         try:
             self._handle: int = _c.create_ruleset(
@@ -234,7 +275,8 @@ class DurableEngine:
         ):
             out = None  # a value of the right type no condition accepts can match nothing
         else:
-            out = _fact_json(name, value)
+            # As durable reads it, minus the opening `{"sid": ...,` each client puts first.
+            out = json.dumps({self._props[name]: value}, ensure_ascii=False)[1:]
         if len(self._memo) < MAX_MEMO:
             self._memo[key] = out
         return out
@@ -253,7 +295,7 @@ class DurableEngine:
             found = tuple(
                 (
                     action[0],
-                    tuple(sorted((m["fact"], m["value"]) for m in matched.values())),
+                    tuple(sorted(self._fact(m) for m in matched.values())),
                     action[1],
                 )
                 for name, matched in json.loads(message).items()
@@ -262,6 +304,10 @@ class DurableEngine:
             )
             remember(self._messages, message, found, MAX_MESSAGES)
         return found
+
+    def _fact(self, message: dict[str, Any]) -> tuple[str, FactValue]:
+        """The fact and value of a matched fact's message (its one property besides `sid`)."""
+        return next((self._fact_of[k], v) for k, v in message.items() if k in self._fact_of)
 
     def evaluate(self, facts: Mapping[str, FactValue]) -> Inference:
         """Run the rulebook over one client's facts; the state is emptied afterwards."""
