@@ -50,4 +50,4 @@ def test_a_matched_fact_reads_back_as_its_fact_and_value() -> None:
     assert isinstance(engine, engine_mod.DurableEngine)
     prop = engine._props["client.age"]
     assert engine._fact({"sid": "7", prop: 70}) == ("client.age", 70)
-    assert engine._encode("client.age", 70) == f'"{prop}": 70}}'
+    assert engine._encode("client.age", 70) == f'"id": "{prop}=70", "{prop}": 70}}'

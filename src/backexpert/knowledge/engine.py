@@ -275,8 +275,11 @@ class DurableEngine:
         ):
             out = None  # a value of the right type no condition accepts can match nothing
         else:
-            # As durable reads it, minus the opening `{"sid": ...,` each client puts first.
-            out = json.dumps({self._props[name]: value}, ensure_ascii=False)[1:]
+            # As durable reads it, minus the opening `{"sid": ...,` each client puts first. The
+            # id names the fact and its value, as durable's own would (identical facts share it),
+            # and spares durable hashing and formatting one for every assert and retract.
+            prop, text = self._props[name], json.dumps(value, ensure_ascii=False)
+            out = json.dumps({"id": f"{prop}={text}", prop: value}, ensure_ascii=False)[1:]
         if len(self._memo) < MAX_MEMO:
             self._memo[key] = out
         return out
