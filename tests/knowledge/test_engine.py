@@ -13,15 +13,10 @@ from backexpert import assessment
 from backexpert.assessment import facts
 from backexpert.assessment.actions import Flag
 from backexpert.errors import EngineError, RuleSetError
-from backexpert.knowledge.engine import (
-    MAX_FACT_NAMES,
-    MAX_TESTS_PER_FACT,
-    DurableEngine,
-    Evaluator,
-    check_limits,
-)
+from backexpert.knowledge.engine import DurableEngine, Evaluator
 from backexpert.knowledge.explanation import Inference, Matched
 from backexpert.knowledge.rules import Condition, Rule, Rulebook
+from backexpert.knowledge.ruleset import MAX_FACT_NAMES, MAX_TESTS_PER_FACT, check_limits
 from backexpert.knowledge.vocabulary import FactValue
 from factories import EXAMPLE, compile_rules, make_intake
 

@@ -34,7 +34,8 @@ at p50 on the 179-rule book, benchmarks/engine.py), the fifth takes 0.26 to 0.16
    "value": 3}`): durable files the conditions under a node by the property they test, so with
    every fact under one `fact` property each asserted fact was compared with every fact name
    the rules test (121 string comparisons in the shipped rulebook); now it reaches its own
-   conditions by the property's hash (`$ex`, then the conditions on its value).
+   conditions by the property's hash (`$ex`, then the conditions on its value). The ruleset's
+   JSON form, the property names and the limits are in `ruleset`.
 These lean on durable-rules' internal C API (`create_ruleset`, `assert_facts`, `assert_fact`,
 `retract_facts`, `get_facts`, `start_action_for_state`, `complete_and_start_action`,
 `abandon_action`, `delete_state`), so the version is checked and the engine-versus-oracle
@@ -53,9 +54,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import EngineError, RuleSetError
+from ..errors import EngineError
 from .explanation import Firing, Inference, Matched, remember
-from .rules import Clause, Condition, Rule, Rulebook
+from .rules import Condition, Rule, Rulebook
+from .ruleset import FINALIZE_JSON, adapter_rules, check_limits, fact_json, patterns, properties
 from .vocabulary import FactValue
 
 # The C module of durable-rules (what durable.engine wraps); on 3.12 durable's Python layer
@@ -69,22 +71,6 @@ DURABLE_VERSION = "2.0.28"
 NOT_HANDLED = 1  # ERR_EVENT_NOT_HANDLED: no condition took the fact, so it was not stored
 OBSERVED = 2  # ERR_EVENT_OBSERVED: an identical fact already exists (point 5)
 
-# Verified limits of durable-rules 2.0.28 (see durable-rules.md, point 8).
-MAX_TESTS_PER_FACT = 60  # a fact feeding more than 64 sibling conditions fails with error 303
-MAX_FACT_NAMES = 500  # 512 conditions under one parent hang the process
-FINALIZE = "__finalize__"
-FINALIZE_JSON = '"' + FINALIZE + '":true}'
-SINK = "__sink__"
-NEVER = "__never__"  # a property no fact has
-# Property names durable gives a meaning to (its operators, settings and ids), and the adapter's
-# own: durable tells properties apart by a 32-bit FNV-1a hash of the name alone (point 14).
-RESERVED = (
-    FINALIZE,
-    NEVER,
-    "sid", "id", "$s", "$i", "$m", "$l", "$r", "$forward", "all", "any", "pri", "count", "cap",
-    "dist", "name", "$lt", "$lte", "$gt", "$gte", "$eq", "$neq", "$mt", "$imt", "$iall", "$iany",
-    "$ex", "$nex", "$or", "$and", "$add", "$sub", "$mul", "$div",
-)  # fmt: skip
 # The filter's memo is bounded by the facts' finite domains; the cap only guards odd inputs.
 MAX_MEMO = 100_000
 MAX_MESSAGES = 10_000  # distinct action messages remembered (a full memo starts again)
@@ -99,76 +85,6 @@ class Evaluator(Protocol):
     rulebook: Rulebook
 
     def evaluate(self, facts: Mapping[str, FactValue]) -> Inference: ...
-
-
-def _test(prop: str, c: Condition) -> dict[str, Any]:
-    v = c.value
-    if c.op == "is":
-        return {prop: v}
-    if c.op == "is_not":
-        return {"$neq": {prop: v}}
-    if c.op == "in" and isinstance(v, tuple):
-        return {"$or": [{prop: x} for x in v]}
-    if c.op == "not_in" and isinstance(v, tuple):
-        return {"$and": [{"$neq": {prop: x}} for x in v]}
-    return {f"${c.op}": {prop: v}}
-
-
-def _by_fact(clause: Clause) -> dict[str, list[Condition]]:
-    by_fact: dict[str, list[Condition]] = {}
-    for c in clause:
-        by_fact.setdefault(c.fact, []).append(c)
-    return by_fact
-
-
-def _patterns(clause: Clause, props: Mapping[str, str]) -> list[dict[str, Any]]:
-    """One pattern per fact: the fact's property is there, and every condition on it holds."""
-    return [
-        {f"c{i}": {"$and": [{"$ex": {props[fact]: 1}}, *(_test(props[fact], c) for c in conds)]}}
-        for i, (fact, conds) in enumerate(sorted(_by_fact(clause).items()))
-    ]
-
-
-def fnv1a_32(name: str) -> int:
-    """The hash durable-rules tells property names apart by (its `fnv1Hash32`)."""
-    h = 0x811C9DC5
-    for byte in name.encode():
-        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
-def properties(facts: list[str], reserved: tuple[str, ...] = RESERVED) -> dict[str, str]:
-    """A short property name for each fact (`f0`, `f1`, ...) whose hash no other name has."""
-    taken = {fnv1a_32(n) for n in reserved}
-    out: dict[str, str] = {}
-    candidates = (f"f{i}" for i in itertools.count())
-    for fact in facts:
-        prop = next(c for c in candidates if fnv1a_32(c) not in taken)
-        taken.add(fnv1a_32(prop))
-        out[fact] = prop
-    return out
-
-
-def check_limits(rulebook: Rulebook) -> None:
-    """Refuse a rulebook that would crash or hang durable-rules."""
-    tests: dict[str, set[str]] = {}
-    for r in rulebook:
-        for clause in r.clauses:
-            for c in clause:
-                tests.setdefault(c.fact, set()).add(c.text())
-    problems = [
-        f"fact {fact} is tested {len(t)} different ways; durable-rules allows at most "
-        f"{MAX_TESTS_PER_FACT} (error 303): merge or split rules"
-        for fact, t in sorted(tests.items())
-        if len(t) > MAX_TESTS_PER_FACT
-    ]
-    if len(tests) > MAX_FACT_NAMES:
-        problems.append(
-            f"the rules test {len(tests)} different facts; durable-rules hangs at 512 siblings "
-            f"(the limit here is {MAX_FACT_NAMES})"
-        )
-    if problems:
-        raise RuleSetError(problems)
 
 
 @functools.cache
@@ -230,18 +146,7 @@ class DurableEngine:
         self._always: list[Firing] = []
         self._always_derived: list[tuple[str, FactValue]] = []
         self._actions: dict[str, tuple[Rule, _Derives]] = {}
-        ruleset: dict[str, Any] = {
-            # Stores every fact, so none is dropped as "not handled" (point 4); the state's own
-            # record has none of these properties, so it is not stored as a fact.
-            SINK: {
-                "all": [
-                    {"a": {"$or": [{"$ex": {p: 1}} for p in self._props.values()]}},
-                    {"b": {"$ex": {NEVER: 1}}},
-                ]
-            },
-            # Guarantees an action ran on every sid, so delete_state is safe (point 2).
-            FINALIZE: {"all": [{"a": {"$ex": {FINALIZE: 1}}}]},
-        }
+        ruleset = adapter_rules(self._props)
         for r in rulebook:
             derives = tuple((d.fact, d.value) for d in r.derives())
             for k, clause in enumerate(r.clauses):
@@ -251,7 +156,7 @@ class DurableEngine:
                     continue
                 name = f"{r.id}#{k}"
                 self._actions[name] = (r, tuple((f, v, self._encode(f, v)) for f, v in derives))
-                ruleset[name] = {"all": _patterns(clause, self._props)}
+                ruleset[name] = {"all": patterns(clause, self._props)}
         self._always_json = [j for f, v in self._always_derived if (j := self._encode(f, v))]
         try:
             self._handle: int = _c.create_ruleset(
@@ -275,11 +180,7 @@ class DurableEngine:
         ):
             out = None  # a value of the right type no condition accepts can match nothing
         else:
-            # As durable reads it, minus the opening `{"sid": ...,` each client puts first. The
-            # id names the fact and its value, as durable's own would (identical facts share it),
-            # and spares durable hashing and formatting one for every assert and retract.
-            prop, text = self._props[name], json.dumps(value, ensure_ascii=False)
-            out = json.dumps({"id": f"{prop}={text}", prop: value}, ensure_ascii=False)[1:]
+            out = fact_json(self._props[name], value)
         if len(self._memo) < MAX_MEMO:
             self._memo[key] = out
         return out

@@ -1,4 +1,4 @@
-"""Change 5 and point 14: each fact a property of its own, with a hash no other name has."""
+"""The rulebook in durable's form: each fact its own property, with a hash no other name has."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from backexpert.assessment import rule_base
 from backexpert.knowledge import engine as engine_mod
-from backexpert.knowledge.engine import RESERVED, fnv1a_32, properties
+from backexpert.knowledge.ruleset import RESERVED, fnv1a_32, properties
 
 # Hashes written in durable-rules 2.0.28's C source (state.h, rete.c).
 DURABLE_HASHES = {
