@@ -30,12 +30,13 @@ at p50 on the 179-rule book, benchmarks/engine.py), the fifth takes 0.26 to 0.16
    in the ruleset (about 0.25 ms for this rulebook, more than the inference itself), so after a
    clean client its facts are retracted and the state is kept only if `get_facts` finds it
    empty (0.03 ms); otherwise it is deleted and the next client gets a new one;
-5. each fact is a property of its own (`{"sid": "0", "f12": 3}`, not `{"fact": "pain.nprs_now",
-   "value": 3}`): durable files the conditions under a node by the property they test, so with
-   every fact under one `fact` property each asserted fact was compared with every fact name
-   the rules test (121 string comparisons in the shipped rulebook); now it reaches its own
-   conditions by the property's hash (`$ex`, then the conditions on its value). The ruleset's
-   JSON form, the property names and the limits are in `ruleset`.
+5. each fact is a property of its own (`{"sid": "0", "id": "f12=3", "f12": 3}`, not
+   `{"fact": "pain.nprs_now", "value": 3}`): durable files the conditions under a node by the
+   property they test, so with every fact under one `fact` property each asserted fact was
+   compared with every fact name the rules test (121 string comparisons in the shipped
+   rulebook); now it reaches its own conditions by the property's hash (`$ex`, then the
+   conditions on its value). The ruleset's JSON form, the property names and the limits are
+   in `ruleset`.
 These lean on durable-rules' internal C API (`create_ruleset`, `assert_facts`, `assert_fact`,
 `retract_facts`, `get_facts`, `start_action_for_state`, `complete_and_start_action`,
 `abandon_action`, `delete_state`), so the version is checked and the engine-versus-oracle
