@@ -30,13 +30,13 @@ at p50 on the 179-rule book, benchmarks/engine.py), the fifth takes 0.26 to 0.16
    in the ruleset (about 0.25 ms for this rulebook, more than the inference itself), so after a
    clean client its facts are retracted and the state is kept only if `get_facts` finds it
    empty (0.03 ms); otherwise it is deleted and the next client gets a new one;
-5. each fact is a property of its own (`{"sid": "0", "id": "f12=3", "f12": 3}`, not
-   `{"fact": "pain.nprs_now", "value": 3}`): durable files the conditions under a node by the
-   property they test, so with every fact under one `fact` property each asserted fact was
-   compared with every fact name the rules test (121 string comparisons in the shipped
-   rulebook); now it reaches its own conditions by the property's hash (`$ex`, then the
-   conditions on its value). The ruleset's JSON form, the property names and the limits are
-   in `ruleset`.
+5. each fact is a property of its own, in a group of facts (`{"sid": "0", "id": "f12=3",
+   "g2": 1, "f12": 3}`, not `{"fact": "pain.nprs_now", "value": 3}`): durable files the
+   conditions under a node by the property they test, so with every fact under one `fact`
+   property each asserted fact was compared with every fact name the rules test (121 string
+   comparisons in the shipped rulebook); now it reaches its group's and its own conditions by
+   the properties' hashes (`$ex`, `$ex`, then the conditions on its value). The ruleset's JSON
+   form, the property names and their layout, and the limits are in `ruleset`.
 These lean on durable-rules' internal C API (`create_ruleset`, `assert_facts`, `assert_fact`,
 `retract_facts`, `get_facts`, `start_action_for_state`, `complete_and_start_action`,
 `abandon_action`, `delete_state`), so the version is checked and the engine-versus-oracle
@@ -138,7 +138,7 @@ class DurableEngine:
         self._kinds = {fact: _kind(cs) for fact, cs in tests.items()}
         # Each tested fact is a property of its own (change 5), and back.
         self._props = properties(sorted(tests))
-        self._fact_of = {prop: fact for fact, prop in self._props.items()}
+        self._fact_of = {prop: fact for fact, prop in self._props.own.items()}
         # (name, value, type) -> the fact's JSON, or None when it is not asserted (change 1).
         # The type is in the key because True == 1 and both hash alike.
         self._memo: dict[tuple[str, FactValue, type], str | None] = {}
@@ -181,7 +181,7 @@ class DurableEngine:
         ):
             out = None  # a value of the right type no condition accepts can match nothing
         else:
-            out = fact_json(self._props[name], value)
+            out = fact_json(self._props.group[name], self._props.own[name], value)
         if len(self._memo) < MAX_MEMO:
             self._memo[key] = out
         return out

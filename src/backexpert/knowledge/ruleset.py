@@ -1,10 +1,11 @@
 """The rulebook in durable-rules' JSON form, and the limits durable can take.
 
 Each clause becomes one durable rule with one pattern per fact it tests. Each fact is a property
-of its own (`{"sid": "0", "id": "f12=3", "f12": 3}`, not `{"fact": "pain.nprs_now", "value":
-3}`): durable files the conditions under a node by the property they test, so a fact reaches its
-own conditions by the property's hash (`$ex`, then the conditions on its value) instead of
-being compared with every fact name the rules test. Durable tells properties apart by a 32-bit
+of its own, in a group of facts (`{"sid": "0", "id": "f12=3", "g2": 1, "f12": 3}`, not
+`{"fact": "pain.nprs_now", "value": 3}`): durable files the conditions under a node by the
+property they test, so a fact reaches its group's and its own conditions by the properties'
+hashes (`$ex`, `$ex`, then the conditions on its value) instead of being compared with every
+fact name the rules test. Durable tells properties apart by a 32-bit
 FNV-1a hash of the name alone, so the names are chosen to have hashes no other name has (point
 14 of `engine`). Two rules of the adapter's own complete the ruleset: a sink that stores every
 fact (point 4) and a finalize rule that guarantees an action on every state (point 2).
@@ -14,8 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import RuleSetError
 from .rules import Clause, Condition, Rulebook
@@ -59,16 +59,22 @@ def _by_fact(clause: Clause) -> dict[str, list[Condition]]:
     return by_fact
 
 
-def patterns(clause: Clause, props: Mapping[str, str]) -> list[dict[str, Any]]:
-    """One pattern per fact: the fact's property is there, and every condition on it holds."""
-    return [
-        {
-            f"c{i}": {
-                "$and": [{"$ex": {props[fact]: 1}}, *(_condition(props[fact], c) for c in conds)]
-            }
-        }
-        for i, (fact, conds) in enumerate(sorted(_by_fact(clause).items()))
-    ]
+class Properties(NamedTuple):
+    """Each fact's place in durable's network: the property of its group, and its own."""
+
+    group: dict[str, str]
+    own: dict[str, str]
+
+
+def patterns(clause: Clause, props: Properties) -> list[dict[str, Any]]:
+    """One pattern per fact: its group's property and its own are there, and every condition on
+    it holds."""
+    out = []
+    for i, (fact, conds) in enumerate(sorted(_by_fact(clause).items())):
+        group, own = props.group[fact], props.own[fact]
+        tests = [{"$ex": {group: 1}}, {"$ex": {own: 1}}, *(_condition(own, c) for c in conds)]
+        out.append({f"c{i}": {"$and": tests}})
+    return out
 
 
 def fnv1a_32(name: str) -> int:
@@ -79,15 +85,40 @@ def fnv1a_32(name: str) -> int:
     return h
 
 
-def properties(facts: list[str], reserved: tuple[str, ...] = RESERVED) -> dict[str, str]:
-    """A short property name for each fact (`f0`, `f1`, ...) whose hash no other name has."""
+def slot(name: str) -> int:
+    """Where durable starts looking for a property among a node's conditions (`HASH_MASK`)."""
+    return fnv1a_32(name) & 0x1F
+
+
+def properties(facts: list[str], reserved: tuple[str, ...] = RESERVED) -> Properties:
+    """Short property names (`g0`, `f1`, ...) whose hashes no other name has, laid out so that
+    durable finds each among few others.
+
+    durable looks for a property's conditions under a node by probing its hash set from the
+    hash's low five bits (32 slots) to the next empty entry, so with 121 facts under one node
+    every property of every message walked past about 120 of them. Facts go in groups instead:
+    the root holds one condition per group, each group one per fact, on slots apart from each
+    other and from the `sid` and `id` every message has, so most walks end at once.
+    """
     taken = {fnv1a_32(n) for n in reserved}
-    out: dict[str, str] = {}
-    candidates = (f"f{i}" for i in itertools.count())
-    for fact in facts:
-        prop = next(c for c in candidates if fnv1a_32(c) not in taken)
-        taken.add(fnv1a_32(prop))
-        out[fact] = prop
+    busy = {slot(n) for n in ("sid", "id", FINALIZE, NEVER)}
+    numbers = itertools.count()
+
+    def name(prefix: str, at: int) -> str:
+        found = next(
+            c for i in numbers if slot(c := f"{prefix}{i}") == at and fnv1a_32(c) not in taken
+        )
+        taken.add(fnv1a_32(found))
+        return found
+
+    # Groups on even slots, facts on odd ones: each is followed by an empty slot.
+    group_slots = [s for s in range(0, 32, 2) if s not in busy and s + 1 not in busy]
+    fact_slots = [s for s in range(1, 32, 2) if s not in busy]
+    out = Properties({}, {})
+    for n, k in enumerate(range(0, len(facts), len(fact_slots))):
+        group = name("g", group_slots[n % len(group_slots)])
+        for fact, at in zip(facts[k : k + len(fact_slots)], fact_slots, strict=False):
+            out.group[fact], out.own[fact] = group, name("f", at)
     return out
 
 
@@ -113,14 +144,14 @@ def check_limits(rulebook: Rulebook) -> None:
         raise RuleSetError(problems)
 
 
-def adapter_rules(props: Mapping[str, str]) -> dict[str, Any]:
+def adapter_rules(props: Properties) -> dict[str, Any]:
     """The sink and the finalize rule, in durable's form."""
     return {
         # Stores every fact, so none is dropped as "not handled" (point 4); the state's own
         # record has none of these properties, so it is not stored as a fact.
         SINK: {
             "all": [
-                {"a": {"$or": [{"$ex": {p: 1}} for p in props.values()]}},
+                {"a": {"$or": [{"$ex": {g: 1}} for g in sorted(set(props.group.values()))]}},
                 {"b": {"$ex": {NEVER: 1}}},
             ]
         },
@@ -129,11 +160,11 @@ def adapter_rules(props: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def fact_json(prop: str, value: Any) -> str:
+def fact_json(group: str, prop: str, value: Any) -> str:
     """A fact as durable reads it, minus the opening `{"sid": ...,` each client puts first.
 
     The id names the fact and its value, as durable's own would (identical facts share it), and
     spares durable sorting, hashing and formatting one for every assert and retract.
     """
     text = json.dumps(value, ensure_ascii=False)
-    return json.dumps({"id": f"{prop}={text}", prop: value}, ensure_ascii=False)[1:]
+    return json.dumps({"id": f"{prop}={text}", group: 1, prop: value}, ensure_ascii=False)[1:]
