@@ -1,5 +1,6 @@
 """What dosing remembers across clients (each conclusion as it reads it, each dose under the
-conclusions that apply) is what it works out again without remembering anything."""
+conclusions that apply, the first week of an item no current load estimates) is what it works
+out again without remembering anything."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from hypothesis import given
 
 import casebook
 from backexpert import assessment
-from backexpert.assessment import RuleBase, dose
+from backexpert.assessment import RuleBase, dose, loads
 from backexpert.assessment.actions import Dose
 from backexpert.clinical import intake
 from backexpert.clinical.intake import Intake
-from backexpert.clinical.words import Side
+from backexpert.clinical.words import Equipment, Side
 from backexpert.knowledge.explanation import positions
 from strategies import intake_data
 
@@ -30,6 +31,8 @@ def _plain(x: Intake) -> str:
         for memo in ("_DOSE_RULES", "_CAP_RULES", "_DOSED"):
             mp.setattr(dose, memo, {})
         mp.setattr(dose, "remember", lambda *_: None)
+        mp.setattr(loads, "_UNKNOWN", {})
+        mp.setattr(loads, "remember", lambda *_: None)
         return assessment.to_json(assessment.assess(x))
 
 
@@ -89,3 +92,23 @@ def test_the_memos_are_bounded() -> None:
     for n in range(dose.RULES_MAX + 1):
         dose._dose_rule(r, x, CAT, {r: n})
     assert len(dose._DOSE_RULES) <= dose.RULES_MAX
+    item = dose.dosed(CAT["goblet_squat"], None, (), (), ())
+    for n in range(loads.UNKNOWN_MAX + 1):
+        loads._unknown(item.model_copy(update={"rest_s": n}), Equipment.kettlebell)
+    assert len(loads._UNKNOWN) <= loads.UNKNOWN_MAX
+
+
+def test_a_remembered_first_week_is_the_one_worked_out_for_that_dose() -> None:
+    """Each field the week-1 note, warm-up or minutes read is in the memo's key."""
+    item = dose.dosed(CAT["goblet_squat"], None, (), (), ())
+    changes: dict[str, object] = {
+        "reps": "4-6", "effort": 5, "sets": 5, "hold_s": 20, "tempo": "3-1-3", "rest_s": 200,
+        "per_side": True, "duration_min": 10,
+    }  # fmt: skip
+    for name, value in changes.items():
+        changed = item.model_copy(update={name: value})
+        loads._unknown(item, Equipment.kettlebell)  # the original is remembered first
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(loads, "_UNKNOWN", {})
+            fresh = loads._unknown(changed, Equipment.kettlebell)
+        assert loads._unknown(changed, Equipment.kettlebell) == fresh, name

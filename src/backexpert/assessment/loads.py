@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from ..clinical.catalogue import Catalogue, Exercise, rep_bounds
 from ..clinical.intake import CurrentLoad
 from ..clinical.words import Equipment
+from ..knowledge.explanation import remember
 from . import timing
 from .prescription import Item, WarmupSet
 
@@ -149,37 +150,59 @@ def apply_known(items: Sequence[Item], known: dict[str, Estimate], cat: Catalogu
 
 
 def _loaded(item: Item, eq: Equipment, known: dict[str, Estimate], cat: Catalogue) -> Item:
+    est = known.get(item.exercise)
+    if est is None:
+        note, warmups, mins = _unknown(item, eq)
+        return item.model_copy(update={"load_note": note, "warmup": list(warmups), "minutes": mins})
     step, bar = INCREMENT_KG[eq], EMPTY_BAR_KG.get(eq, 0.0)
     top = rep_bounds(item.reps)[1]
     rpe = week1_rpe(item)
     pct = percent_at(top, rpe)
     label = f"{top} reps at RPE {rpe} ≈ {pct:.0f}% 1RM"
-    each = " (each dumbbell)" if eq is Equipment.dumbbells else ""
-    est = known.get(item.exercise)
     update: dict[str, object] = {}
-    if est is None:
-        update["load_note"] = how_to_find(item, rpe, top)
+    kg = round_down(est.one_rm * pct / 100, step)
+    if kg < max(step, bar):
+        update["load_note"] = (
+            f"{est.describe(cat)} Week 1: {label}, {est.one_rm * pct / 100:.1f} kg: lighter "
+            f"than the {'empty bar' if bar else 'lightest weight'} ({max(step, bar):g} kg). "
+            + how_to_find(item, rpe, top)
+        )
         ramp = warmup(item, pct, None, None, step, bar)
     else:
-        kg = round_down(est.one_rm * pct / 100, step)
-        if kg < max(step, bar):
-            update["load_note"] = (
-                f"{est.describe(cat)} Week 1: {label}, {est.one_rm * pct / 100:.1f} kg: lighter "
-                f"than the {'empty bar' if bar else 'lightest weight'} ({max(step, bar):g} kg). "
-                + how_to_find(item, rpe, top)
-            )
-            ramp = warmup(item, pct, None, None, step, bar)
-        else:
-            update["load_kg"] = kg
-            update["load_note"] = (
-                f"{est.describe(cat)} Week 1: {label}: {kg:g} kg{each} "
-                f"(rounded down to {step:g} kg steps)."
-            )
-            ramp = warmup(item, pct, kg, est.one_rm, step, bar)
+        each = " (each dumbbell)" if eq is Equipment.dumbbells else ""
+        update["load_kg"] = kg
+        update["load_note"] = (
+            f"{est.describe(cat)} Week 1: {label}: {kg:g} kg{each} "
+            f"(rounded down to {step:g} kg steps)."
+        )
+        ramp = warmup(item, pct, kg, est.one_rm, step, bar)
     update["warmup"] = ramp
     # Timed with its warm-up sets in the same copy: warm-ups take time.
     update["minutes"] = timing.minutes(timing.item_seconds(item, warmup=ramp))
     return item.model_copy(update=update)
+
+
+# Most clients give no current load for an item: its week-1 note, its warm-up in %1RM and its
+# minutes then depend on the dose alone, which many clients share, so each is worked out once.
+# Keyed by every field they read; the warm-up sets are frozen, and each item gets its own list.
+_UNKNOWN: dict[tuple[object, ...], tuple[str, tuple[WarmupSet, ...], float]] = {}
+UNKNOWN_MAX = 4096
+
+
+def _unknown(item: Item, eq: Equipment) -> tuple[str, tuple[WarmupSet, ...], float]:
+    """The load note, warm-up sets and minutes of an item no current load estimates."""
+    i = item
+    key = (eq, i.reps, i.effort, i.sets, i.hold_s, i.tempo, i.rest_s, i.per_side, i.duration_min)
+    found = _UNKNOWN.get(key)
+    if found is None:
+        top, rpe = rep_bounds(i.reps)[1], week1_rpe(i)
+        ramp = warmup(
+            i, percent_at(top, rpe), None, None, INCREMENT_KG[eq], EMPTY_BAR_KG.get(eq, 0)
+        )
+        mins = timing.minutes(timing.item_seconds(i, warmup=ramp))
+        found = (how_to_find(i, rpe, top), tuple(ramp), mins)
+        remember(_UNKNOWN, key, found, UNKNOWN_MAX)
+    return found
 
 
 def how_to_find(item: Item, rpe: int, top: int) -> str:
