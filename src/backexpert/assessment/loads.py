@@ -189,9 +189,8 @@ _UNKNOWN: dict[tuple[object, ...], tuple[str, tuple[WarmupSet, ...], float]] = {
 UNKNOWN_MAX = 4096
 
 
-def _unknown(item: Item, eq: Equipment) -> tuple[str, tuple[WarmupSet, ...], float]:
+def _unknown(i: Item, eq: Equipment) -> tuple[str, tuple[WarmupSet, ...], float]:
     """The load note, warm-up sets and minutes of an item no current load estimates."""
-    i = item
     key = (eq, i.reps, i.effort, i.sets, i.hold_s, i.tempo, i.rest_s, i.per_side, i.duration_min)
     found = _UNKNOWN.get(key)
     if found is None:

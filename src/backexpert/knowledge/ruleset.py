@@ -5,10 +5,10 @@ of its own, in a group of facts (`{"sid": "0", "id": "f12=3", "g2": 1, "f12": 3}
 `{"fact": "pain.nprs_now", "value": 3}`): durable files the conditions under a node by the
 property they test, so a fact reaches its group's and its own conditions by the properties'
 hashes (`$ex`, `$ex`, then the conditions on its value) instead of being compared with every
-fact name the rules test. Durable tells properties apart by a 32-bit
-FNV-1a hash of the name alone, so the names are chosen to have hashes no other name has (point
-14 of `engine`). Two rules of the adapter's own complete the ruleset: a sink that stores every
-fact (point 4) and a finalize rule that guarantees an action on every state (point 2).
+fact name the rules test. Durable tells properties apart by a 32-bit FNV-1a hash of the name
+alone, so the names are chosen to have hashes no other name has (point 14 of `engine`). Two
+rules of the adapter's own complete the ruleset: a sink that stores every fact (point 4) and a
+finalize rule that guarantees an action on every state (point 2).
 """
 
 from __future__ import annotations
@@ -85,9 +85,12 @@ def fnv1a_32(name: str) -> int:
     return h
 
 
+SLOTS = 0x1F  # durable's HASH_MASK: a hash's low five bits
+
+
 def slot(name: str) -> int:
-    """Where durable starts looking for a property among a node's conditions (`HASH_MASK`)."""
-    return fnv1a_32(name) & 0x1F
+    """Where durable starts looking for a property among a node's conditions."""
+    return fnv1a_32(name) & SLOTS
 
 
 def properties(facts: list[str], reserved: tuple[str, ...] = RESERVED) -> Properties:
@@ -105,10 +108,9 @@ def properties(facts: list[str], reserved: tuple[str, ...] = RESERVED) -> Proper
     numbers = itertools.count()
 
     def name(prefix: str, at: int) -> str:
-        found = next(
-            c for i in numbers if slot(c := f"{prefix}{i}") == at and fnv1a_32(c) not in taken
-        )
-        taken.add(fnv1a_32(found))
+        hashed = ((c, fnv1a_32(c)) for c in (f"{prefix}{i}" for i in numbers))
+        found, h = next((c, h) for c, h in hashed if h & SLOTS == at and h not in taken)
+        taken.add(h)
         return found
 
     # Groups on even slots, facts on odd ones: each is followed by an empty slot.
